@@ -1,0 +1,57 @@
+# Languard — every command a developer or CI needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+BIN := target/debug/languard
+RELEASE_BIN := target/release/languard
+export LANGUARD_TEST_PG_URL ?= postgres://languard:languard@127.0.0.1:5432/postgres
+
+.PHONY: help run build frontend frontend-deps openapi test test-rust test-frontend lint fmt e2e schemathesis bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+frontend-deps:
+	cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; }
+
+frontend: frontend-deps ## build the SPA into frontend/dist
+	cd frontend && npm run build
+
+build: frontend ## build the SPA and the release binary
+	$(CARGO) build --release -p languard
+
+run: build ## build everything and serve on 127.0.0.1:8080 with data in ./data
+	$(RELEASE_BIN) serve
+
+openapi: ## regenerate openapi/openapi.json and the SPA's API types from the code
+	$(CARGO) run -q -p languard -- openapi > openapi/openapi.json
+	cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run gen:api
+
+lint: ## rustfmt and clippy (warnings are errors)
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust: ## unit tests and black-box tests on SQLite and PostgreSQL
+	$(CARGO) build -p languard
+	$(CARGO) nextest run --workspace --no-fail-fast
+
+test-frontend: frontend-deps ## type-check, unit-test and build the SPA; check generated API types
+	cd frontend && npm run check:api && npm test && npm run build
+
+e2e: frontend ## browser test: Playwright driving Debian's chromium against the real binary
+	$(CARGO) build -p languard
+	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e'
+
+schemathesis: ## property-based requests from the committed spec against the running binary
+	$(CARGO) build -p languard
+	./scripts/with-server.sh $(BIN) -- ./scripts/schemathesis.sh
+
+test: lint test-rust test-frontend e2e schemathesis ## everything CI runs
+
+bench: ## throughput figures (release build), printed as a table
+	$(CARGO) build --release -p languard
+	./scripts/bench.sh $(RELEASE_BIN)
+
+clean:
+	$(CARGO) clean
+	rm -rf frontend/dist frontend/node_modules

@@ -1,0 +1,142 @@
+//! Builds the application state, mounts every room's routes, and runs the HTTP server.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::middleware::{from_fn, Condition};
+use actix_web::{get, web, App, HttpResponse, HttpServer};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::{extract, headers, spa};
+use crate::system::host::HostReader;
+
+pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+    pub keys: JwtKeys,
+    pub throttle: LoginThrottle,
+    pub host: Arc<HostReader>,
+    pub started_at: DateTime<Utc>,
+    pub openapi_json: String,
+}
+
+/// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
+pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    crate::auth::routes::configure(cfg);
+    crate::users::routes::configure(cfg);
+    crate::tokens::routes::configure(cfg);
+    crate::audit::routes::configure(cfg);
+    crate::system::configure(cfg);
+    cfg.service(openapi_json);
+}
+
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(tag = "system",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object)))]
+#[get("/openapi.json")]
+async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(state.openapi_json.clone())
+}
+
+pub struct Application {
+    addr: SocketAddr,
+    server: actix_web::dev::Server,
+}
+
+impl Application {
+    /// Opens the database (migrating it), creates the first admin when there is no user,
+    /// loads keys and binds the listener. Printing of the one-time password happens here.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data dir {}", config.data_dir.display()))?;
+        let url = config.database_url.clone();
+        let pool_size = config.db_pool_size;
+        let db = tokio::task::spawn_blocking(move || Db::connect(&url, pool_size)).await??;
+        if let Some(password) = crate::users::service::ensure_first_admin(&db, config.admin_password.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the first admin: {e:?}"))?
+        {
+            // Printed once, to the terminal only (not to the log).
+            println!("First start: created user `admin` with password {password}");
+            println!("Change it after logging in (Account > Change password).");
+        }
+        let keys = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let listener = TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let static_dir = config.static_dir.clone();
+        let serve_spa = static_dir.join("index.html").is_file();
+        if !serve_spa {
+            tracing::warn!(dir = %static_dir.display(), "no built web interface found; serving the API only (run `make frontend`)");
+        }
+        let state = web::Data::new(AppState {
+            db,
+            keys,
+            throttle: LoginThrottle::default(),
+            host: Arc::new(HostReader::default()),
+            started_at: Utc::now(),
+            openapi_json: crate::openapi::to_json(&crate::openapi::document()),
+            config,
+        });
+        let body_limit = state.config.max_body_bytes;
+        let cors_origins = state.config.cors_origins.clone();
+        let server = HttpServer::new(move || {
+            let mut cors = Cors::default()
+                .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+                .allowed_headers(["authorization", "content-type"])
+                .expose_headers(["retry-after", "x-request-id"])
+                .max_age(3600);
+            for origin in &cors_origins {
+                cors = cors.allowed_origin(origin);
+            }
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(extract::path_config())
+                .service(
+                    utoipa_actix_web::scope("/api/v1")
+                        .configure(api_routes)
+                        .default_service(web::to(spa::api_not_found)),
+                )
+                .split_for_parts();
+            let app = app
+                .wrap(from_fn(crate::audit::record_requests))
+                .wrap(headers::security_headers())
+                .wrap(Condition::new(!cors_origins.is_empty(), cors))
+                .service(web::redirect("/api/docs", "/api/docs/"))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
+                );
+            if serve_spa {
+                app.service(spa::files(static_dir.clone()))
+            } else {
+                app.default_service(web::to(spa::not_built))
+            }
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Application { addr, server })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Runs until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,125 @@
+//! `GET /api/v1/audit`: admin only, newest first, filterable.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{to_entry, AuditPage, AuditRow};
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::db::schema::audit_log;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::Query;
+use crate::http::page::PageRequest;
+use crate::with_conn;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_audit);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
+    /// Part of the actor's name.
+    pub actor: Option<String>,
+    /// Start of the request path, e.g. `/api/v1/users`.
+    pub path: Option<String>,
+    /// HTTP method, e.g. `DELETE`.
+    pub method: Option<String>,
+    /// Only entries at or after this time (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this time (RFC 3339).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// `%` and `_` in user input match themselves.
+fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Read the audit log, newest first.
+#[utoipa::path(tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, description = "One page of audit entries", body = AuditPage)))]
+#[get("/audit")]
+async fn list_audit(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: Query<AuditQuery>,
+) -> ApiResult<web::Json<AuditPage>> {
+    principal.require(Role::Admin)?;
+    let q = query.0;
+    let request = PageRequest::parse(q.page, q.per_page)?;
+    let actor = q
+        .actor
+        .filter(|a| !a.is_empty())
+        .map(|a| format!("%{}%", like_literal(&a)));
+    let path = q
+        .path
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{}%", like_literal(&p)));
+    let method = q.method.filter(|m| !m.is_empty()).map(|m| m.to_ascii_uppercase());
+    if method
+        .as_ref()
+        .is_some_and(|m| !m.chars().all(|c| c.is_ascii_alphabetic()) || m.len() > 10)
+    {
+        return Err(ApiError::validation("method", "must be an HTTP method such as POST"));
+    }
+    let since = q.since.map(|t| t.naive_utc());
+    let until = q.until.map(|t| t.naive_utc());
+    let page = state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| {
+                macro_rules! filtered {
+                    ($query:expr) => {{
+                        let mut query = $query.into_boxed();
+                        if let Some(actor) = &actor {
+                            query = query.filter(audit_log::actor_name.like(actor.clone()).escape('\\'));
+                        }
+                        if let Some(path) = &path {
+                            query = query.filter(audit_log::path.like(path.clone()).escape('\\'));
+                        }
+                        if let Some(method) = &method {
+                            query = query.filter(audit_log::method.eq(method.clone()));
+                        }
+                        if let Some(since) = since {
+                            query = query.filter(audit_log::created_at.ge(since));
+                        }
+                        if let Some(until) = until {
+                            query = query.filter(audit_log::created_at.lt(until));
+                        }
+                        query
+                    }};
+                }
+                let total: i64 = filtered!(audit_log::table.count()).get_result(c)?;
+                let rows: Vec<AuditRow> = filtered!(audit_log::table.select((
+                    audit_log::id,
+                    audit_log::created_at,
+                    audit_log::request_id,
+                    audit_log::actor_kind,
+                    audit_log::actor_id,
+                    audit_log::actor_name,
+                    audit_log::ip,
+                    audit_log::method,
+                    audit_log::path,
+                    audit_log::status,
+                    audit_log::summary,
+                )))
+                .order(audit_log::id.desc())
+                .limit(request.per_page)
+                .offset(request.offset())
+                .load(c)?;
+                Ok(AuditPage::new(rows.into_iter().map(to_entry).collect(), request, total))
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}

@@ -1,0 +1,252 @@
+//! Roles and the authenticated caller. `Principal` is an actix extractor: a handler that takes
+//! one is refused with 401 unless the request carries a valid access token or API token.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::db::schema::{api_tokens, sessions, users};
+use crate::error::{ApiError, ApiResult};
+use crate::with_conn;
+
+/// What a user or token may do: viewers read, operators also run power actions, admins do
+/// everything including user management.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Operator,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Rows are only written through this type, so anything else is a corrupt row.
+    pub fn from_db(text: &str) -> ApiResult<Role> {
+        match text {
+            "viewer" => Ok(Role::Viewer),
+            "operator" => Ok(Role::Operator),
+            "admin" => Ok(Role::Admin),
+            other => Err(ApiError::internal(anyhow::anyhow!(
+                "unknown role `{other}` in the database"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Session { session_id: i64 },
+    ApiToken { token_id: i64, name: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    /// The effective role: for an API token, the lower of the token's and its owner's role.
+    pub role: Role,
+    pub credential: Credential,
+}
+
+impl Principal {
+    pub fn require(&self, role: Role) -> ApiResult<()> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!("this needs the {} role", role.as_str())))
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// API tokens are recognisable by this prefix; anything else is treated as a JWT.
+pub const API_TOKEN_PREFIX: &str = "lgd_";
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(principal) = req.extensions().get::<Principal>() {
+                return Ok(principal.clone());
+            }
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?
+                .clone();
+            let token = bearer_token(&req)?;
+            let principal = if token.starts_with(API_TOKEN_PREFIX) {
+                authenticate_api_token(&state, token).await?
+            } else {
+                let claims = state.keys.verify(&token)?;
+                authenticate_session(&state, claims.sub, claims.sid).await?
+            };
+            req.extensions_mut().insert(principal.clone());
+            Ok(principal)
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> ApiResult<String> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized("unauthorized", "this needs an `Authorization: Bearer <token>` header")
+    })?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("invalid_token", "the Authorization header is not valid text"))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(token.trim().to_owned())
+        }
+        _ => Err(ApiError::unauthorized(
+            "invalid_token",
+            "the Authorization header must be `Bearer <token>`",
+        )),
+    }
+}
+
+async fn authenticate_session(state: &AppState, user_id: i64, session_id: i64) -> ApiResult<Principal> {
+    let row: Option<(
+        String,
+        String,
+        bool,
+        Option<chrono::NaiveDateTime>,
+        chrono::NaiveDateTime,
+    )> = state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| sessions::table
+                .inner_join(users::table)
+                .filter(sessions::id.eq(session_id))
+                .filter(users::id.eq(user_id))
+                .select((
+                    users::username,
+                    users::role,
+                    users::disabled,
+                    sessions::revoked_at,
+                    sessions::expires_at
+                ))
+                .first(c)
+                .optional()
+                .map_err(ApiError::from))
+        })
+        .await?;
+    let Some((username, role, disabled, revoked_at, expires_at)) = row else {
+        return Err(ApiError::unauthorized(
+            "token_revoked",
+            "this session no longer exists; log in again",
+        ));
+    };
+    if revoked_at.is_some() || expires_at < crate::db::now() {
+        return Err(ApiError::unauthorized(
+            "token_revoked",
+            "this session has ended; log in again",
+        ));
+    }
+    if disabled {
+        return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
+    }
+    Ok(Principal {
+        user_id,
+        username,
+        role: Role::from_db(&role)?,
+        credential: Credential::Session { session_id },
+    })
+}
+
+/// (token id, name, token role, expires, last used, user id, username, user role, disabled)
+type TokenOwnerRow = (
+    i64,
+    String,
+    String,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    i64,
+    String,
+    String,
+    bool,
+);
+
+async fn authenticate_api_token(state: &AppState, token: String) -> ApiResult<Principal> {
+    let hash = super::sha256_hex(&token);
+    state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| {
+                let row: Option<TokenOwnerRow> = api_tokens::table
+                    .inner_join(users::table)
+                    .filter(api_tokens::token_hash.eq(&hash))
+                    .select((
+                        api_tokens::id,
+                        api_tokens::name,
+                        api_tokens::role,
+                        api_tokens::expires_at,
+                        api_tokens::last_used_at,
+                        users::id,
+                        users::username,
+                        users::role,
+                        users::disabled,
+                    ))
+                    .first(c)
+                    .optional()?;
+                let Some((
+                    token_id,
+                    name,
+                    token_role,
+                    expires_at,
+                    last_used_at,
+                    user_id,
+                    username,
+                    user_role,
+                    disabled,
+                )) = row
+                else {
+                    return Err(ApiError::unauthorized(
+                        "token_revoked",
+                        "this API token does not exist or was revoked",
+                    ));
+                };
+                let now = crate::db::now();
+                if expires_at.is_some_and(|at| at <= now) {
+                    return Err(ApiError::unauthorized("token_expired", "this API token has expired"));
+                }
+                if disabled {
+                    return Err(ApiError::unauthorized(
+                        "account_disabled",
+                        "the owner of this API token is disabled",
+                    ));
+                }
+                // Recording every use would turn each read into a write; once a minute is enough.
+                if last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {
+                    diesel::update(api_tokens::table.find(token_id))
+                        .set(api_tokens::last_used_at.eq(now))
+                        .execute(c)?;
+                }
+                Ok(Principal {
+                    user_id,
+                    username,
+                    role: Role::from_db(&token_role)?.min(Role::from_db(&user_role)?),
+                    credential: Credential::ApiToken { token_id, name },
+                })
+            })
+        })
+        .await
+}

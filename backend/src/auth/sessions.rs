@@ -1,0 +1,112 @@
+//! Login sessions. A refresh token is `<session id>.<secret>`; the row keeps only the secret's
+//! hash and each refresh replaces it (rotation). Presenting an already-rotated secret means the
+//! token was copied, so the whole session is revoked.
+
+use diesel::prelude::*;
+
+use crate::db::schema::sessions;
+use crate::db::{now, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::with_conn;
+
+fn revoked() -> ApiError {
+    ApiError::unauthorized("token_revoked", "this refresh token is no longer valid; log in again")
+}
+
+/// Opens a session; returns (session id, refresh token).
+pub async fn open(db: &Db, user_id: i64, ttl_secs: i64) -> ApiResult<(i64, String)> {
+    let secret = super::random_secret(43);
+    let hash = super::sha256_hex(&secret);
+    let id = db
+        .run(move |pool| {
+            let t = now();
+            with_conn!(pool, |c| diesel::insert_into(sessions::table)
+                .values((
+                    sessions::user_id.eq(user_id),
+                    sessions::refresh_hash.eq(&hash),
+                    sessions::created_at.eq(t),
+                    sessions::expires_at.eq(t + chrono::Duration::seconds(ttl_secs)),
+                    sessions::last_used_at.eq(t),
+                ))
+                .returning(sessions::id)
+                .get_result::<i64>(c)
+                .map_err(ApiError::from))
+        })
+        .await?;
+    Ok((id, format!("{id}.{secret}")))
+}
+
+fn parse(token: &str) -> ApiResult<(i64, &str)> {
+    let (id, secret) = token.split_once('.').ok_or_else(revoked)?;
+    Ok((id.parse().map_err(|_| revoked())?, secret))
+}
+
+/// Exchanges a refresh token for a new one; returns (user id, session id, new refresh token).
+pub async fn rotate(db: &Db, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64, String)> {
+    let (id, secret) = parse(token)?;
+    let presented = super::sha256_hex(secret);
+    let new_secret = super::random_secret(43);
+    let new_hash = super::sha256_hex(&new_secret);
+    let user_id = db
+        .run(move |pool| {
+            with_conn!(pool, |c| c.transaction(|c| {
+                let row: Option<(i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = sessions::table
+                    .find(id)
+                    .select((
+                        sessions::user_id,
+                        sessions::refresh_hash,
+                        sessions::expires_at,
+                        sessions::revoked_at,
+                    ))
+                    .first(c)
+                    .optional()?;
+                let Some((user_id, hash, expires_at, revoked_at)) = row else {
+                    return Err(revoked());
+                };
+                let t = now();
+                if revoked_at.is_some() || expires_at <= t {
+                    return Err(revoked());
+                }
+                if hash != presented {
+                    diesel::update(sessions::table.find(id))
+                        .set(sessions::revoked_at.eq(t))
+                        .execute(c)?;
+                    return Ok(Err(revoked()));
+                }
+                diesel::update(sessions::table.find(id))
+                    .set((
+                        sessions::refresh_hash.eq(&new_hash),
+                        sessions::last_used_at.eq(t),
+                        sessions::expires_at.eq(t + chrono::Duration::seconds(ttl_secs)),
+                    ))
+                    .execute(c)?;
+                Ok(Ok(user_id))
+            }))
+        })
+        .await??;
+    Ok((user_id, id, format!("{id}.{new_secret}")))
+}
+
+/// Ends the session a refresh token belongs to. Only its owner can name it (the secret must match).
+pub async fn close(db: &Db, token: &str, user_id: i64) -> ApiResult<()> {
+    let (id, secret) = parse(token)?;
+    let presented = super::sha256_hex(secret);
+    let closed = db
+        .run(move |pool| {
+            with_conn!(pool, |c| diesel::update(
+                sessions::table
+                    .filter(sessions::id.eq(id))
+                    .filter(sessions::user_id.eq(user_id))
+                    .filter(sessions::refresh_hash.eq(&presented))
+                    .filter(sessions::revoked_at.is_null()),
+            )
+            .set(sessions::revoked_at.eq(now()))
+            .execute(c)
+            .map_err(ApiError::from))
+        })
+        .await?;
+    if closed == 0 {
+        return Err(revoked());
+    }
+    Ok(())
+}

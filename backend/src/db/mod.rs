@@ -1,0 +1,128 @@
+//! Database access for SQLite (embedded default) and PostgreSQL in one binary.
+//!
+//! `diesel::MultiConnection` cannot express RETURNING, upserts or batch inserts, so the pool is
+//! an enum and [`with_conn!`] compiles each query body once per backend.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{ApiError, ApiResult};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+pub enum DbPool {
+    Sqlite(Pool<ConnectionManager<SqliteConnection>>),
+    Pg(Pool<ConnectionManager<PgConnection>>),
+}
+
+/// Runs `$body` with `$c` bound to a `&mut` connection of whichever backend the pool holds.
+#[macro_export]
+macro_rules! with_conn {
+    ($pool:expr, |$c:ident| $body:expr) => {
+        match $pool {
+            $crate::db::DbPool::Sqlite(pool) => {
+                let mut conn = pool.get()?;
+                let $c = &mut *conn;
+                $body
+            }
+            $crate::db::DbPool::Pg(pool) => {
+                let mut conn = pool.get()?;
+                let $c = &mut *conn;
+                $body
+            }
+        }
+    };
+}
+
+/// Cheap to clone; every query runs on tokio's blocking pool, never on an executor thread.
+#[derive(Clone)]
+pub struct Db(std::sync::Arc<DbPool>);
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        // busy_timeout first: the other pragmas may already have to wait for a lock.
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+impl Db {
+    /// Opens the database, applies pending migrations and builds the pool.
+    pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+        let pool = if let Some(path) = url.strip_prefix("sqlite://") {
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            // WAL and migrations on one connection before the pool opens its connections, so
+            // they do not race each other for the write lock.
+            let mut first =
+                SqliteConnection::establish(path).with_context(|| format!("opening SQLite database {path}"))?;
+            SqlitePragmas.on_acquire(&mut first).context("setting SQLite pragmas")?;
+            first
+                .batch_execute("PRAGMA journal_mode = WAL;")
+                .context("enabling WAL")?;
+            first
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| anyhow::anyhow!("applying SQLite migrations: {e}"))?;
+            let pool = Pool::builder()
+                .max_size(pool_size)
+                .connection_timeout(Duration::from_secs(10))
+                .connection_customizer(Box::new(SqlitePragmas))
+                .build(ConnectionManager::<SqliteConnection>::new(path))
+                .context("opening the SQLite pool")?;
+            DbPool::Sqlite(pool)
+        } else {
+            let pool = Pool::builder()
+                .max_size(pool_size)
+                .connection_timeout(Duration::from_secs(10))
+                .build(ConnectionManager::<PgConnection>::new(url))
+                .context("connecting to PostgreSQL")?;
+            let mut conn = pool.get().context("connecting to PostgreSQL")?;
+            conn.run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map_err(|e| anyhow::anyhow!("applying PostgreSQL migrations: {e}"))?;
+            DbPool::Pg(pool)
+        };
+        Ok(Db(std::sync::Arc::new(pool)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match *self.0 {
+            DbPool::Sqlite(_) => "sqlite",
+            DbPool::Pg(_) => "postgres",
+        }
+    }
+
+    /// Runs blocking Diesel work on the blocking thread pool.
+    pub async fn run<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DbPool) -> ApiResult<T> + Send + 'static,
+    {
+        let pool = self.0.clone();
+        tokio::task::spawn_blocking(move || work(&pool))
+            .await
+            .map_err(ApiError::internal)?
+    }
+}
+
+/// The current time as stored in the database (UTC, microsecond precision on both backends).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    // PostgreSQL keeps microseconds; truncate so both backends return what was written.
+    now - chrono::Duration::nanoseconds(i64::from(now.and_utc().timestamp_subsec_nanos() % 1000))
+}
+
+pub fn to_utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    t.and_utc()
+}

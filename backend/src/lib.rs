@@ -1,0 +1,16 @@
+//! Languard: a self-hosted manager for dedicated game servers.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod secrets;
+pub mod system;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,48 @@
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { AccountPage } from '../features/account/account-page';
+import { AuditPage } from '../features/audit/audit-page';
+import { LoginPage } from '../features/auth/login-page';
+import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { TokensPage } from '../features/tokens/tokens-page';
+import { UsersPage } from '../features/users/users-page';
+import { RequireAuth, RequireRole } from './guards';
+import { NotFound } from './not-found';
+import { Shell } from './shell';
+
+export function AppRouter() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Shell />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<DashboardPage />} />
+          <Route
+            path="users"
+            element={
+              <RequireRole role="admin">
+                <UsersPage />
+              </RequireRole>
+            }
+          />
+          <Route path="tokens" element={<TokensPage />} />
+          <Route path="account" element={<AccountPage />} />
+          <Route
+            path="audit"
+            element={
+              <RequireRole role="admin">
+                <AuditPage />
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

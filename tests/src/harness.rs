@@ -1,0 +1,259 @@
+//! Starting the real binary and talking to it.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub const ADMIN_PASSWORD: &str = "admin-test-password";
+/// Fixed in tests so that a test can mint tokens the server accepts (e.g. already expired ones).
+pub const JWT_SECRET: &str = "test-signing-key-0123456789abcdef0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The binary under test: `LANGUARD_BIN`, else the workspace's debug build.
+pub fn binary() -> PathBuf {
+    let path = std::env::var_os("LANGUARD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/languard"));
+    assert!(
+        path.is_file(),
+        "{} does not exist: run `cargo build -p languard` (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// Where the tests reach PostgreSQL; the role needs CREATEDB.
+pub fn postgres_admin_url() -> String {
+    std::env::var("LANGUARD_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://languard:languard@127.0.0.1:5432/postgres".into())
+}
+
+fn psql(sql: &str) {
+    let out = std::process::Command::new("psql")
+        .arg(postgres_admin_url())
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+        .output()
+        .expect("psql must be installed for the PostgreSQL tests");
+    assert!(
+        out.status.success(),
+        "psql `{sql}` failed (is PostgreSQL running? see LANGUARD_TEST_PG_URL): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub backend: Backend,
+    pub data_dir: tempfile::TempDir,
+    pub client: reqwest::Client,
+    child: Child,
+    pg_database: Option<String>,
+}
+
+/// Options for one server; most tests use the defaults.
+#[derive(Default)]
+pub struct Options {
+    pub env: Vec<(String, String)>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut cmd = Command::new(binary());
+        cmd.arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(data_dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("LANGUARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("LANGUARD_JWT_SECRET", JWT_SECRET)
+            .env("LANGUARD_LOG_LEVEL", "warn")
+            .env("LANGUARD_STATIC_DIR", data_dir.path().join("no-spa"))
+            .stdout(Stdio::piped())
+            .kill_on_drop(true);
+        let mut pg_database = None;
+        if backend == Backend::Postgres {
+            let name = format!("lgt_{}_{}", std::process::id(), rand::random::<u32>());
+            psql(&format!("CREATE DATABASE {name}"));
+            let admin = postgres_admin_url();
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(base, _)| base)
+                .to_owned();
+            cmd.env("LANGUARD_DATABASE_URL", format!("{base}/{name}"));
+            pg_database = Some(name);
+        }
+        for (k, v) in options.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("starting languard");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.expect("reading stdout") {
+                if let Some(url) = line.strip_prefix("Languard listening on ") {
+                    return url.trim().to_owned();
+                }
+            }
+            panic!("languard exited before listening");
+        })
+        .await
+        .expect("languard did not start within 60 s");
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        TestApp {
+            url,
+            backend,
+            data_dir,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+            child,
+            pg_database,
+        }
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{}", self.url, path)
+    }
+
+    /// Sends a request with an optional bearer token and JSON body; returns status and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, self.api(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Logs in and returns the whole token response.
+    pub async fn login(&self, username: &str, password: &str) -> Value {
+        let (status, body) = self
+            .post("/auth/login", None, json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "login of {username} failed: {body}");
+        body
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Creates a user as admin and returns its access token.
+    pub async fn user_token(&self, admin: &str, username: &str, role: &str) -> String {
+        let password = format!("{username}-password");
+        let (status, body) = self
+            .post(
+                "/users",
+                Some(admin),
+                json!({"username": username, "password": password, "role": role}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        self.login(username, &password).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Stops the server the hard way (as a crash would).
+    pub async fn kill(&mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        if let Some(name) = self.pg_database.take() {
+            // The server may still hold connections for a moment.
+            let _ = std::process::Command::new("psql")
+                .arg(postgres_admin_url())
+                .args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")])
+                .output();
+        }
+    }
+}
+
+/// Asserts the error shape: status, `error` kind, and the `field` when given.
+#[track_caller]
+pub fn assert_error(actual: (StatusCode, Value), status: u16, kind: &str, field: Option<&str>) {
+    let (s, body) = actual;
+    assert_eq!(s.as_u16(), status, "unexpected status; body: {body}");
+    assert_eq!(body["error"], kind, "unexpected kind; body: {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no message: {body}"
+    );
+    match field {
+        Some(f) => assert_eq!(body["field"], f, "unexpected field; body: {body}"),
+        None => assert!(body.get("field").is_none_or(Value::is_null), "unexpected field: {body}"),
+    }
+}
+
+/// An HS256 JWT signed with the test key, for tokens the API cannot be asked to issue.
+pub fn mint_jwt(sub: i64, sid: i64, exp_offset_secs: i64) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let header = B64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = B64.encode(
+        json!({"sub": sub, "sid": sid, "iat": now, "exp": now + exp_offset_secs, "iss": "languard"}).to_string(),
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(JWT_SECRET.as_bytes()).unwrap();
+    mac.update(format!("{header}.{claims}").as_bytes());
+    let sig = B64.encode(mac.finalize().into_bytes());
+    format!("{header}.{claims}.{sig}")
+}

@@ -1,0 +1,44 @@
+//! Black-box tests of the `languard` binary. Each test starts its own server on a free port
+//! with its own data dir, on SQLite and again on PostgreSQL (a database per test).
+
+pub mod harness;
+
+/// Declares each scenario once and runs it on both backends: `sqlite::name`, `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::harness::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::harness::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+#[cfg(test)]
+mod audit;
+#[cfg(test)]
+mod auth;
+#[cfg(test)]
+mod cli;
+#[cfg(test)]
+mod matrix;
+#[cfg(test)]
+mod openapi;
+#[cfg(test)]
+mod system;
+#[cfg(test)]
+mod tokens;
+#[cfg(test)]
+mod users;

@@ -1,0 +1,285 @@
+//! Every route × {anonymous, viewer, operator, admin, API token} gets the expected status, and
+//! every operation of the served OpenAPI document is in this matrix.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::{Backend, TestApp, ADMIN_PASSWORD};
+
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Level {
+    Anonymous,
+    Viewer,
+    Operator,
+    Admin,
+}
+
+struct Caller {
+    name: &'static str,
+    level: Level,
+    token: Option<String>,
+    /// Username whose disposable session a logout may end.
+    username: &'static str,
+    password: String,
+}
+
+/// (method, documented path, concrete path, body, what it needs, status on success)
+type Row = (Method, &'static str, String, Option<Value>, Need, u16);
+
+/// What a route needs, and what a caller with enough rights gets.
+enum Need {
+    Nothing,
+    Role(Level),
+}
+
+async fn every_route_enforces_its_role(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let viewer = app.user_token(&admin, "vic", "viewer").await;
+    let operator = app.user_token(&admin, "oscar", "operator").await;
+    let (_, created) = app
+        .post("/tokens", Some(&admin), json!({"name": "matrix", "role": "operator"}))
+        .await;
+    let api_token = created["secret"].as_str().unwrap().to_owned();
+    let callers = [
+        Caller {
+            name: "anonymous",
+            level: Level::Anonymous,
+            token: None,
+            username: "admin",
+            password: ADMIN_PASSWORD.into(),
+        },
+        Caller {
+            name: "viewer",
+            level: Level::Viewer,
+            token: Some(viewer),
+            username: "vic",
+            password: "vic-password".into(),
+        },
+        Caller {
+            name: "operator",
+            level: Level::Operator,
+            token: Some(operator),
+            username: "oscar",
+            password: "oscar-password".into(),
+        },
+        Caller {
+            name: "admin",
+            level: Level::Admin,
+            token: Some(admin.clone()),
+            username: "admin",
+            password: ADMIN_PASSWORD.into(),
+        },
+        Caller {
+            name: "api token (operator)",
+            level: Level::Operator,
+            token: Some(api_token),
+            username: "admin",
+            password: ADMIN_PASSWORD.into(),
+        },
+    ];
+
+    let mut covered = BTreeSet::new();
+    for (i, caller) in callers.iter().enumerate() {
+        // Fresh objects per caller, so that a success for one does not change what the next sees.
+        let (_, victim) = app
+            .post(
+                "/users",
+                Some(&admin),
+                json!({"username": format!("victim{i}"), "password": "victim-password", "role": "viewer"}),
+            )
+            .await;
+        let victim = victim["id"].as_i64().unwrap();
+        let session = app.login(caller.username, &caller.password).await;
+        let own_token = match &caller.token {
+            Some(t) => app.post("/tokens", Some(t), json!({"name": "to revoke"})).await.1["token"]["id"]
+                .as_i64()
+                .unwrap_or(0),
+            None => 0,
+        };
+        let routes: Vec<Row> = vec![
+            (
+                Method::POST,
+                "/auth/login",
+                "/auth/login".into(),
+                Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
+                Need::Nothing,
+                200,
+            ),
+            (
+                Method::POST,
+                "/auth/refresh",
+                "/auth/refresh".into(),
+                Some(json!({"refresh_token": session["refresh_token"]})),
+                Need::Nothing,
+                200,
+            ),
+            (
+                Method::POST,
+                "/auth/logout",
+                "/auth/logout".into(),
+                Some(json!({"refresh_token": app.login(caller.username, &caller.password).await["refresh_token"]})),
+                Need::Role(Level::Viewer),
+                204,
+            ),
+            (
+                Method::GET,
+                "/auth/me",
+                "/auth/me".into(),
+                None,
+                Need::Role(Level::Viewer),
+                200,
+            ),
+            (
+                Method::PUT,
+                "/auth/password",
+                "/auth/password".into(),
+                Some(json!({"current_password": "not-the-password", "new_password": "whatever-new"})),
+                Need::Role(Level::Viewer),
+                422,
+            ),
+            (
+                Method::GET,
+                "/users",
+                "/users".into(),
+                None,
+                Need::Role(Level::Admin),
+                200,
+            ),
+            (
+                Method::POST,
+                "/users",
+                "/users".into(),
+                Some(json!({"username": format!("made{i}"), "password": "made-password", "role": "viewer"})),
+                Need::Role(Level::Admin),
+                201,
+            ),
+            (
+                Method::GET,
+                "/users/{id}",
+                format!("/users/{victim}"),
+                None,
+                Need::Role(Level::Admin),
+                200,
+            ),
+            (
+                Method::PATCH,
+                "/users/{id}",
+                format!("/users/{victim}"),
+                Some(json!({"role": "operator"})),
+                Need::Role(Level::Admin),
+                200,
+            ),
+            (
+                Method::DELETE,
+                "/users/{id}",
+                format!("/users/{victim}"),
+                None,
+                Need::Role(Level::Admin),
+                204,
+            ),
+            (
+                Method::GET,
+                "/tokens",
+                "/tokens".into(),
+                None,
+                Need::Role(Level::Viewer),
+                200,
+            ),
+            (
+                Method::POST,
+                "/tokens",
+                "/tokens".into(),
+                Some(json!({"name": "made"})),
+                Need::Role(Level::Viewer),
+                201,
+            ),
+            (
+                Method::DELETE,
+                "/tokens/{id}",
+                format!("/tokens/{own_token}"),
+                None,
+                Need::Role(Level::Viewer),
+                204,
+            ),
+            (
+                Method::GET,
+                "/audit",
+                "/audit".into(),
+                None,
+                Need::Role(Level::Admin),
+                200,
+            ),
+            (
+                Method::GET,
+                "/system/health",
+                "/system/health".into(),
+                None,
+                Need::Nothing,
+                200,
+            ),
+            (
+                Method::GET,
+                "/system/status",
+                "/system/status".into(),
+                None,
+                Need::Role(Level::Viewer),
+                200,
+            ),
+            (
+                Method::GET,
+                "/system/info",
+                "/system/info".into(),
+                None,
+                Need::Role(Level::Viewer),
+                200,
+            ),
+            (
+                Method::GET,
+                "/openapi.json",
+                "/openapi.json".into(),
+                None,
+                Need::Nothing,
+                200,
+            ),
+        ];
+        for (method, template, path, body, need, success) in routes {
+            covered.insert(format!("{} {template}", method.as_str().to_lowercase()));
+            let expected = match need {
+                Need::Nothing => success,
+                Need::Role(_) if caller.level == Level::Anonymous => 401,
+                Need::Role(level) if caller.level < level => 403,
+                Need::Role(_) => success,
+            };
+            let (status, response) = app.call(method.clone(), &path, caller.token.as_deref(), body).await;
+            assert_eq!(
+                status.as_u16(),
+                expected,
+                "{method} {path} as {}: {response}",
+                caller.name
+            );
+            if status != StatusCode::OK && status.as_u16() >= 400 {
+                assert!(
+                    response["error"].is_string(),
+                    "error shape for {method} {path}: {response}"
+                );
+            }
+        }
+    }
+
+    let (_, spec) = app.call(Method::GET, "/openapi.json", None, None).await;
+    let mut documented = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert(format!("{method} {}", path.trim_start_matches("/api/v1")));
+        }
+    }
+    assert_eq!(
+        documented, covered,
+        "every documented operation needs a row in the auth matrix"
+    );
+}
+
+crate::on_both_backends!(every_route_enforces_its_role);
