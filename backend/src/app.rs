@@ -28,6 +28,7 @@ pub struct AppState {
     pub host: Arc<HostReader>,
     pub started_at: DateTime<Utc>,
     pub openapi_json: String,
+    pub api_routes: spa::ApiRoutes,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -80,13 +81,15 @@ impl Application {
         if !serve_spa {
             tracing::warn!(dir = %static_dir.display(), "no built web interface found; serving the API only (run `make frontend`)");
         }
+        let document = crate::openapi::document();
         let state = web::Data::new(AppState {
             db,
             keys,
             throttle: LoginThrottle::default(),
             host: Arc::new(HostReader::default()),
             started_at: Utc::now(),
-            openapi_json: crate::openapi::to_json(&crate::openapi::document()),
+            api_routes: spa::ApiRoutes::from_document(&serde_json::to_value(&document)?),
+            openapi_json: crate::openapi::to_json(&document),
             config,
         });
         let body_limit = state.config.max_body_bytes;

@@ -66,7 +66,7 @@ async fn mutations_are_audited_with_secrets_masked(backend: Backend) {
     assert_eq!(by_token["actor_name"], "admin (token ci)");
 
     // Filters: actor substring, path prefix, method, time window.
-    let (_, filtered) = app.get("/audit?actor=token&method=post", &admin).await;
+    let (_, filtered) = app.get("/audit?actor=token&method=POST", &admin).await;
     assert_eq!(filtered["total"], 1, "{filtered}");
     let (_, filtered) = app.get("/audit?path=/api/v1/auth", &admin).await;
     assert!(filtered["items"]

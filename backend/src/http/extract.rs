@@ -100,6 +100,16 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// JSON Schema counts `50.0` as an integer, so integer fields accept it; `50.5` is refused.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let value: Option<f64> = serde::Deserialize::deserialize(deserializer)?;
+    match value {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
+        Some(v) => Err(serde::de::Error::custom(format!("expected a whole number, got {v}"))),
+    }
+}
+
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest for Query<T> {

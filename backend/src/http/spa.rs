@@ -17,9 +17,49 @@ fn no_route(path: &str) -> HttpResponse {
     ApiError::NotFound(format!("no API route matches {path}")).error_response()
 }
 
-/// The JSON 404 for unknown paths (or methods) under `/api/v1`.
+/// Unknown paths under `/api/v1` get the JSON 404; known paths with another method get 405.
 pub async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
-    no_route(req.path())
+    let allowed = req
+        .app_data::<actix_web::web::Data<crate::app::AppState>>()
+        .and_then(|state| state.api_routes.allowed(req.path()));
+    match allowed {
+        Some(allowed) => ApiError::MethodNotAllowed { method: req.method().to_string(), allowed }.error_response(),
+        None => no_route(req.path()),
+    }
+}
+
+/// The API's path templates and their methods, read from the OpenAPI document.
+pub struct ApiRoutes(Vec<(Vec<String>, Vec<String>)>);
+
+impl ApiRoutes {
+    pub fn from_document(doc: &serde_json::Value) -> ApiRoutes {
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        ApiRoutes(
+            paths
+                .into_iter()
+                .map(|(template, item)| {
+                    let segments = template.split('/').map(str::to_owned).collect();
+                    let methods = item
+                        .as_object()
+                        .map(|ops| ops.keys().map(|m| m.to_ascii_uppercase()).collect())
+                        .unwrap_or_default();
+                    (segments, methods)
+                })
+                .collect(),
+        )
+    }
+
+    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()));
+            matches.then(|| methods.clone())
+        })
+    }
 }
 
 /// Serves `static_dir`: real files as they are, any other non-API path as `index.html`.

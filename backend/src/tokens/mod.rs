@@ -37,12 +37,13 @@ crate::page_of!(ApiTokenPage, ApiToken);
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// What the token is for, 1–64 characters.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 64, pattern = "\\S")]
     pub name: String,
     /// Defaults to your own role; cannot exceed it.
     pub role: Option<Role>,
     /// Days until the token expires (1–3650); absent or null means never.
     #[schema(minimum = 1, maximum = 3650)]
+    #[serde(default, deserialize_with = "crate::http::extract::whole_number")]
     pub expires_in_days: Option<i64>,
 }
 

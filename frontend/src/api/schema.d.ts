@@ -492,8 +492,8 @@ export interface operations {
                 actor?: string;
                 /** @description Start of the request path, e.g. `/api/v1/users`. */
                 path?: string;
-                /** @description HTTP method, e.g. `DELETE`. */
-                method?: string;
+                /** @description Only requests with this method. */
+                method?: "POST" | "PUT" | "PATCH" | "DELETE";
                 /** @description Only entries at or after this time (RFC 3339). */
                 since?: string;
                 /** @description Only entries before this time (RFC 3339). */

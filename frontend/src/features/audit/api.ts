@@ -1,10 +1,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import type { operations } from '../../api/schema';
+
+export type AuditedMethod = NonNullable<NonNullable<operations['list_audit']['parameters']['query']>['method']>;
+export const AUDITED_METHODS: AuditedMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 export interface AuditFilters {
   actor: string;
   path: string;
-  method: string;
+  method: AuditedMethod | '';
   /** Values of <input type="datetime-local">, in local time. */
   since: string;
   until: string;

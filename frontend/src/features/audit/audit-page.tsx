@@ -20,7 +20,7 @@ import { PageHeader } from '../../components/ui/page-header';
 import { Pager } from '../../components/ui/pager';
 import { QueryError } from '../../components/ui/query-error';
 import { formatDateTime } from '../../utils/format';
-import { EMPTY_FILTERS, useAudit, type AuditFilters } from './api';
+import { AUDITED_METHODS, EMPTY_FILTERS, useAudit, type AuditedMethod, type AuditFilters } from './api';
 
 type AuditEntry = Schemas['AuditEntry'];
 const COLS = 7;
@@ -158,9 +158,9 @@ export function AuditPage() {
           <Select
             label="Method"
             placeholder="any"
-            data={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']}
+            data={AUDITED_METHODS}
             value={filters.method || null}
-            onChange={(v) => update({ method: v ?? '' })}
+            onChange={(v) => update({ method: (v as AuditedMethod | null) ?? '' })}
             clearable
             data-testid="audit-filter-method"
           />
