@@ -23,7 +23,11 @@ pub async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
         .app_data::<actix_web::web::Data<crate::app::AppState>>()
         .and_then(|state| state.api_routes.allowed(req.path()));
     match allowed {
-        Some(allowed) => ApiError::MethodNotAllowed { method: req.method().to_string(), allowed }.error_response(),
+        Some(allowed) => ApiError::MethodNotAllowed {
+            method: req.method().to_string(),
+            allowed,
+        }
+        .error_response(),
         None => no_route(req.path()),
     }
 }
