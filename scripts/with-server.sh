@@ -17,6 +17,6 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "${url:-}" ] || { echo "server did not start"; cat "$log"; exit 1; }
-export LANGUARD_URL=$url
+export LANGUARD_URL=$url LANGUARD_PID=$pid
 echo "server at $url"
 "$@"

@@ -114,6 +114,21 @@ try {
     if ((await page.getByTestId('users-table').count()) !== 0) throw new Error('viewer can see the users table');
   });
 
+  await step('the API docs render offline under the CSP', async () => {
+    const docs = await context.newPage();
+    const violations = [];
+    docs.on('console', (msg) => /Content Security Policy/i.test(msg.text()) && violations.push(msg.text()));
+    await docs.goto(`${baseUrl}/api/docs/`);
+    await docs.getByText('Languard API').first().waitFor();
+    await docs.getByText('/api/v1/auth/login').first().waitFor();
+    if (violations.length) throw new Error(`CSP violations on the docs page: ${violations.join('; ')}`);
+    await docs.close();
+  });
+
+  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
+    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
+  }
+
   console.log('e2e: all steps passed');
   await browser.close();
   process.exit(0);

@@ -173,3 +173,15 @@ fn readme_documents_every_config_key() {
         );
     }
 }
+
+/// SIGTERM stops the server cleanly (exit status 0) instead of killing it mid-request.
+#[tokio::test]
+async fn sigterm_shuts_down_gracefully() {
+    let mut app = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(
+        app.call(reqwest::Method::GET, "/system/health", None, None).await.0,
+        200
+    );
+    let status = app.terminate().await;
+    assert!(status.success(), "exit status after SIGTERM: {status:?}");
+}

@@ -204,9 +204,18 @@ impl TestApp {
             .to_owned()
     }
 
-    /// Stops the server the hard way (as a crash would).
-    pub async fn kill(&mut self) {
-        let _ = self.child.kill().await;
+    /// Sends SIGTERM and waits (up to 15 s) for the exit status.
+    pub async fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("server still running");
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        tokio::time::timeout(Duration::from_secs(15), self.child.wait())
+            .await
+            .expect("the server did not stop within 15 s of SIGTERM")
+            .expect("waiting for the server")
     }
 }
 
