@@ -150,7 +150,13 @@ impl Config {
         let (v, s) = get("database_url");
         let database_url = if v.is_empty() {
             format!("sqlite://{}", data_dir.join("languard.db").display())
-        } else if v.starts_with("postgres://") || v.starts_with("postgresql://") || v.starts_with("sqlite://") {
+        } else if let Some(path) = v.strip_prefix("sqlite://") {
+            // Every pooled connection would get its own empty in-memory database.
+            if path.is_empty() || path.contains(":memory:") || path.starts_with("file:") {
+                return Err(config_error("database_url", s, "sqlite:// needs a file path"));
+            }
+            v.to_owned()
+        } else if v.starts_with("postgres://") || v.starts_with("postgresql://") {
             v.to_owned()
         } else {
             return Err(config_error(
@@ -229,7 +235,7 @@ impl Config {
     /// Every key with its resolved value, secrets replaced by `(set)`.
     pub fn describe(&self) -> Vec<(&'static str, String)> {
         let secret = |v: &Option<String>| if v.is_some() { "(set)" } else { "(unset)" }.to_owned();
-        let database = match self.database_url.split_once('@') {
+        let database = match self.database_url.rsplit_once('@') {
             // postgres://user:password@host/db: keep the host, hide the credentials
             Some((scheme_and_user, host)) => {
                 let scheme = scheme_and_user.split("://").next().unwrap_or("postgres");

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod games;
 pub mod http;
 pub mod openapi;
 pub mod secrets;

@@ -77,6 +77,15 @@ async fn bad_login_input_gets_the_error_shape(backend: Backend) {
             .body(body)
             .send()
     };
+    let res = raw("[]", "application/json").await.unwrap();
+    assert_error((res.status(), res.json().await.unwrap()), 400, "invalid_body", None);
+    assert_error(
+        app.post("/auth/login", None, json!({"username": "a\u{0}b", "password": "x"}))
+            .await,
+        422,
+        "validation_failed",
+        Some("username"),
+    );
     let res = raw("{\"username\": ", "application/json").await.unwrap();
     assert_error((res.status(), res.json().await.unwrap()), 400, "malformed_json", None);
     let res = raw("username=admin", "application/x-www-form-urlencoded")
@@ -146,6 +155,10 @@ async fn refresh_rotates_and_detects_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let first = app.login("admin", ADMIN_PASSWORD).await;
     let old = first["refresh_token"].as_str().unwrap();
+    // A guessed secret for a real session id is refused without ending that session.
+    let session_id = old.split('.').next().unwrap();
+    let guess = json!({"refresh_token": format!("{session_id}.guessed-secret")});
+    assert_error(app.post("/auth/refresh", None, guess).await, 401, "token_revoked", None);
     let (status, second) = app.post("/auth/refresh", None, json!({"refresh_token": old})).await;
     assert_eq!(status, StatusCode::OK, "{second}");
     assert_ne!(second["refresh_token"], first["refresh_token"]);

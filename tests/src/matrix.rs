@@ -32,6 +32,8 @@ type Row = (Method, &'static str, String, Option<Value>, Need, u16);
 enum Need {
     Nothing,
     Role(Level),
+    /// A login session with at least this role; API tokens are refused (403).
+    Session(Level),
 }
 
 async fn every_route_enforces_its_role(backend: Backend) {
@@ -93,12 +95,17 @@ async fn every_route_enforces_its_role(backend: Backend) {
             .await;
         let victim = victim["id"].as_i64().unwrap();
         let session = app.login(caller.username, &caller.password).await;
-        let own_token = match &caller.token {
-            Some(t) => app.post("/tokens", Some(t), json!({"name": "to revoke"})).await.1["token"]["id"]
-                .as_i64()
-                .unwrap_or(0),
-            None => 0,
+        // Tokens cannot create tokens: the token caller revokes one of its owner's.
+        let creator = match (caller.name, &caller.token) {
+            ("viewer" | "operator", Some(t)) => t.clone(),
+            _ => admin.clone(),
         };
+        let own_token = app
+            .post("/tokens", Some(&creator), json!({"name": "to revoke"}))
+            .await
+            .1["token"]["id"]
+            .as_i64()
+            .unwrap();
         let routes: Vec<Row> = vec![
             (
                 Method::POST,
@@ -193,7 +200,7 @@ async fn every_route_enforces_its_role(backend: Backend) {
                 "/tokens",
                 "/tokens".into(),
                 Some(json!({"name": "made"})),
-                Need::Role(Level::Viewer),
+                Need::Session(Level::Viewer),
                 201,
             ),
             (
@@ -252,6 +259,9 @@ async fn every_route_enforces_its_role(backend: Backend) {
                 Need::Role(_) if caller.level == Level::Anonymous => 401,
                 Need::Role(level) if caller.level < level => 403,
                 Need::Role(_) => success,
+                Need::Session(_) if caller.level == Level::Anonymous => 401,
+                Need::Session(level) if caller.level < level || caller.name.starts_with("api token") => 403,
+                Need::Session(_) => success,
             };
             let (status, response) = app.call(method.clone(), &path, caller.token.as_deref(), body).await;
             assert_eq!(

@@ -28,6 +28,13 @@ async fn token_lifecycle(backend: Backend) {
     assert_eq!(me["username"], "admin");
     assert_eq!(me["role"], "viewer", "a token acts with its own role");
     assert_error(app.get("/users", &secret).await, 403, "forbidden", None);
+    // A token cannot mint tokens (they would outlive its revocation).
+    assert_error(
+        app.post("/tokens", Some(&secret), json!({"name": "child"})).await,
+        403,
+        "forbidden",
+        None,
+    );
 
     let (status, list) = app.get("/tokens", &admin).await;
     assert_eq!(status, StatusCode::OK);

@@ -81,8 +81,23 @@ fn summarize(body: Option<Value>, query: &str) -> Option<String> {
     if query.as_object().is_some_and(|q| !q.is_empty()) {
         summary.insert("query".into(), query);
     }
-    (!summary.is_empty()).then(|| json!(summary).to_string())
+    if summary.is_empty() {
+        return None;
+    }
+    let mut text = json!(summary).to_string();
+    if text.len() > MAX_SUMMARY_BYTES {
+        // Anyone can send large bodies (e.g. to the login route): keep the log small.
+        let mut cut = MAX_SUMMARY_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str("… (truncated)");
+    }
+    Some(text)
 }
+
+const MAX_SUMMARY_BYTES: usize = 4096;
 
 struct AuditRecord {
     request_id: String,

@@ -62,6 +62,20 @@ impl AuditedMethod {
     }
 }
 
+/// Both databases store years 1–9999 only (chrono parses far more).
+fn within_years(field: &str, t: DateTime<Utc>) -> ApiResult<chrono::NaiveDateTime> {
+    use chrono::Datelike;
+    if !(1..=9999).contains(&t.year()) {
+        return Err(crate::error::ApiError::validation(
+            field,
+            "the year must be between 1 and 9999",
+        ));
+    }
+    Ok(t.naive_utc())
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>);
+
 /// `%` and `_` in user input match themselves.
 fn like_literal(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
@@ -79,17 +93,18 @@ async fn list_audit(
     principal.require(Role::Admin)?;
     let q = query.0;
     let request = PageRequest::parse(q.page, q.per_page)?;
+    // Compared in lower case: LIKE ignores case on SQLite but not on PostgreSQL.
     let actor = q
         .actor
         .filter(|a| !a.is_empty())
-        .map(|a| format!("%{}%", like_literal(&a)));
+        .map(|a| format!("%{}%", like_literal(&a.to_lowercase())));
     let path = q
         .path
         .filter(|p| !p.is_empty())
         .map(|p| format!("{}%", like_literal(&p)));
     let method = q.method.map(AuditedMethod::as_str);
-    let since = q.since.map(|t| t.naive_utc());
-    let until = q.until.map(|t| t.naive_utc());
+    let since = q.since.map(|t| within_years("since", t)).transpose()?;
+    let until = q.until.map(|t| within_years("until", t)).transpose()?;
     let page = state
         .db
         .run(move |pool| {
@@ -98,7 +113,11 @@ async fn list_audit(
                     ($query:expr) => {{
                         let mut query = $query.into_boxed();
                         if let Some(actor) = &actor {
-                            query = query.filter(audit_log::actor_name.like(actor.clone()).escape('\\'));
+                            query = query.filter(
+                                lower(audit_log::actor_name)
+                                    .like(actor.clone())
+                                    .escape('\\'),
+                            );
                         }
                         if let Some(path) = &path {
                             query = query.filter(audit_log::path.like(path.clone()).escape('\\'));

@@ -108,7 +108,7 @@ async fn login(
         password: plain,
     } = body.0;
     let keys = throttle::keys(&client_ip(&req), &username);
-    state.throttle.check(&keys)?;
+    let attempt = state.throttle.begin_attempt(&keys)?;
     let row = users::find_by_username(&state.db, username).await?;
     let verified = tokio::task::spawn_blocking(move || match row {
         Some(row) if password::verify(&plain, &row.password_hash) => Some(row),
@@ -121,9 +121,9 @@ async fn login(
     .await
     .map_err(ApiError::internal)?;
     let Some(row) = verified else {
-        state.throttle.record_failure(&keys);
         return Err(invalid_credentials());
     };
+    state.throttle.succeeded(&keys, attempt);
     if row.disabled {
         return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
     }
@@ -197,7 +197,7 @@ async fn change_password(
     password::validate("new_password", &new_password)?;
     // A stolen access token must not become a way to guess the password.
     let keys = throttle::keys(&client_ip(&req), &principal.username);
-    state.throttle.check(&keys)?;
+    let attempt = state.throttle.begin_attempt(&keys)?;
     let row = users::find_by_username(&state.db, principal.username.clone())
         .await?
         .ok_or_else(|| ApiError::NotFound("this account no longer exists".into()))?;
@@ -205,9 +205,9 @@ async fn change_password(
         .await
         .map_err(ApiError::internal)?;
     if !ok {
-        state.throttle.record_failure(&keys);
         return Err(ApiError::validation("current_password", "is not your current password"));
     }
+    state.throttle.succeeded(&keys, attempt);
     let keep = match principal.credential {
         Credential::Session { session_id } => Some(session_id),
         Credential::ApiToken { .. } => None,

@@ -42,6 +42,10 @@ fn parse(token: &str) -> ApiResult<(i64, &str)> {
 }
 
 /// Exchanges a refresh token for a new one; returns (user id, session id, new refresh token).
+///
+/// One conditional UPDATE does the swap, so two concurrent refreshes cannot both succeed.
+/// Presenting the token that was just rotated away is a replay: the session is revoked.
+/// Any other wrong secret is only refused, so nobody can end sessions by guessing ids.
 pub async fn rotate(db: &Db, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64, String)> {
     let (id, secret) = parse(token)?;
     let presented = super::sha256_hex(secret);
@@ -49,41 +53,38 @@ pub async fn rotate(db: &Db, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64,
     let new_hash = super::sha256_hex(&new_secret);
     let user_id = db
         .run(move |pool| {
-            with_conn!(pool, |c| c.transaction(|c| {
-                let row: Option<(i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = sessions::table
-                    .find(id)
-                    .select((
-                        sessions::user_id,
-                        sessions::refresh_hash,
-                        sessions::expires_at,
-                        sessions::revoked_at,
-                    ))
-                    .first(c)
-                    .optional()?;
-                let Some((user_id, hash, expires_at, revoked_at)) = row else {
-                    return Err(revoked());
-                };
-                let t = now();
-                if revoked_at.is_some() || expires_at <= t {
-                    return Err(revoked());
-                }
-                if hash != presented {
-                    diesel::update(sessions::table.find(id))
-                        .set(sessions::revoked_at.eq(t))
-                        .execute(c)?;
-                    return Ok(Err(revoked()));
-                }
-                diesel::update(sessions::table.find(id))
-                    .set((
-                        sessions::refresh_hash.eq(&new_hash),
-                        sessions::last_used_at.eq(t),
-                        sessions::expires_at.eq(t + chrono::Duration::seconds(ttl_secs)),
-                    ))
+            let t = now();
+            with_conn!(pool, |c| {
+                let swapped: Option<i64> = diesel::update(
+                    sessions::table
+                        .filter(sessions::id.eq(id))
+                        .filter(sessions::refresh_hash.eq(&presented))
+                        .filter(sessions::revoked_at.is_null())
+                        .filter(sessions::expires_at.gt(t)),
+                )
+                .set((
+                    sessions::previous_hash.eq(&presented),
+                    sessions::refresh_hash.eq(&new_hash),
+                    sessions::last_used_at.eq(t),
+                    sessions::expires_at.eq(t + chrono::Duration::seconds(ttl_secs)),
+                ))
+                .returning(sessions::user_id)
+                .get_result(c)
+                .optional()?;
+                if swapped.is_none() {
+                    diesel::update(
+                        sessions::table
+                            .filter(sessions::id.eq(id))
+                            .filter(sessions::previous_hash.eq(&presented))
+                            .filter(sessions::revoked_at.is_null()),
+                    )
+                    .set(sessions::revoked_at.eq(t))
                     .execute(c)?;
-                Ok(Ok(user_id))
-            }))
+                }
+                swapped.ok_or_else(revoked)
+            })
         })
-        .await??;
+        .await?;
     Ok((user_id, id, format!("{id}.{new_secret}")))
 }
 

@@ -17,17 +17,31 @@ pub struct LoginThrottle {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
+/// Long usernames are cut so that nobody can grow the map with megabyte-sized keys.
 pub fn keys(ip: &str, username: &str) -> [String; 2] {
-    [format!("ip:{ip}"), format!("user:{username}")]
+    let name: String = username.chars().take(64).collect();
+    [format!("ip:{ip}"), format!("user:{name}")]
 }
 
 impl LoginThrottle {
-    pub fn check(&self, keys: &[String]) -> ApiResult<()> {
-        self.check_at(keys, Instant::now())
+    /// Counts an attempt before the (slow) password check, so that parallel requests cannot
+    /// all slip through; [`LoginThrottle::succeeded`] takes it back.
+    pub fn begin_attempt(&self, keys: &[String]) -> ApiResult<Instant> {
+        let now = Instant::now();
+        self.check_at(keys, now)?;
+        self.record_at(keys, now);
+        Ok(now)
     }
 
-    pub fn record_failure(&self, keys: &[String]) {
-        self.record_at(keys, Instant::now());
+    pub fn succeeded(&self, keys: &[String], attempt: Instant) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            if let Some(times) = map.get_mut(key) {
+                if let Some(i) = times.iter().rposition(|t| *t == attempt) {
+                    times.remove(i);
+                }
+            }
+        }
     }
 
     fn check_at(&self, keys: &[String], now: Instant) -> ApiResult<()> {
@@ -78,6 +92,11 @@ mod tests {
             assert!(throttle.check_at(&k, start).is_ok(), "attempt {i}");
             throttle.record_at(&k, start);
         }
+        // A success takes its own attempt back.
+        let ok = LoginThrottle::default();
+        let attempt = ok.begin_attempt(&k).unwrap();
+        ok.succeeded(&k, attempt);
+        assert!(ok.failures.lock().unwrap().values().all(|t| t.is_empty()));
         match throttle.check_at(&k, start + Duration::from_secs(20)) {
             Err(ApiError::TooManyRequests { retry_after }) => assert_eq!(retry_after, 40),
             other => panic!("{other:?}"),

@@ -18,6 +18,7 @@ diesel::table! {
         id -> BigInt,
         user_id -> BigInt,
         refresh_hash -> Text,
+        previous_hash -> Nullable<Text>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
         last_used_at -> Timestamp,
@@ -58,3 +59,40 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens, audit_log);
+
+diesel::table! {
+    servers (id) {
+        id -> BigInt,
+        name -> Text,
+        game -> Text,
+        executable -> Text,
+        game_port -> Integer,
+        directory -> Text,
+        config -> Text,
+        secrets -> Text,
+        auto_restart -> Bool,
+        max_restarts -> Integer,
+        restart_window_secs -> Integer,
+        stop_timeout_secs -> Integer,
+        state -> Text,
+        pid -> Nullable<BigInt>,
+        pid_start_ticks -> Nullable<BigInt>,
+        started_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    server_events (id) {
+        id -> BigInt,
+        server_id -> BigInt,
+        created_at -> Timestamp,
+        kind -> Text,
+        message -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(server_events -> servers (server_id));
+diesel::allow_tables_to_appear_in_same_query!(servers, server_events);

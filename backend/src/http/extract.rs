@@ -49,6 +49,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 },
             })?;
             if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                // PostgreSQL cannot store NUL in text, and no field has a use for it.
+                if let Some(field) = nul_in(&value, "") {
+                    return Err(ApiError::validation(field, "must not contain NUL characters"));
+                }
                 req.extensions_mut().insert(RequestSummary::from_body(value));
             }
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
@@ -64,13 +68,49 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     match inner.classify() {
         serde_json::error::Category::Data => {
             let field = named_field(&message).map_or(path.clone(), |name| join_path(&path, &name));
-            ApiError::validation(if field == "." { String::new() } else { field }, message)
+            if field == "." {
+                // The body as a whole has the wrong shape (e.g. an array instead of an object).
+                return ApiError::BadRequest {
+                    kind: "invalid_body",
+                    message: format!("the request body has the wrong shape: {message}"),
+                    field: None,
+                };
+            }
+            ApiError::validation(field, message)
         }
         _ => ApiError::BadRequest {
             kind: "malformed_json",
             message: format!("the request body is not valid JSON: {message}"),
             field: None,
         },
+    }
+}
+
+/// The dotted path of the first string (or key) holding a NUL character.
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { "body".into() } else { path.into() })
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, &join(&i.to_string()))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(k))
+            } else {
+                nul_in(v, &join(k))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -118,6 +158,15 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let query = req.query_string();
+        if let Some((key, _)) =
+            form_urlencoded::parse(query.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return std::future::ready(Err(ApiError::BadRequest {
+                kind: "invalid_query",
+                message: format!("query parameter `{key}` must not contain NUL characters"),
+                field: Some(key.into_owned()),
+            }));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         std::future::ready(serde_path_to_error::deserialize(de).map(Query).map_err(|err| {
             let path = err.path().to_string();

@@ -125,6 +125,12 @@ pub async fn list(db: &Db, principal: &Principal, request: PageRequest) -> ApiRe
 }
 
 pub async fn create(db: &Db, principal: &Principal, request: CreateTokenRequest) -> ApiResult<CreatedToken> {
+    // A token minting tokens would outlive its own revocation or expiry.
+    if let crate::auth::principal::Credential::ApiToken { .. } = principal.credential {
+        return Err(ApiError::Forbidden(
+            "API tokens cannot create API tokens; log in as the user".into(),
+        ));
+    }
     let name = request.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 64 {
         return Err(ApiError::validation("name", "must be 1 to 64 characters"));

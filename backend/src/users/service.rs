@@ -10,6 +10,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
 use crate::with_conn;
 
+/// Serialises changes that can remove an admin: two concurrent demotions must not each see
+/// the other as "the remaining admin". (Across several panel replicas on one PostgreSQL, the
+/// window stays open; running replicas is not supported yet.)
+static ADMIN_CHANGES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 // Helpers over a connection are macros: each expands inside both backends' arms of `with_conn!`.
 
 /// Refuses (409) when no other enabled admin would be left.
@@ -158,6 +163,7 @@ pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<U
     }
     db.run(move |pool| {
         let hash = request.password.as_deref().map(password::hash).transpose()?;
+        let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.transaction(|c| {
             let current: UserRow = users::table
                 .find(id)
@@ -191,6 +197,7 @@ pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<U
 
 pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
     db.run(move |pool| {
+        let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.transaction(|c| {
             let current: UserRow = users::table
                 .find(id)

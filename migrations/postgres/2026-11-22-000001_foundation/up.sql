@@ -10,12 +10,14 @@ CREATE TABLE users (
 );
 
 -- One row per login session. The refresh token is "<id>.<secret>"; only the secret's hash is
--- kept and it is replaced on every refresh (rotation). Access tokens carry the session id, so
--- revoking the session ends them too.
+-- kept and it is replaced on every refresh (rotation). The hash before it is kept so that a
+-- replayed (stolen) token can be told from a guessed one. Access tokens carry the session id,
+-- so revoking the session ends them too.
 CREATE TABLE sessions (
     id BIGSERIAL PRIMARY KEY,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     refresh_hash TEXT NOT NULL,
+    previous_hash TEXT,
     created_at TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL,
     last_used_at TIMESTAMP NOT NULL,

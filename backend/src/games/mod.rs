@@ -1,0 +1,219 @@
+//! Game adapters: one per game, each knowing its typed config (with JSON Schema), how to render
+//! its files, its launch line, the ports it binds, its RCON flavour, its graceful stop and how
+//! to read its log lines. The supervisor and the HTTP layer only talk to [`GameAdapter`].
+
+pub mod arma3;
+mod common;
+pub mod generic;
+pub mod minecraft;
+pub mod source;
+#[cfg(test)]
+mod testutil;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+/// Secrets a server may hold. They are generated on create when not given, encrypted at rest,
+/// and never returned by the API; adapters write them into config files only.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub rcon_password: Option<String>,
+    pub game_password: Option<String>,
+    pub admin_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    Tcp,
+    Udp,
+}
+
+/// One port the game binds; the supervisor checks each is free before starting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PortSpec {
+    pub port: u16,
+    pub transport: Transport,
+    /// What it is for, e.g. "game", "query", "rcon".
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RconFlavour {
+    /// BattlEye RCon over UDP (Arma 3).
+    Battleye,
+    /// Source RCON over TCP (srcds).
+    Source,
+    /// Minecraft's variant of Source RCON over TCP.
+    Minecraft,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RconTarget {
+    pub flavour: RconFlavour,
+    pub port: u16,
+    pub password: String,
+}
+
+/// How to ask the game to stop before signals are used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GracefulStop {
+    /// An RCON command, e.g. `#shutdown` (Arma 3) or `quit` (srcds).
+    Rcon(String),
+    /// A console line written to the game's stdin, e.g. `stop` (Minecraft).
+    Stdin(String),
+    /// SIGTERM to the process group.
+    Signal,
+}
+
+/// A file the adapter wants written (atomically) before each start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Relative to the server directory; never absolute, never containing `..`.
+    pub path: PathBuf,
+    pub contents: String,
+    /// Holds a password: written with mode 0600 and masked in previews.
+    pub secret: bool,
+}
+
+/// What the supervisor needs to start one server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchPlan {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    /// Working directory (absolute).
+    pub cwd: PathBuf,
+    pub files: Vec<RenderedFile>,
+    pub ports: Vec<PortSpec>,
+    pub rcon: Option<RconTarget>,
+    pub stop: GracefulStop,
+    /// The game's own log file (absolute), if it writes one besides stdout.
+    pub log_file: Option<PathBuf>,
+}
+
+/// Everything an adapter needs to plan a start. `config` has passed [`GameAdapter::validate`].
+pub struct ServerSpec<'a> {
+    /// The server's directory (absolute).
+    pub directory: &'a Path,
+    pub executable: &'a Path,
+    pub game_port: u16,
+    pub config: &'a Value,
+    pub secrets: &'a Secrets,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEventKind {
+    PlayerJoined {
+        name: String,
+    },
+    PlayerLeft {
+        name: String,
+    },
+    Chat {
+        name: String,
+        text: String,
+    },
+    /// The game reports it is ready for players (e.g. Minecraft's "Done (…)!").
+    Ready,
+    Other,
+}
+
+/// One parsed log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub level: LogLevel,
+    /// The time as the game printed it (games print local wall-clock time without a date).
+    pub time: Option<String>,
+    pub message: String,
+    pub kind: LogEventKind,
+}
+
+pub trait GameAdapter: Send + Sync {
+    /// Stable identifier used in the API: `arma3`, `minecraft`, `source`, `generic`.
+    fn id(&self) -> &'static str;
+    /// Human name, e.g. "Arma 3".
+    fn name(&self) -> &'static str;
+    /// JSON Schema (draft 2020-12 subset the SPA renders: object, string, integer, number,
+    /// boolean, enum, array of strings/objects) of the config object.
+    fn config_schema(&self) -> Value;
+    /// A complete valid config with every default filled in.
+    fn default_config(&self) -> Value;
+    /// Checks a config (partial configs are completed with defaults) and returns the
+    /// normalised full config. Errors are `ApiError::Validation` naming the field with a
+    /// JSON-pointer-like dotted path, e.g. `config.motd.2` or `config.hostname`.
+    fn validate(&self, config: &Value) -> Result<Value, ApiError>;
+    /// File names the executable may have (e.g. `arma3server_x64`); empty means any.
+    fn allowed_executables(&self) -> &'static [&'static str];
+    /// Which of the [`Secrets`] this game uses, for generation on create:
+    /// any of "rcon_password", "game_password", "admin_password".
+    fn secret_names(&self) -> &'static [&'static str];
+    /// The default game port shown in the create form.
+    fn default_game_port(&self) -> u16;
+    /// Files, command line, ports, RCON and stop method for a start.
+    fn plan(&self, spec: &ServerSpec<'_>) -> Result<LaunchPlan, ApiError>;
+    /// Parses one line of the console or log file; `None` for lines that are not log lines.
+    fn parse_log_line(&self, line: &str) -> Option<LogLine>;
+}
+
+/// Every adapter, in the order the SPA lists them.
+pub fn all() -> &'static [&'static dyn GameAdapter] {
+    static ALL: [&dyn GameAdapter; 4] = [&arma3::Arma3, &minecraft::Minecraft, &source::Source, &generic::Generic];
+    &ALL
+}
+
+pub fn find(id: &str) -> Option<&'static dyn GameAdapter> {
+    all().iter().copied().find(|a| a.id() == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The registry lists each adapter once, under the ids the API uses.
+    #[test]
+    fn registry() {
+        let ids: Vec<_> = all().iter().map(|a| a.id()).collect();
+        assert_eq!(ids, ["arma3", "minecraft", "source", "generic"]);
+        assert_eq!(find("minecraft").map(|a| a.default_game_port()), Some(25565));
+        assert!(find("nope").is_none());
+        for adapter in all() {
+            for secret in adapter.secret_names() {
+                assert!(["rcon_password", "game_password", "admin_password"].contains(secret));
+            }
+        }
+    }
+
+    /// A plan never names a binary outside the adapter's list.
+    #[test]
+    fn foreign_executable_refused() {
+        let config = serde_json::json!({});
+        let spec = ServerSpec {
+            directory: Path::new("/srv/x"),
+            executable: Path::new("/bin/sh"),
+            game_port: 2302,
+            config: &config,
+            secrets: &testutil::secrets(),
+        };
+        for adapter in all().iter().filter(|a| !a.allowed_executables().is_empty()) {
+            match adapter.plan(&spec) {
+                Err(ApiError::Validation { field, .. }) => assert_eq!(field, "executable"),
+                other => panic!("{} accepted /bin/sh: {other:?}", adapter.id()),
+            }
+        }
+    }
+}
