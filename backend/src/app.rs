@@ -16,6 +16,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::{extract, headers, spa};
+use crate::supervisor::Supervisor;
 use crate::system::host::HostReader;
 
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub started_at: DateTime<Utc>,
     pub openapi_json: String,
     pub api_routes: spa::ApiRoutes,
+    pub supervisor: Supervisor,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -37,6 +39,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::users::routes::configure(cfg);
     crate::tokens::routes::configure(cfg);
     crate::audit::routes::configure(cfg);
+    crate::servers::routes::configure(cfg);
     crate::system::configure(cfg);
     cfg.service(openapi_json);
 }
@@ -74,6 +77,11 @@ impl Application {
             println!("Change it after logging in (Account > Change password).");
         }
         let keys = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let secret_box = Arc::new(crate::secrets::SecretBox::load(&config.data_dir)?);
+        // Game servers outlive the panel: each actor first reattaches to what still runs.
+        let supervisor = Supervisor::boot(db.clone(), secret_box)
+            .await
+            .map_err(|e| anyhow::anyhow!("starting the supervisor: {e:?}"))?;
         let listener = TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         let static_dir = config.static_dir.clone();
@@ -90,6 +98,7 @@ impl Application {
             started_at: Utc::now(),
             api_routes: spa::ApiRoutes::from_document(&serde_json::to_value(&document)?),
             openapi_json: crate::openapi::to_json(&document),
+            supervisor,
             config,
         });
         let body_limit = state.config.max_body_bytes;

@@ -26,6 +26,7 @@ use crate::error::ErrorBody;
         (name = "auth", description = "Login sessions and the current user"),
         (name = "users", description = "User accounts (admin)"),
         (name = "tokens", description = "API tokens for scripts and bots"),
+        (name = "servers", description = "Game servers: registration, configuration, power, events"),
         (name = "audit", description = "Who changed what (admin)"),
         (name = "system", description = "Health, panel status and host figures"),
     )

@@ -62,6 +62,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     child: Child,
     pg_database: Option<String>,
+    env: Vec<(String, String)>,
 }
 
 /// Options for one server; most tests use the defaults.
@@ -77,19 +78,7 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut cmd = Command::new(binary());
-        cmd.arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .arg("--data-dir")
-            .arg(data_dir.path())
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("LANGUARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("LANGUARD_JWT_SECRET", JWT_SECRET)
-            .env("LANGUARD_LOG_LEVEL", "warn")
-            .env("LANGUARD_STATIC_DIR", data_dir.path().join("no-spa"))
-            .stdout(Stdio::piped())
-            .kill_on_drop(true);
+        let mut env = options.env;
         let mut pg_database = None;
         if backend == Backend::Postgres {
             let name = format!("lgt_{}_{}", std::process::id(), rand::random::<u32>());
@@ -99,27 +88,10 @@ impl TestApp {
                 .rsplit_once('/')
                 .map_or(admin.as_str(), |(base, _)| base)
                 .to_owned();
-            cmd.env("LANGUARD_DATABASE_URL", format!("{base}/{name}"));
+            env.push(("LANGUARD_DATABASE_URL".into(), format!("{base}/{name}")));
             pg_database = Some(name);
         }
-        for (k, v) in options.env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("starting languard");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let url = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.expect("reading stdout") {
-                if let Some(url) = line.strip_prefix("Languard listening on ") {
-                    return url.trim().to_owned();
-                }
-            }
-            panic!("languard exited before listening");
-        })
-        .await
-        .expect("languard did not start within 60 s");
-        // Keep draining stdout so the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let (child, url) = start(data_dir.path(), &env).await;
         TestApp {
             url,
             backend,
@@ -130,7 +102,16 @@ impl TestApp {
                 .expect("client"),
             child,
             pg_database,
+            env,
         }
+    }
+
+    /// Kills the panel with SIGKILL (no cleanup at all) and starts it again on the same data.
+    pub async fn crash_and_restart(&mut self) {
+        let _ = self.child.kill().await;
+        let (child, url) = start(self.data_dir.path(), &self.env).await;
+        self.child = child;
+        self.url = url;
     }
 
     pub fn api(&self, path: &str) -> String {
@@ -219,9 +200,66 @@ impl TestApp {
     }
 }
 
+/// Starts `languard serve` on a free port and returns it with its URL.
+async fn start(data_dir: &std::path::Path, env: &[(String, String)]) -> (Child, String) {
+    let mut cmd = Command::new(binary());
+    cmd.arg("serve")
+        .args(["--listen", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LANGUARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("LANGUARD_JWT_SECRET", JWT_SECRET)
+        .env("LANGUARD_LOG_LEVEL", "warn")
+        .env("LANGUARD_STATIC_DIR", data_dir.join("no-spa"))
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("starting languard");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("reading stdout") {
+            if let Some(url) = line.strip_prefix("Languard listening on ") {
+                return url.trim().to_owned();
+            }
+        }
+        panic!("languard exited before listening");
+    })
+    .await
+    .expect("languard did not start within 60 s");
+    // Keep draining stdout so the child never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+/// Game processes outlive the panel by design; a test's games must not outlive the test.
+fn kill_games_under(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<i32>().ok()) else {
+            continue;
+        };
+        if std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd.starts_with(dir)) {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &format!("-{pid}")])
+                .output();
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .output();
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
+        kill_games_under(self.data_dir.path());
         if let Some(name) = self.pg_database.take() {
             // The server may still hold connections for a moment.
             let _ = std::process::Command::new("psql")
@@ -265,4 +303,35 @@ pub fn mint_jwt(sub: i64, sid: i64, exp_offset_secs: i64) -> String {
     mac.update(format!("{header}.{claims}").as_bytes());
     let sig = B64.encode(mac.finalize().into_bytes());
     format!("{header}.{claims}.{sig}")
+}
+
+/// The simulator under a real game's executable name (it picks its flavour from that name).
+pub fn fake_executable(dir: &std::path::Path, name: &str) -> PathBuf {
+    let fakegame = std::env::var_os("FAKEGAME_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/fakegame"));
+    assert!(
+        fakegame.is_file(),
+        "{} is missing: run `cargo build -p languard-tests --bin fakegame`",
+        fakegame.display()
+    );
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let link = bin.join(name);
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(fakegame.canonicalize().unwrap(), &link).unwrap();
+    link
+}
+
+/// A base port P such that P..P+n are free on TCP and UDP right now.
+pub fn free_port_block(n: u16) -> u16 {
+    loop {
+        let base = 20_000 + rand::random::<u16>() % 40_000;
+        let free = (base..base + n).all(|p| {
+            std::net::TcpListener::bind(("0.0.0.0", p)).is_ok() && std::net::UdpSocket::bind(("0.0.0.0", p)).is_ok()
+        });
+        if free {
+            return base;
+        }
+    }
 }

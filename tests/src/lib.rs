@@ -37,6 +37,8 @@ mod matrix;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]
+mod servers;
+#[cfg(test)]
 mod system;
 #[cfg(test)]
 mod tokens;

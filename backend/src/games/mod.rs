@@ -170,6 +170,29 @@ pub trait GameAdapter: Send + Sync {
     fn parse_log_line(&self, line: &str) -> Option<LogLine>;
 }
 
+/// The games there are adapters for, as the API names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GameId {
+    Arma3,
+    Minecraft,
+    Source,
+    Generic,
+}
+
+impl GameId {
+    pub const ALL: [GameId; 4] = [GameId::Arma3, GameId::Minecraft, GameId::Source, GameId::Generic];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GameId::Arma3 => "arma3",
+            GameId::Minecraft => "minecraft",
+            GameId::Source => "source",
+            GameId::Generic => "generic",
+        }
+    }
+}
+
 /// Every adapter, in the order the SPA lists them.
 pub fn all() -> &'static [&'static dyn GameAdapter] {
     static ALL: [&dyn GameAdapter; 4] = [&arma3::Arma3, &minecraft::Minecraft, &source::Source, &generic::Generic];
@@ -189,6 +212,11 @@ mod tests {
     fn registry() {
         let ids: Vec<_> = all().iter().map(|a| a.id()).collect();
         assert_eq!(ids, ["arma3", "minecraft", "source", "generic"]);
+        let api_ids: Vec<_> = GameId::ALL.iter().map(|g| g.as_str()).collect();
+        assert_eq!(ids, api_ids, "GameId and the adapters must name the same games");
+        for id in GameId::ALL {
+            assert_eq!(serde_json::to_value(id).unwrap(), id.as_str());
+        }
         assert_eq!(find("minecraft").map(|a| a.default_game_port()), Some(25565));
         assert!(find("nope").is_none());
         for adapter in all() {

@@ -48,15 +48,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     },
                 },
             })?;
-            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-                // PostgreSQL cannot store NUL in text, and no field has a use for it.
-                if let Some(field) = nul_in(&value, "") {
-                    return Err(ApiError::validation(field, "must not contain NUL characters"));
-                }
-                req.extensions_mut().insert(RequestSummary::from_body(value));
+            let mut value = serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| ApiError::BadRequest {
+                kind: "malformed_json",
+                message: format!("the request body is not valid JSON: {}", strip_position(&e.to_string())),
+                field: None,
+            })?;
+            // PostgreSQL cannot store NUL in text, and no field has a use for it.
+            if let Some(field) = nul_in(&value, "") {
+                return Err(ApiError::validation(field, "must not contain NUL characters"));
             }
-            let de = &mut serde_json::Deserializer::from_slice(&bytes);
-            serde_path_to_error::deserialize(de).map(Json).map_err(json_error)
+            // JSON Schema counts 50.0 as an integer; so do we.
+            whole_floats_to_integers(&mut value);
+            req.extensions_mut().insert(RequestSummary::from_body(value.clone()));
+            serde_path_to_error::deserialize(value).map(Json).map_err(json_error)
         })
     }
 }
@@ -140,13 +144,16 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// JSON Schema counts `50.0` as an integer, so integer fields accept it; `50.5` is refused.
-pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    let value: Option<f64> = serde::Deserialize::deserialize(deserializer)?;
+fn whole_floats_to_integers(value: &mut serde_json::Value) {
     match value {
-        None => Ok(None),
-        Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
-        Some(v) => Err(serde::de::Error::custom(format!("expected a whole number, got {v}"))),
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_floats_to_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_floats_to_integers),
+        _ => {}
     }
 }
 

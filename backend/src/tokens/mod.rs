@@ -43,7 +43,6 @@ pub struct CreateTokenRequest {
     pub role: Option<Role>,
     /// Days until the token expires (1–3650); absent or null means never.
     #[schema(minimum = 1, maximum = 3650)]
-    #[serde(default, deserialize_with = "crate::http::extract::whole_number")]
     pub expires_in_days: Option<i64>,
 }
 

@@ -3,6 +3,8 @@ import { AccountPage } from '../features/account/account-page';
 import { AuditPage } from '../features/audit/audit-page';
 import { LoginPage } from '../features/auth/login-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { ServerPage } from '../features/servers/server-page';
+import { ServersPage } from '../features/servers/servers-page';
 import { TokensPage } from '../features/tokens/tokens-page';
 import { UsersPage } from '../features/users/users-page';
 import { RequireAuth, RequireRole } from './guards';
@@ -22,6 +24,8 @@ export function AppRouter() {
           }
         >
           <Route index element={<DashboardPage />} />
+          <Route path="servers" element={<ServersPage />} />
+          <Route path="servers/:id" element={<ServerPage />} />
           <Route
             path="users"
             element={

@@ -25,6 +25,7 @@ import {
   IconLogout,
   IconMoon,
   IconPassword,
+  IconServer2,
   IconShieldHalfFilled,
   IconSun,
   IconUsers,
@@ -45,6 +46,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: IconGauge, testId: 'nav-dashboard' },
+  { to: '/servers', label: 'Servers', icon: IconServer2, testId: 'nav-servers' },
   { to: '/users', label: 'Users', icon: IconUsers, role: 'admin', testId: 'nav-users' },
   { to: '/tokens', label: 'API tokens', icon: IconKey, testId: 'nav-tokens' },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, role: 'admin', testId: 'nav-audit' },

@@ -1,0 +1,242 @@
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::db::schema::{server_events, servers};
+use crate::games::PortSpec;
+
+/// `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
+/// for) and `error` (could not start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ServerState {
+    Stopped,
+    Starting,
+    Running,
+    Stopping,
+    Crashed,
+    Error,
+}
+
+impl ServerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerState::Stopped => "stopped",
+            ServerState::Starting => "starting",
+            ServerState::Running => "running",
+            ServerState::Stopping => "stopping",
+            ServerState::Crashed => "crashed",
+            ServerState::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> ServerState {
+        match text {
+            "starting" => ServerState::Starting,
+            "running" => ServerState::Running,
+            "stopping" => ServerState::Stopping,
+            "crashed" => ServerState::Crashed,
+            "error" => ServerState::Error,
+            _ => ServerState::Stopped,
+        }
+    }
+
+    /// A process exists in these states.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            ServerState::Starting | ServerState::Running | ServerState::Stopping
+        )
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = servers)]
+pub struct ServerRow {
+    pub id: i64,
+    pub name: String,
+    pub game: String,
+    pub executable: String,
+    pub game_port: i32,
+    pub directory: String,
+    pub config: String,
+    pub secrets: String,
+    pub auto_restart: bool,
+    pub max_restarts: i32,
+    pub restart_window_secs: i32,
+    pub stop_timeout_secs: i32,
+    pub state: String,
+    pub pid: Option<i64>,
+    pub pid_start_ticks: Option<i64>,
+    pub started_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A managed game server. Passwords are never shown: only whether each is set.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Server {
+    pub id: i64,
+    pub name: String,
+    pub game: String,
+    pub executable: String,
+    pub game_port: u16,
+    /// Where its files live.
+    pub directory: String,
+    pub status: ServerState,
+    pub pid: Option<i64>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub uptime_seconds: Option<i64>,
+    /// Every port the game binds with the current config.
+    pub ports: Vec<PortSpec>,
+    pub auto_restart: bool,
+    pub max_restarts: i32,
+    pub restart_window_secs: i32,
+    pub stop_timeout_secs: i32,
+    pub has_rcon_password: bool,
+    pub has_game_password: bool,
+    pub has_admin_password: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Write-only passwords. Absent ones are generated (RCON) or left unset (game, admin) on create;
+/// on update, absent means unchanged and an empty string removes the password.
+#[derive(Debug, Default, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsInput {
+    pub rcon_password: Option<String>,
+    pub game_password: Option<String>,
+    pub admin_password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateServerRequest {
+    /// 1–64 characters, unique.
+    #[schema(min_length = 1, max_length = 64)]
+    pub name: String,
+    /// An adapter id from `GET /games`.
+    pub game: crate::games::GameId,
+    /// Absolute path of the server executable.
+    #[schema(pattern = "^/")]
+    pub executable: String,
+    #[schema(minimum = 1, maximum = 65535)]
+    pub game_port: u16,
+    /// The adapter's config; missing keys take their defaults.
+    #[schema(value_type = Option<Object>)]
+    pub config: Option<Value>,
+    /// An existing install to manage in place (absolute path); default: a new folder under the data dir.
+    #[schema(pattern = "^/")]
+    pub directory: Option<String>,
+    pub auto_restart: Option<bool>,
+    /// Crashes tolerated within `restart_window_secs` before Languard gives up (0–100).
+    #[schema(minimum = 0, maximum = 100)]
+    pub max_restarts: Option<i32>,
+    #[schema(minimum = 10, maximum = 86400)]
+    pub restart_window_secs: Option<i32>,
+    /// Seconds a graceful stop may take before the process group is killed.
+    #[schema(minimum = 1, maximum = 3600)]
+    pub stop_timeout_secs: Option<i32>,
+    pub secrets: Option<SecretsInput>,
+}
+
+/// Only the fields present are changed; the config has its own endpoint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateServerRequest {
+    #[schema(min_length = 1, max_length = 64)]
+    pub name: Option<String>,
+    #[schema(pattern = "^/")]
+    pub executable: Option<String>,
+    #[schema(minimum = 1, maximum = 65535)]
+    pub game_port: Option<u16>,
+    pub auto_restart: Option<bool>,
+    #[schema(minimum = 0, maximum = 100)]
+    pub max_restarts: Option<i32>,
+    #[schema(minimum = 10, maximum = 86400)]
+    pub restart_window_secs: Option<i32>,
+    #[schema(minimum = 1, maximum = 3600)]
+    pub stop_timeout_secs: Option<i32>,
+    pub secrets: Option<SecretsInput>,
+}
+
+crate::page_of!(ServerPage, Server);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = server_events)]
+pub struct ServerEventRow {
+    pub id: i64,
+    pub server_id: i64,
+    pub created_at: NaiveDateTime,
+    pub kind: String,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+/// Something that happened to a server: `created`, `config_changed`, `starting`, `running`,
+/// `stopping`, `stopped`, `crashed`, `restart_scheduled`, `gave_up`, `error`, `killed`,
+/// `reattached`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServerEvent {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub kind: String,
+    pub message: String,
+    /// E.g. for `crashed`: `{"exit_code": 3, "signal": null, "last_lines": [...]}`.
+    #[schema(value_type = Option<Object>)]
+    pub detail: Option<Value>,
+}
+
+impl From<ServerEventRow> for ServerEvent {
+    fn from(row: ServerEventRow) -> Self {
+        ServerEvent {
+            id: row.id,
+            created_at: crate::db::to_utc(row.created_at),
+            kind: row.kind,
+            message: row.message,
+            detail: row.detail.and_then(|d| serde_json::from_str(&d).ok()),
+        }
+    }
+}
+
+crate::page_of!(ServerEventPage, ServerEvent);
+
+/// The result of a power action that was accepted; the outcome arrives as events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PowerAccepted {
+    pub status: ServerState,
+}
+
+/// A rendered config file, with passwords masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewFile {
+    pub path: String,
+    pub contents: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConfigPreview {
+    pub program: String,
+    pub args: Vec<String>,
+    pub files: Vec<PreviewFile>,
+    pub ports: Vec<PortSpec>,
+}
+
+/// A game Languard can manage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Game {
+    pub id: crate::games::GameId,
+    pub name: String,
+    pub default_game_port: u16,
+    /// File names the executable may have; empty means any.
+    pub allowed_executables: Vec<String>,
+    /// Passwords this game uses.
+    pub secrets: Vec<String>,
+    #[schema(value_type = Object)]
+    pub config_schema: Value,
+    #[schema(value_type = Object)]
+    pub default_config: Value,
+}

@@ -1,0 +1,421 @@
+//! Server registration and configuration rules.
+
+use std::path::{Path, PathBuf};
+
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::model::{
+    ConfigPreview, CreateServerRequest, PreviewFile, SecretsInput, Server, ServerPage, ServerRow, ServerState,
+    UpdateServerRequest,
+};
+use super::store;
+use crate::app::AppState;
+use crate::db::schema::servers;
+use crate::db::{now, to_utc};
+use crate::error::{ApiError, ApiResult};
+use crate::games::{self, GameAdapter, Secrets};
+use crate::http::page::PageRequest;
+use crate::secrets::SecretBox;
+use crate::supervisor::actor::{check_executable, plan_for};
+use crate::with_conn;
+
+const MASK: &str = "********";
+
+pub fn to_api(row: ServerRow, secret_box: &SecretBox) -> ApiResult<Server> {
+    let secrets = store::open_secrets(secret_box, &row.secrets)?;
+    let ports = plan_for(&row, secret_box)
+        .map(|(_, plan)| plan.ports)
+        .unwrap_or_default();
+    let status = ServerState::parse(&row.state);
+    let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
+    Ok(Server {
+        id: row.id,
+        name: row.name,
+        game: row.game,
+        executable: row.executable,
+        game_port: u16::try_from(row.game_port).unwrap_or_default(),
+        directory: row.directory,
+        status,
+        pid: row.pid.filter(|_| status.is_active()),
+        started_at,
+        uptime_seconds: started_at.map(|t| (chrono::Utc::now() - t).num_seconds().max(0)),
+        ports,
+        auto_restart: row.auto_restart,
+        max_restarts: row.max_restarts,
+        restart_window_secs: row.restart_window_secs,
+        stop_timeout_secs: row.stop_timeout_secs,
+        has_rcon_password: secrets.rcon_password.is_some(),
+        has_game_password: secrets.game_password.is_some(),
+        has_admin_password: secrets.admin_password.is_some(),
+        created_at: to_utc(row.created_at),
+        updated_at: to_utc(row.updated_at),
+    })
+}
+
+pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPage> {
+    let (rows, total): (Vec<ServerRow>, i64) = state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| {
+                let total: i64 = servers::table.count().get_result(c)?;
+                let rows = servers::table
+                    .select(ServerRow::as_select())
+                    .order(servers::id.asc())
+                    .limit(request.per_page)
+                    .offset(request.offset())
+                    .load(c)?;
+                Ok((rows, total))
+            })
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|row| to_api(row, state.supervisor.secret_box()))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(ServerPage::new(items, request, total))
+}
+
+pub async fn get(state: &AppState, id: i64) -> ApiResult<Server> {
+    to_api(store::row(&state.db, id).await?, state.supervisor.secret_box())
+}
+
+fn validate_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(ApiError::validation("name", "must be 1 to 64 printable characters"));
+    }
+    Ok(name.to_owned())
+}
+
+fn validate_range(field: &str, value: Option<i32>, min: i32, max: i32, default: i32) -> ApiResult<i32> {
+    let v = value.unwrap_or(default);
+    if !(min..=max).contains(&v) {
+        return Err(ApiError::validation(field, format!("must be between {min} and {max}")));
+    }
+    Ok(v)
+}
+
+fn validate_port(port: u16) -> ApiResult<i32> {
+    if port == 0 {
+        return Err(ApiError::validation("game_port", "must be between 1 and 65535"));
+    }
+    Ok(i32::from(port))
+}
+
+fn validate_secret(field: &str, value: &str) -> ApiResult<Option<String>> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value.len() > 128 || value.chars().any(|c| c.is_control() || c == '"') {
+        return Err(ApiError::validation(
+            format!("secrets.{field}"),
+            "must be at most 128 characters without quotes or control characters",
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// Applies the given passwords over `current`; RCON passwords the game needs are generated.
+fn merge_secrets(adapter: &dyn GameAdapter, mut current: Secrets, input: Option<SecretsInput>) -> ApiResult<Secrets> {
+    let input = input.unwrap_or_default();
+    if let Some(v) = input.rcon_password {
+        current.rcon_password = validate_secret("rcon_password", &v)?;
+    }
+    if let Some(v) = input.game_password {
+        current.game_password = validate_secret("game_password", &v)?;
+    }
+    if let Some(v) = input.admin_password {
+        current.admin_password = validate_secret("admin_password", &v)?;
+    }
+    let wants = adapter.secret_names();
+    if wants.contains(&"rcon_password") && current.rcon_password.is_none() {
+        current.rcon_password = Some(crate::auth::random_secret(24));
+    }
+    if wants.contains(&"admin_password") && current.admin_password.is_none() {
+        current.admin_password = Some(crate::auth::random_secret(24));
+    }
+    Ok(current)
+}
+
+/// Names a folder after the server, for people browsing the data dir.
+fn default_directory(data_dir: &Path, name: &str) -> PathBuf {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug.trim_matches('-');
+    let base = if slug.is_empty() { "server" } else { slug };
+    data_dir
+        .join("servers")
+        .join(format!("{base}-{}", crate::auth::random_secret(6).to_lowercase()))
+}
+
+fn name_taken(name: &str) -> ApiError {
+    ApiError::conflict("server_name_taken", format!("a server named `{name}` already exists"))
+}
+
+fn map_unique(name: &str) -> impl Fn(diesel::result::Error) -> ApiError + '_ {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => name_taken(name),
+        other => other.into(),
+    }
+}
+
+pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult<Server> {
+    let name = validate_name(&request.name)?;
+    let adapter = games::find(request.game.as_str()).ok_or_else(|| {
+        let ids: Vec<&str> = games::all().iter().map(|a| a.id()).collect();
+        ApiError::validation("game", format!("unknown game; one of: {}", ids.join(", ")))
+    })?;
+    let executable = PathBuf::from(&request.executable);
+    check_executable(adapter, &executable, false)?;
+    let game_port = validate_port(request.game_port)?;
+    let config = adapter.validate(&request.config.unwrap_or_else(|| Value::Object(Default::default())))?;
+    let directory = match request.directory {
+        Some(dir) if !Path::new(&dir).is_absolute() => {
+            return Err(ApiError::validation("directory", "must be an absolute path"));
+        }
+        Some(dir) => PathBuf::from(dir),
+        None => default_directory(&state.config.data_dir, &name),
+    };
+    let directory = std::path::absolute(&directory).map_err(ApiError::internal)?;
+    let max_restarts = validate_range("max_restarts", request.max_restarts, 0, 100, 3)?;
+    let window = validate_range("restart_window_secs", request.restart_window_secs, 10, 86_400, 600)?;
+    let stop_timeout = validate_range("stop_timeout_secs", request.stop_timeout_secs, 1, 3600, 30)?;
+    let secrets = merge_secrets(adapter, Secrets::default(), request.secrets)?;
+    // The plan must work with these values (e.g. no port clash between game and RCON).
+    adapter.plan(&games::ServerSpec {
+        directory: &directory,
+        executable: &executable,
+        game_port: request.game_port,
+        config: &config,
+        secrets: &secrets,
+    })?;
+    let sealed = store::seal_secrets(state.supervisor.secret_box(), &secrets)?;
+    let dir_for_fs = directory.clone();
+    tokio::task::spawn_blocking(move || std::fs::create_dir_all(&dir_for_fs))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::validation("directory", format!("cannot create it: {e}")))?;
+    let game = adapter.id().to_owned();
+    let config_text = config.to_string();
+    let dir_text = directory.display().to_string();
+    let auto_restart = request.auto_restart.unwrap_or(true);
+    let row: ServerRow = state
+        .db
+        .run(move |pool| {
+            let t = now();
+            with_conn!(pool, |c| c.transaction(|c| {
+                let taken: i64 = servers::table.filter(servers::name.eq(&name)).count().get_result(c)?;
+                if taken > 0 {
+                    return Err(name_taken(&name));
+                }
+                diesel::insert_into(servers::table)
+                    .values((
+                        servers::name.eq(&name),
+                        servers::game.eq(&game),
+                        servers::executable.eq(&request.executable),
+                        servers::game_port.eq(game_port),
+                        servers::directory.eq(&dir_text),
+                        servers::config.eq(&config_text),
+                        servers::secrets.eq(&sealed),
+                        servers::auto_restart.eq(auto_restart),
+                        servers::max_restarts.eq(max_restarts),
+                        servers::restart_window_secs.eq(window),
+                        servers::stop_timeout_secs.eq(stop_timeout),
+                        servers::state.eq(ServerState::Stopped.as_str()),
+                        servers::created_at.eq(t),
+                        servers::updated_at.eq(t),
+                    ))
+                    .returning(ServerRow::as_returning())
+                    .get_result(c)
+                    .map_err(map_unique(&name))
+            }))
+        })
+        .await?;
+    store::add_event(
+        &state.db,
+        row.id,
+        "created",
+        format!("server `{}` created", row.name),
+        None,
+    )
+    .await?;
+    state.supervisor.attach(row.id);
+    to_api(row, state.supervisor.secret_box())
+}
+
+pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
+    let row = store::row(&state.db, id).await?;
+    let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let name = request.name.as_deref().map(validate_name).transpose()?;
+    if let Some(exe) = &request.executable {
+        check_executable(adapter, Path::new(exe), false)?;
+    }
+    let game_port = request.game_port.map(validate_port).transpose()?;
+    let max_restarts = request
+        .max_restarts
+        .map(|v| validate_range("max_restarts", Some(v), 0, 100, 3))
+        .transpose()?;
+    let window = request
+        .restart_window_secs
+        .map(|v| validate_range("restart_window_secs", Some(v), 10, 86_400, 600))
+        .transpose()?;
+    let stop_timeout = request
+        .stop_timeout_secs
+        .map(|v| validate_range("stop_timeout_secs", Some(v), 1, 3600, 30))
+        .transpose()?;
+    let sealed = match request.secrets {
+        Some(input) => {
+            let current = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+            let merged = merge_secrets(adapter, current, Some(input))?;
+            Some(store::seal_secrets(state.supervisor.secret_box(), &merged)?)
+        }
+        None => None,
+    };
+    let executable = request.executable;
+    let auto_restart = request.auto_restart;
+    let conflict_name = name.clone().unwrap_or_default();
+    let row: ServerRow = state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| diesel::update(servers::table.find(id))
+                .set((
+                    name.as_ref().map(|n| servers::name.eq(n)),
+                    executable.as_ref().map(|e| servers::executable.eq(e)),
+                    game_port.map(|p| servers::game_port.eq(p)),
+                    auto_restart.map(|a| servers::auto_restart.eq(a)),
+                    max_restarts.map(|m| servers::max_restarts.eq(m)),
+                    window.map(|w| servers::restart_window_secs.eq(w)),
+                    stop_timeout.map(|s| servers::stop_timeout_secs.eq(s)),
+                    sealed.as_ref().map(|s| servers::secrets.eq(s)),
+                    servers::updated_at.eq(now()),
+                ))
+                .returning(ServerRow::as_returning())
+                .get_result(c)
+                .map_err(map_unique(&conflict_name)))
+        })
+        .await?;
+    store::add_event(
+        &state.db,
+        id,
+        "updated",
+        "settings changed; they apply at the next start".into(),
+        None,
+    )
+    .await?;
+    to_api(row, state.supervisor.secret_box())
+}
+
+pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
+    let row = store::row(&state.db, id).await?;
+    let directory = PathBuf::from(&row.directory);
+    let ours = state.config.data_dir.join("servers");
+    let ours = std::path::absolute(&ours).unwrap_or(ours);
+    if purge && !directory.starts_with(&ours) {
+        return Err(ApiError::validation(
+            "purge",
+            "only directories Languard created can be purged; this server uses an existing install",
+        ));
+    }
+    state.supervisor.retire(id).await?;
+    state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| diesel::delete(servers::table.find(id))
+                .execute(c)
+                .map(|_| ())
+                .map_err(ApiError::from))
+        })
+        .await?;
+    if purge {
+        tokio::task::spawn_blocking(move || std::fs::remove_dir_all(&directory))
+            .await
+            .map_err(ApiError::internal)?
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(ApiError::internal)?;
+    }
+    Ok(())
+}
+
+pub async fn config(state: &AppState, id: i64) -> ApiResult<Value> {
+    let row = store::row(&state.db, id).await?;
+    serde_json::from_str(&row.config).map_err(ApiError::internal)
+}
+
+pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<Value> {
+    let row = store::row(&state.db, id).await?;
+    let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let config = adapter.validate(&config)?;
+    let secrets = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+    adapter.plan(&games::ServerSpec {
+        directory: Path::new(&row.directory),
+        executable: Path::new(&row.executable),
+        game_port: u16::try_from(row.game_port).unwrap_or_default(),
+        config: &config,
+        secrets: &secrets,
+    })?;
+    let text = config.to_string();
+    state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| diesel::update(servers::table.find(id))
+                .set((servers::config.eq(&text), servers::updated_at.eq(now())))
+                .execute(c)
+                .map(|_| ())
+                .map_err(ApiError::from))
+        })
+        .await?;
+    store::add_event(
+        &state.db,
+        id,
+        "config_changed",
+        "configuration changed; it applies at the next start".into(),
+        None,
+    )
+    .await?;
+    Ok(config)
+}
+
+/// The files a start would write, with every password replaced by `********`.
+pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
+    let row = store::row(&state.db, id).await?;
+    let secrets = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+    let (_, plan) = plan_for(&row, state.supervisor.secret_box())?;
+    let hidden: Vec<String> = [secrets.rcon_password, secrets.game_password, secrets.admin_password]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mask = |text: &str| {
+        hidden
+            .iter()
+            .fold(text.to_owned(), |acc, secret| acc.replace(secret.as_str(), MASK))
+    };
+    Ok(ConfigPreview {
+        program: plan.program.display().to_string(),
+        args: plan.args.iter().map(|a| mask(a)).collect(),
+        files: plan
+            .files
+            .iter()
+            .map(|f| PreviewFile {
+                path: f.path.display().to_string(),
+                contents: mask(&f.contents),
+            })
+            .collect(),
+        ports: plan.ports,
+    })
+}

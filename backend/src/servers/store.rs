@@ -1,0 +1,136 @@
+//! Server rows and their event log: the supervisor records every transition here, the HTTP
+//! layer reads from here.
+
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::model::{ServerEventPage, ServerEventRow, ServerRow, ServerState};
+use crate::db::schema::{server_events, servers};
+use crate::db::{now, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::games::Secrets;
+use crate::http::page::PageRequest;
+use crate::secrets::SecretBox;
+use crate::supervisor::process::ProcessId;
+use crate::with_conn;
+
+pub fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("server {id} does not exist"))
+}
+
+pub async fn row(db: &Db, id: i64) -> ApiResult<ServerRow> {
+    db.run(move |pool| {
+        with_conn!(pool, |c| servers::table
+            .find(id)
+            .select(ServerRow::as_select())
+            .first(c)
+            .optional()?
+            .ok_or_else(|| not_found(id)))
+    })
+    .await
+}
+
+pub async fn all_ids(db: &Db) -> ApiResult<Vec<i64>> {
+    db.run(|pool| {
+        with_conn!(pool, |c| servers::table
+            .select(servers::id)
+            .load(c)
+            .map_err(ApiError::from))
+    })
+    .await
+}
+
+/// Records the runtime state with the process it has (if any) and when that process started.
+pub async fn set_runtime(
+    db: &Db,
+    id: i64,
+    state: ServerState,
+    process: Option<(ProcessId, chrono::NaiveDateTime)>,
+) -> ApiResult<()> {
+    let pid = process.map(|(p, _)| i64::from(p.pid));
+    let ticks = process.map(|(p, _)| p.start_ticks as i64);
+    let started_at = process.map(|(_, at)| at);
+    db.run(move |pool| {
+        with_conn!(pool, |c| diesel::update(servers::table.find(id))
+            .set((
+                servers::state.eq(state.as_str()),
+                servers::pid.eq(pid),
+                servers::pid_start_ticks.eq(ticks),
+                servers::started_at.eq(started_at),
+            ))
+            .execute(c)
+            .map(|_| ())
+            .map_err(ApiError::from))
+    })
+    .await
+}
+
+pub async fn add_event(db: &Db, id: i64, kind: &'static str, message: String, detail: Option<Value>) -> ApiResult<()> {
+    let detail = detail.map(|d| d.to_string());
+    db.run(move |pool| {
+        with_conn!(pool, |c| diesel::insert_into(server_events::table)
+            .values((
+                server_events::server_id.eq(id),
+                server_events::created_at.eq(now()),
+                server_events::kind.eq(kind),
+                server_events::message.eq(&message),
+                server_events::detail.eq(&detail),
+            ))
+            .execute(c)
+            .map(|_| ())
+            .map_err(ApiError::from))
+    })
+    .await
+}
+
+/// Newest first.
+pub async fn events(db: &Db, id: i64, request: PageRequest) -> ApiResult<ServerEventPage> {
+    db.run(move |pool| {
+        with_conn!(pool, |c| {
+            let total: i64 = server_events::table
+                .filter(server_events::server_id.eq(id))
+                .count()
+                .get_result(c)?;
+            let rows: Vec<ServerEventRow> = server_events::table
+                .filter(server_events::server_id.eq(id))
+                .select(ServerEventRow::as_select())
+                .order(server_events::id.desc())
+                .limit(request.per_page)
+                .offset(request.offset())
+                .load(c)?;
+            Ok(ServerEventPage::new(
+                rows.into_iter().map(Into::into).collect(),
+                request,
+                total,
+            ))
+        })
+    })
+    .await
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct StoredSecrets {
+    rcon_password: Option<String>,
+    game_password: Option<String>,
+    admin_password: Option<String>,
+}
+
+pub fn seal_secrets(secret_box: &SecretBox, secrets: &Secrets) -> ApiResult<String> {
+    let stored = StoredSecrets {
+        rcon_password: secrets.rcon_password.clone(),
+        game_password: secrets.game_password.clone(),
+        admin_password: secrets.admin_password.clone(),
+    };
+    let text = serde_json::to_string(&stored).map_err(ApiError::internal)?;
+    secret_box.seal(&text).map_err(ApiError::internal)
+}
+
+pub fn open_secrets(secret_box: &SecretBox, sealed: &str) -> ApiResult<Secrets> {
+    let text = secret_box.open(sealed).map_err(ApiError::internal)?;
+    let stored: StoredSecrets = serde_json::from_str(&text).map_err(ApiError::internal)?;
+    Ok(Secrets {
+        rcon_password: stored.rcon_password,
+        game_password: stored.game_password,
+        admin_password: stored.admin_password,
+    })
+}

@@ -1,0 +1,556 @@
+//! The per-server actor: a loop over its mailbox, its process's exit, and its timers
+//! (startup grace, stop timeout, restart backoff). Only this task changes the server's
+//! runtime state, so transitions cannot race.
+
+use std::collections::VecDeque;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustix::process::Signal;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::process::{self, ProcessId};
+use super::{Command, Power};
+use crate::db::{now, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::games::{self, GameAdapter, GracefulStop, LaunchPlan, RconTarget, ServerSpec};
+use crate::secrets::SecretBox;
+use crate::servers::model::{ServerRow, ServerState};
+use crate::servers::store;
+
+/// A process that survives this long after spawning counts as running.
+const STARTUP_GRACE: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+struct Live {
+    id: ProcessId,
+    started_at: chrono::NaiveDateTime,
+    /// `None` for a process adopted after a panel restart: it is not our child.
+    child: Option<tokio::process::Child>,
+    directory: PathBuf,
+    stop: GracefulStop,
+    rcon: Option<RconTarget>,
+    stop_timeout: Duration,
+}
+
+struct Exit {
+    code: Option<i32>,
+    signal: Option<i32>,
+}
+
+enum Wake {
+    Mail(Option<Command>),
+    Exited(Exit),
+    Up,
+    KillDue,
+    RestartDue,
+}
+
+struct Actor {
+    server: i64,
+    db: Db,
+    secret_box: Arc<SecretBox>,
+    state: ServerState,
+    live: Option<Live>,
+    /// Exits nobody asked for, within the restart window.
+    crashes: VecDeque<Instant>,
+    up_at: Option<Instant>,
+    kill_at: Option<Instant>,
+    restart_at: Option<Instant>,
+    /// The coming exit was asked for (stop, kill).
+    expecting_exit: bool,
+    restart_when_stopped: bool,
+}
+
+pub(crate) fn spawn(server: i64, db: Db, secret_box: Arc<SecretBox>, mailbox: mpsc::Receiver<Command>) {
+    tokio::spawn(async move {
+        let mut actor = Actor {
+            server,
+            db,
+            secret_box,
+            state: ServerState::Stopped,
+            live: None,
+            crashes: VecDeque::new(),
+            up_at: None,
+            kill_at: None,
+            restart_at: None,
+            expecting_exit: false,
+            restart_when_stopped: false,
+        };
+        if let Err(e) = actor.reattach().await {
+            tracing::error!(server, error = ?e, "could not restore the server's state");
+        }
+        actor.run(mailbox).await;
+    });
+}
+
+async fn exited(live: &mut Option<Live>) -> Exit {
+    let Some(live) = live else {
+        return std::future::pending().await;
+    };
+    match &mut live.child {
+        Some(child) => match child.wait().await {
+            Ok(status) => Exit {
+                code: status.code(),
+                signal: status.signal(),
+            },
+            Err(_) => Exit {
+                code: None,
+                signal: None,
+            },
+        },
+        None => loop {
+            // An adopted process is not our child: poll /proc (a pidfd would need unsafe code).
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if !process::is_alive(live.id) {
+                return Exit {
+                    code: None,
+                    signal: None,
+                };
+            }
+        },
+    }
+}
+
+async fn at(deadline: Option<Instant>) {
+    match deadline {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn adapter_of(row: &ServerRow) -> ApiResult<&'static dyn GameAdapter> {
+    games::find(&row.game)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("server {} has unknown game `{}`", row.id, row.game)))
+}
+
+/// The executable must be an existing, executable file with a name the adapter allows.
+pub fn check_executable(adapter: &dyn GameAdapter, executable: &Path, must_exist: bool) -> ApiResult<()> {
+    if !executable.is_absolute() {
+        return Err(ApiError::validation("executable", "must be an absolute path"));
+    }
+    let name = executable
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let allowed = adapter.allowed_executables();
+    if !allowed.is_empty() && !allowed.contains(&name.as_str()) {
+        return Err(ApiError::validation(
+            "executable",
+            format!(
+                "`{name}` is not a {} server executable (expected one of: {})",
+                adapter.name(),
+                allowed.join(", ")
+            ),
+        ));
+    }
+    if must_exist {
+        let meta = std::fs::metadata(executable)
+            .map_err(|_| ApiError::validation("executable", format!("{} does not exist", executable.display())))?;
+        if !meta.is_file() || meta.permissions().mode() & 0o111 == 0 {
+            return Err(ApiError::validation(
+                "executable",
+                format!("{} is not an executable file", executable.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The launch plan for a row: validated config, decrypted secrets.
+pub fn plan_for(row: &ServerRow, secret_box: &SecretBox) -> ApiResult<(&'static dyn GameAdapter, LaunchPlan)> {
+    let adapter = adapter_of(row)?;
+    let stored: serde_json::Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
+    let config = adapter.validate(&stored)?;
+    let secrets = store::open_secrets(secret_box, &row.secrets)?;
+    let port = u16::try_from(row.game_port).map_err(ApiError::internal)?;
+    let plan = adapter.plan(&ServerSpec {
+        directory: Path::new(&row.directory),
+        executable: Path::new(&row.executable),
+        game_port: port,
+        config: &config,
+        secrets: &secrets,
+    })?;
+    Ok((adapter, plan))
+}
+
+fn describe(exit: &Exit) -> String {
+    match (exit.code, exit.signal) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(signal)) => format!("signal {signal}"),
+        (None, None) => "exit status unknown (the process was adopted after a panel restart)".to_owned(),
+    }
+}
+
+impl Actor {
+    async fn run(&mut self, mut mailbox: mpsc::Receiver<Command>) {
+        loop {
+            let wake = tokio::select! {
+                mail = mailbox.recv() => Wake::Mail(mail),
+                exit = exited(&mut self.live) => Wake::Exited(exit),
+                () = at(self.up_at) => Wake::Up,
+                () = at(self.kill_at) => Wake::KillDue,
+                () = at(self.restart_at) => Wake::RestartDue,
+            };
+            let outcome = match wake {
+                Wake::Mail(None) => return,
+                Wake::Mail(Some(Command::Retire(reply))) => {
+                    if self.live.is_some() {
+                        let _ = reply.send(Err(self.refuse("delete")));
+                        continue;
+                    }
+                    let _ = reply.send(Ok(()));
+                    return;
+                }
+                Wake::Mail(Some(Command::Power(power, reply))) => {
+                    let result = self.power(power).await;
+                    let _ = reply.send(result);
+                    Ok(())
+                }
+                Wake::Exited(exit) => self.on_exit(exit).await,
+                Wake::Up => self.on_up().await,
+                Wake::KillDue => self.on_stop_timeout().await,
+                Wake::RestartDue => {
+                    self.restart_at = None;
+                    self.start_or_record_error().await.map(|_| ())
+                }
+            };
+            if let Err(e) = outcome {
+                tracing::error!(server = self.server, error = ?e, "supervision step failed");
+            }
+        }
+    }
+
+    fn refuse(&self, action: &str) -> ApiError {
+        ApiError::conflict(
+            "invalid_state",
+            format!("cannot {action} the server while it is {}", self.state.as_str()),
+        )
+    }
+
+    async fn set_state(&mut self, state: ServerState) -> ApiResult<()> {
+        self.state = state;
+        let process = self.live.as_ref().map(|l| (l.id, l.started_at));
+        store::set_runtime(&self.db, self.server, state, process).await
+    }
+
+    async fn event(&self, kind: &'static str, message: String, detail: Option<serde_json::Value>) -> ApiResult<()> {
+        tracing::info!(server = self.server, kind, "{message}");
+        store::add_event(&self.db, self.server, kind, message, detail).await
+    }
+
+    async fn power(&mut self, power: Power) -> ApiResult<ServerState> {
+        match power {
+            Power::Start => {
+                if self.state.is_active() {
+                    return Err(self.refuse("start"));
+                }
+                // A start by hand forgets earlier crashes and any pending automatic restart.
+                self.crashes.clear();
+                self.restart_at = None;
+                self.start_or_record_error().await
+            }
+            Power::Stop => match self.state {
+                ServerState::Starting | ServerState::Running => {
+                    self.begin_stop().await?;
+                    Ok(self.state)
+                }
+                ServerState::Crashed if self.restart_at.is_some() => {
+                    self.restart_at = None;
+                    self.set_state(ServerState::Stopped).await?;
+                    self.event("stopped", "pending automatic restart cancelled".into(), None)
+                        .await?;
+                    Ok(self.state)
+                }
+                _ => Err(self.refuse("stop")),
+            },
+            Power::Restart => match self.state {
+                ServerState::Starting | ServerState::Running => {
+                    self.restart_when_stopped = true;
+                    self.begin_stop().await?;
+                    Ok(self.state)
+                }
+                ServerState::Stopping => {
+                    self.restart_when_stopped = true;
+                    Ok(self.state)
+                }
+                _ => {
+                    self.crashes.clear();
+                    self.restart_at = None;
+                    self.start_or_record_error().await
+                }
+            },
+            Power::Kill => {
+                let Some(live) = &self.live else {
+                    return Err(self.refuse("kill"));
+                };
+                process::signal_group(live.id, Signal::KILL);
+                self.expecting_exit = true;
+                self.event(
+                    "killed",
+                    format!("process group {} killed on request", live.id.pid),
+                    None,
+                )
+                .await?;
+                Ok(self.state)
+            }
+        }
+    }
+
+    /// Starts; when that fails, the server is in `error` with an event saying why.
+    async fn start_or_record_error(&mut self) -> ApiResult<ServerState> {
+        match self.start().await {
+            Ok(()) => Ok(self.state),
+            Err(e) => {
+                let message = e.body().message;
+                self.live = None;
+                self.set_state(ServerState::Error).await?;
+                self.event("error", format!("could not start: {message}"), None).await?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn start(&mut self) -> ApiResult<()> {
+        let row = store::row(&self.db, self.server).await?;
+        let (adapter, plan) = plan_for(&row, &self.secret_box)?;
+        check_executable(adapter, Path::new(&row.executable), true)?;
+        if let Some(port) = process::first_port_in_use(&plan.ports) {
+            return Err(ApiError::conflict(
+                "port_in_use",
+                format!(
+                    "port {}/{} ({}) is already in use",
+                    port.port,
+                    serde_json::to_value(port.transport)
+                        .ok()
+                        .and_then(|t| t.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    port.purpose
+                ),
+            ));
+        }
+        let directory = PathBuf::from(&row.directory);
+        let dir = directory.clone();
+        let files = plan.files.clone();
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            process::write_files(&dir, &files)
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+        let (child, id) =
+            process::spawn(&directory, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
+        self.expecting_exit = false;
+        self.live = Some(Live {
+            id,
+            started_at: now(),
+            child: Some(child),
+            directory,
+            stop: plan.stop.clone(),
+            rcon: plan.rcon.clone(),
+            stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
+        });
+        self.up_at = Some(Instant::now() + STARTUP_GRACE);
+        self.set_state(ServerState::Starting).await?;
+        self.event(
+            "starting",
+            format!("started {} (pid {})", plan.program.display(), id.pid),
+            Some(json!({"pid": id.pid, "args": plan.args})),
+        )
+        .await
+    }
+
+    async fn on_up(&mut self) -> ApiResult<()> {
+        self.up_at = None;
+        if self.state == ServerState::Starting && self.live.as_ref().is_some_and(|l| process::is_alive(l.id)) {
+            self.set_state(ServerState::Running).await?;
+            self.event("running", "the server is running".into(), None).await?;
+        }
+        Ok(())
+    }
+
+    async fn begin_stop(&mut self) -> ApiResult<()> {
+        let Some(live) = &self.live else {
+            return Ok(());
+        };
+        self.expecting_exit = true;
+        self.up_at = None;
+        let (id, timeout) = (live.id, live.stop_timeout);
+        let how = match &live.stop {
+            GracefulStop::Stdin(line) => match process::send_console_line(&live.directory, line) {
+                Ok(()) => format!("sent `{line}` to the console"),
+                Err(_) => {
+                    process::signal_group(id, Signal::TERM);
+                    "the console pipe was closed; sent SIGTERM".to_owned()
+                }
+            },
+            GracefulStop::Rcon(command) => match live.rcon.clone() {
+                Some(target) => {
+                    // In its own task, so that the actor stays free for `kill` meanwhile.
+                    let said = format!("sent `{command}` over RCON");
+                    let command = command.clone();
+                    let server = self.server;
+                    tokio::spawn(async move {
+                        if let Err(e) = crate::rcon::send(&target, &command).await {
+                            tracing::warn!(server, error = %e, "graceful stop over RCON failed; sending SIGTERM");
+                            process::signal_group(id, Signal::TERM);
+                        }
+                    });
+                    said
+                }
+                None => {
+                    process::signal_group(id, Signal::TERM);
+                    "sent SIGTERM to the process group (no RCON configured)".to_owned()
+                }
+            },
+            GracefulStop::Signal => {
+                process::signal_group(id, Signal::TERM);
+                "sent SIGTERM to the process group".to_owned()
+            }
+        };
+        self.kill_at = Some(Instant::now() + timeout);
+        self.set_state(ServerState::Stopping).await?;
+        self.event(
+            "stopping",
+            format!("stopping: {how}; killing after {} s", timeout.as_secs()),
+            None,
+        )
+        .await
+    }
+
+    async fn on_stop_timeout(&mut self) -> ApiResult<()> {
+        self.kill_at = None;
+        if let Some(live) = &self.live {
+            process::signal_group(live.id, Signal::KILL);
+            let secs = live.stop_timeout.as_secs();
+            self.event(
+                "killed",
+                format!("the server did not stop within {secs} s; killed"),
+                None,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn on_exit(&mut self, exit: Exit) -> ApiResult<()> {
+        let Some(live) = self.live.take() else {
+            return Ok(());
+        };
+        self.up_at = None;
+        self.kill_at = None;
+        // Whatever else the game left in its group goes too: no orphans.
+        process::signal_group(live.id, Signal::KILL);
+        if self.expecting_exit {
+            self.expecting_exit = false;
+            self.set_state(ServerState::Stopped).await?;
+            self.event("stopped", format!("the server stopped ({})", describe(&exit)), None)
+                .await?;
+            if std::mem::take(&mut self.restart_when_stopped) {
+                self.start_or_record_error().await?;
+            }
+            return Ok(());
+        }
+        self.restart_when_stopped = false;
+        let directory = live.directory.clone();
+        let last_lines = tokio::task::spawn_blocking(move || process::last_console_lines(&directory, 20))
+            .await
+            .unwrap_or_default();
+        self.set_state(ServerState::Crashed).await?;
+        self.event(
+            "crashed",
+            format!("the server exited unexpectedly ({})", describe(&exit)),
+            Some(json!({"exit_code": exit.code, "signal": exit.signal, "last_lines": last_lines})),
+        )
+        .await?;
+        let row = store::row(&self.db, self.server).await?;
+        if !row.auto_restart {
+            return Ok(());
+        }
+        let window = Duration::from_secs(u64::try_from(row.restart_window_secs).unwrap_or(600));
+        let now = Instant::now();
+        self.crashes.retain(|t| now.duration_since(*t) < window);
+        self.crashes.push_back(now);
+        let crashes = self.crashes.len();
+        let allowed = usize::try_from(row.max_restarts).unwrap_or(0);
+        if crashes > allowed {
+            return self
+                .event(
+                    "gave_up",
+                    format!("crashed {crashes} times within {} s; not restarting", window.as_secs()),
+                    None,
+                )
+                .await;
+        }
+        let delay = Duration::from_secs(1 << (crashes - 1).min(5)).min(MAX_BACKOFF);
+        self.restart_at = Some(now + delay);
+        self.event(
+            "restart_scheduled",
+            format!(
+                "restarting in {} s (crash {crashes} of {allowed} allowed)",
+                delay.as_secs()
+            ),
+            None,
+        )
+        .await
+    }
+
+    /// After a panel restart: adopt the recorded process if it is still the same program,
+    /// else record that it ended while nobody watched.
+    async fn reattach(&mut self) -> ApiResult<()> {
+        let row = store::row(&self.db, self.server).await?;
+        let recorded = ServerState::parse(&row.state);
+        self.state = recorded;
+        if !recorded.is_active() {
+            return Ok(());
+        }
+        let id = match (row.pid, row.pid_start_ticks) {
+            (Some(pid), Some(ticks)) => i32::try_from(pid).ok().map(|pid| ProcessId {
+                pid,
+                start_ticks: ticks as u64,
+            }),
+            _ => None,
+        };
+        let alive = id.filter(|id| process::is_alive(*id) && process::runs(*id, Path::new(&row.executable)));
+        let Some(id) = alive else {
+            self.set_state(ServerState::Crashed).await?;
+            return self
+                .event(
+                    "crashed",
+                    "the server ended while Languard was not running".into(),
+                    None,
+                )
+                .await;
+        };
+        let (stop, rcon) =
+            plan_for(&row, &self.secret_box).map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));
+        self.live = Some(Live {
+            id,
+            started_at: row.started_at.unwrap_or_else(now),
+            child: None,
+            directory: PathBuf::from(&row.directory),
+            stop,
+            rcon,
+            stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
+        });
+        if recorded == ServerState::Stopping {
+            // The stop was asked for before the restart: finish it.
+            self.expecting_exit = true;
+            self.kill_at = Some(Instant::now() + Duration::from_secs(5));
+        } else {
+            self.set_state(ServerState::Running).await?;
+        }
+        self.event(
+            "reattached",
+            format!("Languard restarted and reattached to pid {}", id.pid),
+            None,
+        )
+        .await
+    }
+}

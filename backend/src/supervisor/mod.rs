@@ -1,0 +1,99 @@
+//! One actor task per managed server owns its process, its state and its crash record.
+//! Everyone else talks to it through [`Supervisor`]: commands over an mpsc channel, each with
+//! a oneshot reply. There is no shared map of processes: the map holds only mailboxes.
+
+pub mod actor;
+pub mod process;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use crate::secrets::SecretBox;
+use crate::servers::model::ServerState;
+use crate::servers::store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    Start,
+    Stop,
+    Restart,
+    Kill,
+}
+
+pub(crate) enum Command {
+    Power(Power, oneshot::Sender<ApiResult<ServerState>>),
+    /// Ends the actor (before the server row is deleted); refused while a process runs.
+    Retire(oneshot::Sender<ApiResult<()>>),
+}
+
+#[derive(Clone)]
+pub struct Supervisor {
+    db: Db,
+    secret_box: Arc<SecretBox>,
+    mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
+}
+
+impl Supervisor {
+    /// Starts an actor for every server; each reattaches to its process if it still runs.
+    pub async fn boot(db: Db, secret_box: Arc<SecretBox>) -> ApiResult<Supervisor> {
+        let supervisor = Supervisor {
+            db: db.clone(),
+            secret_box,
+            mailboxes: Arc::default(),
+        };
+        for id in store::all_ids(&db).await? {
+            supervisor.attach(id);
+        }
+        Ok(supervisor)
+    }
+
+    pub fn secret_box(&self) -> &SecretBox {
+        &self.secret_box
+    }
+
+    /// Starts the actor of a (new) server.
+    pub fn attach(&self, id: i64) {
+        let (tx, rx) = mpsc::channel(16);
+        actor::spawn(id, self.db.clone(), self.secret_box.clone(), rx);
+        self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+    }
+
+    fn mailbox(&self, id: i64) -> ApiResult<mpsc::Sender<Command>> {
+        self.mailboxes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| store::not_found(id))
+    }
+
+    /// Asks the actor to act; the reply says the state it moved to (or why it refused).
+    pub async fn power(&self, id: i64, power: Power) -> ApiResult<ServerState> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox(id)?
+            .send(Command::Power(power, reply))
+            .await
+            .map_err(|_| gone(id))?;
+        answer.await.map_err(|_| gone(id))?
+    }
+
+    /// Ends the actor of a server about to be deleted (409 while it runs).
+    pub async fn retire(&self, id: i64) -> ApiResult<()> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox(id)?
+            .send(Command::Retire(reply))
+            .await
+            .map_err(|_| gone(id))?;
+        answer.await.map_err(|_| gone(id))??;
+        self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        Ok(())
+    }
+}
+
+fn gone(id: i64) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("the supervisor of server {id} stopped"))
+}

@@ -1,0 +1,158 @@
+import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
+import { IconArrowLeft, IconListDetails, IconSettings, IconAdjustments } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/client';
+import { QueryError } from '../../components/ui/query-error';
+import { hasRole, useCurrentUser } from '../../lib/auth';
+import { formatDateTime, formatDuration } from '../../utils/format';
+import { useGames, useServer } from './api';
+import { ServerConfig } from './server-config';
+import { ServerEvents } from './server-events';
+import { ServerSettings } from './server-settings';
+import { PortList, PowerButtons, StatusBadge } from './server-ui';
+
+function Info({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text component="div" size="sm" fw={500} data-testid={testId} style={{ overflowWrap: 'anywhere' }}>
+        {children}
+      </Text>
+    </Stack>
+  );
+}
+
+function BackLink() {
+  return (
+    <Anchor component={Link} to="/servers" size="sm" c="dimmed">
+      <Group gap={4} component="span">
+        <IconArrowLeft size={14} />
+        Servers
+      </Group>
+    </Anchor>
+  );
+}
+
+const TABS = ['events', 'config', 'settings'] as const;
+
+export function ServerPage() {
+  const params = useParams();
+  const id = Number(params.id);
+  const server = useServer(Number.isInteger(id) && id > 0 ? id : 0);
+  const games = useGames();
+  const me = useCurrentUser();
+  const role = me.data?.role;
+  const isAdmin = hasRole(role, 'admin');
+  const [search, setSearch] = useSearchParams();
+  const tabParam = search.get('tab');
+  const tab = TABS.includes(tabParam as (typeof TABS)[number]) && (tabParam !== 'settings' || isAdmin) ? tabParam! : 'events';
+
+  if (!Number.isInteger(id) || id <= 0 || (server.error instanceof ApiError && server.error.status === 404)) {
+    return (
+      <Stack>
+        <BackLink />
+        <Alert color="orange" variant="light" title="Server not found" data-testid="server-not-found">
+          It may have been deleted.
+        </Alert>
+      </Stack>
+    );
+  }
+  if (server.isError && !server.data) return <QueryError error={server.error} onRetry={() => server.refetch()} />;
+  if (server.isPending) {
+    return (
+      <Stack>
+        <BackLink />
+        <Skeleton h={36} w={260} />
+        <Skeleton h={140} />
+      </Stack>
+    );
+  }
+
+  const s = server.data;
+  const game = games.data?.find((g) => g.id === s.game);
+
+  return (
+    <Stack gap="lg" data-testid="server-page">
+      <Stack gap={6}>
+        <BackLink />
+        <Group justify="space-between" align="flex-end" gap="sm">
+          <Stack gap={4}>
+            <Group gap="sm" align="center">
+              <Title order={2} data-testid="server-name-title" style={{ overflowWrap: 'anywhere' }}>
+                {s.name}
+              </Title>
+              <StatusBadge status={s.status} size="lg" testId={`server-status-${s.name}`} />
+            </Group>
+            <Text c="dimmed" size="sm">
+              {game?.name ?? s.game}
+            </Text>
+          </Stack>
+          {hasRole(role, 'operator') && <PowerButtons server={s} />}
+        </Group>
+      </Stack>
+
+      <Card withBorder padding="lg">
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="lg" verticalSpacing="md">
+          <Info label="PID" testId="server-pid">
+            {s.pid ?? '—'}
+          </Info>
+          <Info label="Uptime" testId="server-uptime">
+            {s.uptime_seconds == null ? '—' : formatDuration(s.uptime_seconds)}
+          </Info>
+          <Info label="Started">{formatDateTime(s.started_at)}</Info>
+          <Info label="Ports">
+            <PortList ports={s.ports} />
+          </Info>
+          <Info label="Auto restart">{s.auto_restart ? `on (max ${s.max_restarts} per ${formatDuration(s.restart_window_secs)})` : 'off'}</Info>
+          <Info label="Created">{formatDateTime(s.created_at)}</Info>
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, md: 2 }} mt="md" spacing="lg">
+          <Info label="Directory" testId="server-directory">
+            <Text span ff="monospace" size="sm">
+              {s.directory}
+            </Text>
+          </Info>
+          <Info label="Executable">
+            <Text span ff="monospace" size="sm">
+              {s.executable}
+            </Text>
+          </Info>
+        </SimpleGrid>
+      </Card>
+
+      <Tabs
+        value={tab}
+        onChange={(v) => setSearch(v && v !== 'events' ? { tab: v } : {}, { replace: true })}
+        keepMounted={false}
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="events" leftSection={<IconListDetails size={16} />} data-testid="tab-events">
+            Events
+          </Tabs.Tab>
+          <Tabs.Tab value="config" leftSection={<IconAdjustments size={16} />} data-testid="tab-config">
+            Configuration
+          </Tabs.Tab>
+          {isAdmin && (
+            <Tabs.Tab value="settings" leftSection={<IconSettings size={16} />} data-testid="tab-settings">
+              Settings
+            </Tabs.Tab>
+          )}
+        </Tabs.List>
+        <Tabs.Panel value="events">
+          <ServerEvents serverId={s.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="config">
+          <ServerConfig server={s} game={game} isAdmin={isAdmin} />
+        </Tabs.Panel>
+        {isAdmin && (
+          <Tabs.Panel value="settings">
+            <ServerSettings server={s} game={game} />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </Stack>
+  );
+}

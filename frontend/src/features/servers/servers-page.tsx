@@ -1,0 +1,129 @@
+import { Anchor, Button, Card, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { IconPlus, IconServer2 } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { PageHeader } from '../../components/ui/page-header';
+import { Pager } from '../../components/ui/pager';
+import { QueryError } from '../../components/ui/query-error';
+import { hasRole, useCurrentUser } from '../../lib/auth';
+import { formatDuration } from '../../utils/format';
+import { useGames, useServers } from './api';
+import { CreateServerModal } from './create-server-modal';
+import { PortList, PowerButtons, StatusBadge } from './server-ui';
+
+export function ServersPage() {
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+  const servers = useServers(page, perPage);
+  const games = useGames();
+  const me = useCurrentUser();
+  const isAdmin = hasRole(me.data?.role, 'admin');
+  const canPower = hasRole(me.data?.role, 'operator');
+  const [creating, setCreating] = useState(false);
+  const gameName = (id: string) => games.data?.find((g) => g.id === id)?.name ?? id;
+  const cols = canPower ? 6 : 5;
+
+  return (
+    <div data-testid="servers-page">
+      <PageHeader
+        title="Servers"
+        description="Game servers managed by this host. Status refreshes every 2 seconds."
+        action={
+          isAdmin && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} data-testid="create-server-button">
+              Create server
+            </Button>
+          )
+        }
+      />
+
+      {servers.isError ? (
+        <QueryError error={servers.error} onRetry={() => servers.refetch()} />
+      ) : servers.data && servers.data.total === 0 ? (
+        <Card withBorder padding="xl" data-testid="servers-empty">
+          <Stack align="center" gap="xs">
+            <IconServer2 size={40} stroke={1.3} color="var(--mantine-color-dimmed)" />
+            <Text fw={500}>No servers yet</Text>
+            <Text size="sm" c="dimmed" ta="center">
+              {isAdmin ? 'Create one to start managing a game server.' : 'An admin has not added any game servers yet.'}
+            </Text>
+            {isAdmin && (
+              <Button mt="sm" leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+                Create server
+              </Button>
+            )}
+          </Stack>
+        </Card>
+      ) : (
+        <Card withBorder padding={0}>
+          <Table.ScrollContainer minWidth={canPower ? 820 : 640}>
+            <Table verticalSpacing="sm" highlightOnHover data-testid="servers-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Game</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Ports</Table.Th>
+                  <Table.Th>Uptime</Table.Th>
+                  {canPower && <Table.Th w={190}>Actions</Table.Th>}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {servers.isPending &&
+                  [0, 1, 2].map((i) => (
+                    <Table.Tr key={i}>
+                      <Table.Td colSpan={cols}>
+                        <Skeleton h={20} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                {servers.data?.items.map((s) => (
+                  <Table.Tr key={s.id} data-testid={`server-row-${s.name}`}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/servers/${s.id}`} fw={500} size="sm" data-testid={`server-link-${s.name}`}>
+                        {s.name}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{gameName(s.game)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
+                    </Table.Td>
+                    <Table.Td>
+                      <PortList ports={s.ports} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={s.uptime_seconds == null ? 'dimmed' : undefined}>
+                        {s.uptime_seconds == null ? '—' : formatDuration(s.uptime_seconds)}
+                      </Text>
+                    </Table.Td>
+                    {canPower && (
+                      <Table.Td>
+                        <PowerButtons server={s} compact />
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Card>
+      )}
+      {servers.data && servers.data.total > 0 && (
+        <Pager
+          page={page}
+          perPage={perPage}
+          total={servers.data.total}
+          onPageChange={setPage}
+          onPerPageChange={(n) => {
+            setPerPage(n);
+            setPage(1);
+          }}
+        />
+      )}
+
+      {isAdmin && <CreateServerModal opened={creating} onClose={() => setCreating(false)} />}
+    </div>
+  );
+}

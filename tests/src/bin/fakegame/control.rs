@@ -1,0 +1,164 @@
+//! The scripting channel: `fakegame.control` in the working directory (the server dir).
+//!
+//! Consumption rule: every ~200 ms the file is read whole; each line is run once, in order,
+//! and then the text that was run is cut from the front of the file (normally leaving it
+//! empty). A writer may overwrite the file (`fs::write`) or append to it (`>>`); a test can
+//! wait for the file to become empty to know its lines have taken effect. (Tracking an
+//! offset instead would miss a second `fs::write` of a same-length script.) A last line
+//! without `\n` is run too. Writing the very same script again while the previous copy is
+//! being run is the one case that can be lost.
+//!
+//! Commands: `join <name> [steamid64]` (name may contain spaces), `leave <name>`, `chat <name> <text>`,
+//! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`. Blank lines and
+//! `#` comments are skipped; unknown commands are reported on stderr and skipped.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::common;
+
+pub const FILE_NAME: &str = "fakegame.control";
+const DEFAULT_CRASH_CODE: i32 = 3;
+
+/// What a flavour does with scripted events; `crash` and `hang` are handled here.
+pub trait Game: Send + Sync {
+    fn join(&self, name: &str, steamid64: Option<u64>);
+    fn leave(&self, name: &str);
+    fn chat(&self, name: &str, text: &str);
+    fn log(&self, text: &str);
+    /// SIGTERM/SIGINT: write the game's shutdown line (then main exits 0).
+    fn shutdown_line(&self);
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Join(String, Option<u64>),
+    Leave(String),
+    Chat(String, String),
+    Crash(i32),
+    Hang,
+    Log(String),
+}
+
+pub fn parse(line: &str) -> Result<Option<Command>, String> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let (verb, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let rest = rest.trim();
+    let cmd = match verb {
+        "join" => {
+            // A trailing all-digit token is the SteamID64; the name is the rest (may hold spaces).
+            let (name, sid) = match rest.rsplit_once(char::is_whitespace) {
+                Some((n, id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => (
+                    n.trim(),
+                    Some(id.parse::<u64>().map_err(|_| format!("bad steamid64 {id:?}"))?),
+                ),
+                _ => (rest, None),
+            };
+            if name.is_empty() {
+                return Err("join needs a name".into());
+            }
+            Command::Join(name.to_string(), sid)
+        }
+        "leave" if !rest.is_empty() => Command::Leave(rest.to_string()),
+        "chat" => {
+            let (name, text) = rest.split_once(char::is_whitespace).ok_or("chat needs <name> <text>")?;
+            Command::Chat(name.to_string(), text.trim_start().to_string())
+        }
+        "crash" if rest.is_empty() => Command::Crash(DEFAULT_CRASH_CODE),
+        "crash" => Command::Crash(rest.parse().map_err(|_| format!("bad exit code {rest:?}"))?),
+        "hang" => Command::Hang,
+        "log" => Command::Log(rest.to_string()),
+        _ => return Err(format!("unknown control command {line:?}")),
+    };
+    Ok(Some(cmd))
+}
+
+fn run(game: &dyn Game, cmd: Command) {
+    match cmd {
+        Command::Join(name, sid) => game.join(&name, sid),
+        Command::Leave(name) => game.leave(&name),
+        Command::Chat(name, text) => game.chat(&name, &text),
+        Command::Crash(code) => std::process::exit(code),
+        Command::Hang => common::hang(),
+        Command::Log(text) => game.log(&text),
+    }
+}
+
+fn read(path: &PathBuf) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// Removes the already-run `done` text from the front of the file. Whatever a writer added
+/// meanwhile stays for the next poll: an append leaves `done` as a prefix, and a file
+/// rewritten with a new script no longer starts with it, so it is kept whole.
+fn consume(path: &PathBuf, done: &str) {
+    let Ok(mut f) = OpenOptions::new().read(true).write(true).open(path) else {
+        return;
+    };
+    let mut now = String::new();
+    if f.read_to_string(&mut now).is_err() {
+        return;
+    }
+    if let Some(rest) = now.strip_prefix(done) {
+        let _ = f.set_len(0);
+        let _ = f.seek(SeekFrom::Start(0));
+        let _ = f.write_all(rest.as_bytes());
+    }
+}
+
+/// Starts the polling thread. Lines are run first and removed afterwards, so an empty file
+/// means every line written so far has had its effect (log lines, RCON state) — tests can
+/// wait for that. It keeps running while hung so `crash` can still end a hung server.
+pub fn spawn(game: Arc<dyn Game>) {
+    let path = PathBuf::from(FILE_NAME);
+    std::thread::spawn(move || loop {
+        let text = read(&path);
+        if !text.is_empty() {
+            for line in text.lines() {
+                match parse(line) {
+                    Ok(Some(cmd)) => run(game.as_ref(), cmd),
+                    Ok(None) => {}
+                    Err(e) => eprintln!("fakegame: {FILE_NAME}: {e}"),
+                }
+            }
+            consume(&path, &text);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(
+            parse("join Steve 76561198017965694").unwrap(),
+            Some(Command::Join("Steve".into(), Some(76561198017965694)))
+        );
+        assert_eq!(
+            parse("chat Steve  hello there").unwrap(),
+            Some(Command::Chat("Steve".into(), "hello there".into()))
+        );
+        assert_eq!(parse("crash").unwrap(), Some(Command::Crash(3)));
+        assert_eq!(parse("crash 137").unwrap(), Some(Command::Crash(137)));
+        assert_eq!(parse("  # note").unwrap(), None);
+        assert!(parse("dance").is_err());
+        assert_eq!(
+            parse("join New Guy").unwrap(),
+            Some(Command::Join("New Guy".into(), None))
+        );
+        assert_eq!(
+            parse("join New Guy 7").unwrap(),
+            Some(Command::Join("New Guy".into(), Some(7)))
+        );
+        assert!(parse("join").is_err());
+    }
+}

@@ -1,0 +1,397 @@
+//! Game servers against the simulators: power actions for each game, crash restarts and
+//! giving up, refusals with the right status, and surviving a `kill -9` of the panel.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::{assert_error, fake_executable, free_port_block, Backend, TestApp};
+
+/// Polls the server until its status is `want` (or fails after `within`).
+async fn wait_status(app: &TestApp, token: &str, id: i64, want: &str, within: Duration) -> Value {
+    let deadline = Instant::now() + within;
+    loop {
+        let (_, server) = app.get(&format!("/servers/{id}"), token).await;
+        if server["status"] == want {
+            return server;
+        }
+        if Instant::now() > deadline {
+            let (_, events) = app.get(&format!("/servers/{id}/events"), token).await;
+            panic!(
+                "server {id} is `{}`, not `{want}`, after {within:?}; events: {events}",
+                server["status"]
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+    let (status, server) = app.post("/servers", Some(token), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{server}");
+    server
+}
+
+async fn power(app: &TestApp, token: &str, id: i64, action: &str) -> (StatusCode, Value) {
+    app.post(&format!("/servers/{id}/{action}"), Some(token), json!({}))
+        .await
+}
+
+async fn event_kinds(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    let (_, events) = app.get(&format!("/servers/{id}/events?per_page=200"), token).await;
+    events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn control(server: &Value, lines: &str) {
+    let dir = PathBuf::from(server["directory"].as_str().unwrap());
+    let text = if lines.is_empty() {
+        String::new()
+    } else {
+        format!("{lines}\n")
+    };
+    std::fs::write(dir.join("fakegame.control"), text).unwrap();
+}
+
+fn pid_alive(pid: i64) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        let state = s
+            .rsplit_once(") ")
+            .map(|(_, rest)| rest.chars().next().unwrap_or('?'))
+            .unwrap_or('?');
+        state != 'Z' && state != 'X'
+    })
+}
+
+/// One server of each game: Arma 3, Source and Minecraft simulators.
+async fn three_servers(app: &TestApp, token: &str) -> Vec<Value> {
+    let bin_dir = app.data_dir.path().join("games");
+    let arma_port = free_port_block(12);
+    let source_port = free_port_block(1);
+    let mc_port = free_port_block(11);
+    let arma = create(
+        app,
+        token,
+        json!({"name": "Arma \"Elite\"", "game": "arma3", "executable": fake_executable(&bin_dir, "arma3server_x64"),
+               "game_port": arma_port, "config": {"hostname": "My \"Elite\" Server", "max_players": 10}}),
+    )
+    .await;
+    let source = create(
+        app,
+        token,
+        json!({"name": "l4d2", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
+               "game_port": source_port, "config": {"game": "left4dead2", "map": "c1m1_hotel", "hostname": "Versus"}}),
+    )
+    .await;
+    let minecraft = create(
+        app,
+        token,
+        json!({"name": "survival", "game": "minecraft", "executable": fake_executable(&bin_dir, "java"),
+               "game_port": mc_port, "config": {"eula_accepted": true, "motd": "Grüße"}}),
+    )
+    .await;
+    vec![arma, source, minecraft]
+}
+
+/// Start, stop, restart and kill each game; files are rendered with secrets private.
+async fn power_actions_for_each_game(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let servers = three_servers(&app, &admin).await;
+    for server in &servers {
+        assert_eq!(server["status"], "stopped");
+        assert_eq!(server["has_rcon_password"], true);
+        assert!(server.get("secrets").is_none() && !server.to_string().contains("rcon_password\":\""));
+        let id = server["id"].as_i64().unwrap();
+        let (status, body) = power(&app, &admin, id, "start").await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["status"], "starting");
+    }
+    for server in &servers {
+        let id = server["id"].as_i64().unwrap();
+        let running = wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
+        assert!(running["pid"].as_i64().is_some_and(pid_alive), "{running}");
+        assert_error(power(&app, &admin, id, "start").await, 409, "invalid_state", None);
+    }
+    // The Source config ends with the RCON password and only its owner can read it.
+    let source_dir = PathBuf::from(servers[1]["directory"].as_str().unwrap());
+    let cfg_path = source_dir.join("left4dead2/cfg/server.cfg");
+    let cfg = std::fs::read_to_string(&cfg_path).unwrap();
+    assert!(
+        cfg.trim_end().lines().last().unwrap().starts_with("rcon_password "),
+        "{cfg}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&cfg_path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let (_, preview) = app
+        .get(&format!("/servers/{}/config/preview", servers[1]["id"]), &admin)
+        .await;
+    assert!(preview.to_string().contains("********"), "{preview}");
+    let secret_line = cfg.lines().last().unwrap().to_owned();
+    assert!(
+        !preview.to_string().contains(&secret_line),
+        "the preview must mask the password"
+    );
+
+    // Stop each: Arma and Source by signal, Minecraft with `stop` on its console.
+    for server in &servers {
+        let id = server["id"].as_i64().unwrap();
+        let pid = app.get(&format!("/servers/{id}"), &admin).await.1["pid"]
+            .as_i64()
+            .unwrap();
+        let (status, body) = power(&app, &admin, id, "stop").await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let stopped = wait_status(&app, &admin, id, "stopped", Duration::from_secs(15)).await;
+        assert!(stopped["pid"].is_null());
+        assert!(!pid_alive(pid), "process {pid} is still alive after stop");
+        let (_, events) = app.get(&format!("/servers/{id}/events"), &admin).await;
+        let stopping = events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "stopping")
+            .unwrap()
+            .clone();
+        let how = if server["game"] == "minecraft" {
+            "`stop` to the console"
+        } else {
+            "over RCON"
+        };
+        assert!(stopping["message"].as_str().unwrap().contains(how), "{stopping}");
+        let kinds = event_kinds(&app, &admin, id).await;
+        for kind in ["created", "starting", "running", "stopping", "stopped"] {
+            assert!(kinds.iter().any(|k| k == kind), "no `{kind}` event: {kinds:?}");
+        }
+        assert!(!kinds.iter().any(|k| k == "crashed"), "{kinds:?}");
+    }
+    // Restart from stopped starts; kill ends it at once without counting as a crash.
+    let id = servers[0]["id"].as_i64().unwrap();
+    assert_eq!(power(&app, &admin, id, "restart").await.0, StatusCode::ACCEPTED);
+    wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
+    assert_eq!(power(&app, &admin, id, "kill").await.0, StatusCode::ACCEPTED);
+    wait_status(&app, &admin, id, "stopped", Duration::from_secs(5)).await;
+    assert!(event_kinds(&app, &admin, id).await.iter().any(|k| k == "killed"));
+}
+
+/// A crash is seen within a second and restarted; a crash loop gives up.
+async fn crashes_restart_then_give_up(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let bin_dir = app.data_dir.path().join("games");
+    let server = create(
+        &app,
+        &admin,
+        json!({"name": "flaky", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
+               "game_port": free_port_block(1), "max_restarts": 1, "config": {"game": "tf", "map": "ctf_2fort"}}),
+    )
+    .await;
+    let id = server["id"].as_i64().unwrap();
+    power(&app, &admin, id, "start").await;
+    wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
+    control(&server, "log about to fail\ncrash 3");
+    wait_status(&app, &admin, id, "crashed", Duration::from_millis(1500)).await;
+    // The simulator exits before it can clear its control file; the restart must not replay it.
+    control(&server, "");
+    let (_, events) = app.get(&format!("/servers/{id}/events"), &admin).await;
+    let crash = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "crashed")
+        .unwrap()
+        .clone();
+    assert_eq!(crash["detail"]["exit_code"], 3, "{crash}");
+    assert!(
+        crash["detail"]["last_lines"].to_string().contains("about to fail"),
+        "{crash}"
+    );
+    // Restarted after the backoff.
+    wait_status(&app, &admin, id, "running", Duration::from_secs(10)).await;
+    control(&server, "crash 4");
+    wait_status(&app, &admin, id, "crashed", Duration::from_millis(1500)).await;
+    control(&server, "");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (_, now) = app.get(&format!("/servers/{id}"), &admin).await;
+    assert_eq!(now["status"], "crashed", "it must not restart after giving up");
+    let kinds = event_kinds(&app, &admin, id).await;
+    assert!(
+        kinds.iter().any(|k| k == "restart_scheduled") && kinds.iter().any(|k| k == "gave_up"),
+        "{kinds:?}"
+    );
+}
+
+/// Refusals: taken port (409 naming it), missing or disallowed executable (422), invalid config
+/// (422 naming the field), deleting a running server (409), roles.
+async fn refusals_name_the_cause(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let bin_dir = app.data_dir.path().join("games");
+    let port = free_port_block(1);
+    let server = create(
+        &app,
+        &admin,
+        json!({"name": "blocked", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
+               "game_port": port, "config": {"game": "csgo", "map": "de_dust2"}}),
+    )
+    .await;
+    let id = server["id"].as_i64().unwrap();
+    let squatter = std::net::TcpListener::bind(("0.0.0.0", port)).unwrap();
+    let (status, body) = power(&app, &admin, id, "start").await;
+    assert_error((status, body.clone()), 409, "port_in_use", None);
+    assert!(body["message"].as_str().unwrap().contains(&port.to_string()), "{body}");
+    assert_eq!(app.get(&format!("/servers/{id}"), &admin).await.1["status"], "error");
+    drop(squatter);
+
+    assert_error(
+        app.call(
+            Method::PUT,
+            &format!("/servers/{id}/config"),
+            Some(&admin),
+            Some(json!({"map": "de_dust2\";quit"})),
+        )
+        .await,
+        422,
+        "validation_failed",
+        Some("config.map"),
+    );
+    let create_body = |exe: &str| json!({"name": "x", "game": "source", "executable": exe, "game_port": port});
+    assert_error(
+        app.post("/servers", Some(&admin), create_body("/bin/sh")).await,
+        422,
+        "validation_failed",
+        Some("executable"),
+    );
+    assert_error(
+        app.post(
+            "/servers",
+            Some(&admin),
+            json!({"name": "x", "game": "quake", "executable": "/x", "game_port": 1}),
+        )
+        .await,
+        422,
+        "validation_failed",
+        Some("game"),
+    );
+    let gone = bin_dir.join("missing/srcds_run");
+    let missing = create(&app, &admin, create_body(gone.to_str().unwrap())).await;
+    assert_error(
+        power(&app, &admin, missing["id"].as_i64().unwrap(), "start").await,
+        422,
+        "validation_failed",
+        Some("executable"),
+    );
+
+    let viewer = app.user_token(&admin, "vic", "viewer").await;
+    assert_error(power(&app, &viewer, id, "start").await, 403, "forbidden", None);
+    let operator = app.user_token(&admin, "opa", "operator").await;
+    assert_eq!(power(&app, &operator, id, "start").await.0, StatusCode::ACCEPTED);
+    wait_status(&app, &viewer, id, "running", Duration::from_secs(15)).await;
+    assert_error(
+        app.call(Method::DELETE, &format!("/servers/{id}"), Some(&admin), None)
+            .await,
+        409,
+        "invalid_state",
+        None,
+    );
+    power(&app, &operator, id, "stop").await;
+    wait_status(&app, &admin, id, "stopped", Duration::from_secs(15)).await;
+    assert_error(power(&app, &admin, id, "stop").await, 409, "invalid_state", None);
+    let dir = PathBuf::from(server["directory"].as_str().unwrap());
+    let (status, _) = app
+        .call(Method::DELETE, &format!("/servers/{id}?purge=true"), Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(!dir.exists(), "purge removes the directory");
+    assert_error(app.get(&format!("/servers/{id}"), &admin).await, 404, "not_found", None);
+}
+
+/// `kill -9` of the panel with three servers running: the games live on, the new panel
+/// reattaches to all three, and stop still works.
+async fn panel_crash_keeps_games_running(backend: Backend) {
+    let mut app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let servers = three_servers(&app, &admin).await;
+    let mut pids = Vec::new();
+    for server in &servers {
+        power(&app, &admin, server["id"].as_i64().unwrap(), "start").await;
+    }
+    for server in &servers {
+        let running = wait_status(
+            &app,
+            &admin,
+            server["id"].as_i64().unwrap(),
+            "running",
+            Duration::from_secs(15),
+        )
+        .await;
+        pids.push(running["pid"].as_i64().unwrap());
+    }
+    app.crash_and_restart().await;
+    for pid in &pids {
+        assert!(pid_alive(*pid), "game process {pid} died with the panel");
+    }
+    let admin = app.admin_token().await;
+    for (server, pid) in servers.iter().zip(&pids) {
+        let id = server["id"].as_i64().unwrap();
+        let now = wait_status(&app, &admin, id, "running", Duration::from_secs(5)).await;
+        assert_eq!(now["pid"].as_i64(), Some(*pid));
+        assert!(event_kinds(&app, &admin, id).await.iter().any(|k| k == "reattached"));
+    }
+    for (server, pid) in servers.iter().zip(&pids) {
+        let id = server["id"].as_i64().unwrap();
+        assert_eq!(power(&app, &admin, id, "stop").await.0, StatusCode::ACCEPTED);
+        wait_status(&app, &admin, id, "stopped", Duration::from_secs(15)).await;
+        assert!(!pid_alive(*pid), "process {pid} survived the stop");
+    }
+}
+
+/// A game that ignores its stop is killed after the stop timeout, and `kill` works while a
+/// stop is still in progress.
+async fn hung_servers_are_killed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let bin_dir = app.data_dir.path().join("games");
+    let server = create(
+        &app,
+        &admin,
+        json!({"name": "stuck", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
+               "game_port": free_port_block(1), "stop_timeout_secs": 2, "config": {"game": "tf", "map": "pl_upward"}}),
+    )
+    .await;
+    let id = server["id"].as_i64().unwrap();
+    for kill_by_hand in [false, true] {
+        power(&app, &admin, id, "start").await;
+        wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
+        control(&server, "hang");
+        // Let the simulator read its control file before it is asked to stop.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(power(&app, &admin, id, "stop").await.1["status"], "stopping");
+        if kill_by_hand {
+            assert_eq!(power(&app, &admin, id, "kill").await.0, StatusCode::ACCEPTED);
+            wait_status(&app, &admin, id, "stopped", Duration::from_secs(2)).await;
+        } else {
+            wait_status(&app, &admin, id, "stopping", Duration::from_secs(1)).await;
+            wait_status(&app, &admin, id, "stopped", Duration::from_secs(8)).await;
+            let (_, events) = app.get(&format!("/servers/{id}/events"), &admin).await;
+            assert!(events.to_string().contains("did not stop within 2 s"), "{events}");
+        }
+        control(&server, "");
+    }
+}
+
+crate::on_both_backends!(
+    hung_servers_are_killed,
+    power_actions_for_each_game,
+    crashes_restart_then_give_up,
+    refusals_name_the_cause,
+    panel_crash_keeps_games_running,
+);
