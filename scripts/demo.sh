@@ -67,11 +67,11 @@ create() { # name game executable port config
 arma=$(create "Altis Life (demo)" arma3 arma3server_x64 "$(free_port 12)" \
   '{"hostname":"Altis Life (demo)","max_players":40,"motd":["Welcome","Be nice"]}')
 source=$(create "L4D2 Versus (demo)" source srcds_run "$(free_port)" '{"game":"left4dead2","map":"c1m1_hotel","hostname":"Versus"}')
-minecraft=$(create "Survival (demo)" minecraft java "$(free_port)" '{"eula_accepted":true,"motd":"A demo world"}')
+minecraft=$(create "Survival (demo)" minecraft java "$(free_port 11)" '{"eula_accepted":true,"motd":"A demo world"}')
 
 for server in "$arma" "$source" "$minecraft"; do
   id=$(echo "$server" | json_field '["id"]')
-  api POST "/servers/$id/start" > /dev/null
+  api POST "/servers/$id/start" > /dev/null || echo "could not start server $id: see its events in the panel" >&2
   dir=$(echo "$server" | json_field '["directory"]')
   printf 'join Steve 76561198017965694\njoin Alex 76561197972611406\nchat Steve hello from the demo\n' > "$dir/fakegame.control"
 done

@@ -59,6 +59,24 @@ fn control(server: &Value, lines: &str) {
     std::fs::write(dir.join("fakegame.control"), text).unwrap();
 }
 
+/// The simulator empties its control file once every line took effect.
+async fn wait_control_consumed(server: &Value) {
+    let file = PathBuf::from(server["directory"].as_str().unwrap()).join("fakegame.control");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&file).is_ok_and(|t| !t.is_empty()) {
+        assert!(Instant::now() < deadline, "the simulator did not read its control file");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn kill_9(pid: i64) {
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 fn pid_alive(pid: i64) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
         let state = s
@@ -167,6 +185,10 @@ async fn power_actions_for_each_game(backend: Backend) {
             "over RCON"
         };
         assert!(stopping["message"].as_str().unwrap().contains(how), "{stopping}");
+        assert!(
+            !events.to_string().contains("over RCON failed"),
+            "the graceful stop failed: {events}"
+        );
         let kinds = event_kinds(&app, &admin, id).await;
         for kind in ["created", "starting", "running", "stopping", "stopped"] {
             assert!(kinds.iter().any(|k| k == kind), "no `{kind}` event: {kinds:?}");
@@ -182,7 +204,7 @@ async fn power_actions_for_each_game(backend: Backend) {
     assert!(event_kinds(&app, &admin, id).await.iter().any(|k| k == "killed"));
 }
 
-/// A crash is seen within a second and restarted; a crash loop gives up.
+/// `kill -9` of a game is seen as a crash within a second and restarted; a crash loop gives up.
 async fn crashes_restart_then_give_up(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
@@ -196,11 +218,11 @@ async fn crashes_restart_then_give_up(backend: Backend) {
     .await;
     let id = server["id"].as_i64().unwrap();
     power(&app, &admin, id, "start").await;
-    wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
-    control(&server, "log about to fail\ncrash 3");
-    wait_status(&app, &admin, id, "crashed", Duration::from_millis(1500)).await;
-    // The simulator exits before it can clear its control file; the restart must not replay it.
-    control(&server, "");
+    let running = wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
+    control(&server, "log about to fail");
+    wait_control_consumed(&server).await;
+    kill_9(running["pid"].as_i64().unwrap());
+    wait_status(&app, &admin, id, "crashed", Duration::from_secs(1)).await;
     let (_, events) = app.get(&format!("/servers/{id}/events"), &admin).await;
     let crash = events["items"]
         .as_array()
@@ -209,16 +231,16 @@ async fn crashes_restart_then_give_up(backend: Backend) {
         .find(|e| e["kind"] == "crashed")
         .unwrap()
         .clone();
-    assert_eq!(crash["detail"]["exit_code"], 3, "{crash}");
+    assert_eq!(crash["detail"]["signal"], 9, "{crash}");
     assert!(
         crash["detail"]["last_lines"].to_string().contains("about to fail"),
         "{crash}"
     );
-    // Restarted after the backoff.
-    wait_status(&app, &admin, id, "running", Duration::from_secs(10)).await;
-    control(&server, "crash 4");
-    wait_status(&app, &admin, id, "crashed", Duration::from_millis(1500)).await;
-    control(&server, "");
+    // Restarted after the backoff, as a new process.
+    let again = wait_status(&app, &admin, id, "running", Duration::from_secs(10)).await;
+    assert_ne!(again["pid"], running["pid"]);
+    kill_9(again["pid"].as_i64().unwrap());
+    wait_status(&app, &admin, id, "crashed", Duration::from_secs(1)).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (_, now) = app.get(&format!("/servers/{id}"), &admin).await;
     assert_eq!(now["status"], "crashed", "it must not restart after giving up");
@@ -281,6 +303,14 @@ async fn refusals_name_the_cause(backend: Backend) {
         "validation_failed",
         Some("game"),
     );
+    let sneaky = json!({"name": "y", "game": "source", "executable": "/x/srcds_run", "game_port": port,
+                        "directory": format!("{}/servers/../../elsewhere", app.data_dir.path().display())});
+    assert_error(
+        app.post("/servers", Some(&admin), sneaky).await,
+        422,
+        "validation_failed",
+        Some("directory"),
+    );
     let gone = bin_dir.join("missing/srcds_run");
     let missing = create(&app, &admin, create_body(gone.to_str().unwrap())).await;
     assert_error(
@@ -342,9 +372,13 @@ async fn panel_crash_keeps_games_running(backend: Backend) {
     let admin = app.admin_token().await;
     for (server, pid) in servers.iter().zip(&pids) {
         let id = server["id"].as_i64().unwrap();
-        let now = wait_status(&app, &admin, id, "running", Duration::from_secs(5)).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !event_kinds(&app, &admin, id).await.iter().any(|k| k == "reattached") {
+            assert!(Instant::now() < deadline, "server {id} was not reattached");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let now = wait_status(&app, &admin, id, "running", Duration::from_secs(1)).await;
         assert_eq!(now["pid"].as_i64(), Some(*pid));
-        assert!(event_kinds(&app, &admin, id).await.iter().any(|k| k == "reattached"));
     }
     for (server, pid) in servers.iter().zip(&pids) {
         let id = server["id"].as_i64().unwrap();
@@ -372,8 +406,7 @@ async fn hung_servers_are_killed(backend: Backend) {
         power(&app, &admin, id, "start").await;
         wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
         control(&server, "hang");
-        // Let the simulator read its control file before it is asked to stop.
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        wait_control_consumed(&server).await;
         assert_eq!(power(&app, &admin, id, "stop").await.1["status"], "stopping");
         if kill_by_hand {
             assert_eq!(power(&app, &admin, id, "kill").await.0, StatusCode::ACCEPTED);
@@ -384,7 +417,6 @@ async fn hung_servers_are_killed(backend: Backend) {
             let (_, events) = app.get(&format!("/servers/{id}/events"), &admin).await;
             assert!(events.to_string().contains("did not stop within 2 s"), "{events}");
         }
-        control(&server, "");
     }
 }
 

@@ -70,6 +70,7 @@ pub struct ServerRow {
     pub state: String,
     pub pid: Option<i64>,
     pub pid_start_ticks: Option<i64>,
+    pub pid_exe: Option<String>,
     pub started_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

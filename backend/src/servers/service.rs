@@ -1,6 +1,6 @@
 //! Server registration and configuration rules.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -179,10 +179,18 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     let game_port = validate_port(request.game_port)?;
     let config = adapter.validate(&request.config.unwrap_or_else(|| Value::Object(Default::default())))?;
     let directory = match request.directory {
-        Some(dir) if !Path::new(&dir).is_absolute() => {
-            return Err(ApiError::validation("directory", "must be an absolute path"));
+        Some(dir) => {
+            let plain = Path::new(&dir)
+                .components()
+                .all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
+            if !Path::new(&dir).is_absolute() || !plain {
+                return Err(ApiError::validation(
+                    "directory",
+                    "must be an absolute path without `.` or `..`",
+                ));
+            }
+            PathBuf::from(dir)
         }
-        Some(dir) => PathBuf::from(dir),
         None => default_directory(&state.config.data_dir, &name),
     };
     let directory = std::path::absolute(&directory).map_err(ApiError::internal)?;
@@ -255,6 +263,17 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
 pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
     let row = store::row(&state.db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
+    if runtime_change && ServerState::parse(&row.state).is_active() {
+        // The running process was started with the old values; the supervisor still needs them.
+        return Err(ApiError::conflict(
+            "invalid_state",
+            format!(
+                "stop the server before changing its executable, port or passwords (it is {})",
+                row.state
+            ),
+        ));
+    }
     let name = request.name.as_deref().map(validate_name).transpose()?;
     if let Some(exe) = &request.executable {
         check_executable(adapter, Path::new(exe), false)?;
@@ -280,6 +299,18 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
         }
         None => None,
     };
+    // The changed server must still be startable (e.g. RCON port = game port + 10 must fit).
+    let mut merged = row.clone();
+    if let Some(exe) = &request.executable {
+        merged.executable = exe.clone();
+    }
+    if let Some(port) = game_port {
+        merged.game_port = port;
+    }
+    if let Some(sealed) = &sealed {
+        merged.secrets = sealed.clone();
+    }
+    plan_for(&merged, state.supervisor.secret_box())?;
     let executable = request.executable;
     let auto_restart = request.auto_restart;
     let conflict_name = name.clone().unwrap_or_default();
@@ -317,9 +348,16 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
 pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
     let row = store::row(&state.db, id).await?;
     let directory = PathBuf::from(&row.directory);
-    let ours = state.config.data_dir.join("servers");
-    let ours = std::path::absolute(&ours).unwrap_or(ours);
-    if purge && !directory.starts_with(&ours) {
+    // Only a folder strictly inside <data_dir>/servers, compared after resolving symlinks and `..`.
+    let ours = state.config.data_dir.join("servers").canonicalize().ok();
+    let resolved = directory.canonicalize().ok();
+    let inside = match (&ours, &resolved) {
+        (Some(ours), Some(dir)) => dir.starts_with(ours) && dir != ours,
+        // Already gone: nothing to delete.
+        (_, None) => true,
+        (None, Some(_)) => false,
+    };
+    if purge && !inside {
         return Err(ApiError::validation(
             "purge",
             "only directories Languard created can be purged; this server uses an existing install",
@@ -390,21 +428,25 @@ pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<V
     Ok(config)
 }
 
-/// The files a start would write, with every password replaced by `********`.
+/// The files a start would write, with every password replaced by `********`. The plan is
+/// rendered with stand-in passwords, so escaping (e.g. `\:` in properties) cannot reveal one.
 pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
-    let row = store::row(&state.db, id).await?;
-    let secrets = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
-    let (_, plan) = plan_for(&row, state.supervisor.secret_box())?;
-    let hidden: Vec<String> = [secrets.rcon_password, secrets.game_password, secrets.admin_password]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect();
-    let mask = |text: &str| {
-        hidden
-            .iter()
-            .fold(text.to_owned(), |acc, secret| acc.replace(secret.as_str(), MASK))
+    const STAND_INS: [&str; 3] = [
+        "LanguardMaskedRcon7f3a",
+        "LanguardMaskedGame7f3a",
+        "LanguardMaskedAdmin7f3a",
+    ];
+    let mut row = store::row(&state.db, id).await?;
+    let real = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+    let stand_in = |secret: &Option<String>, value: &str| secret.as_ref().map(|_| value.to_owned());
+    let masked = Secrets {
+        rcon_password: stand_in(&real.rcon_password, STAND_INS[0]),
+        game_password: stand_in(&real.game_password, STAND_INS[1]),
+        admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
+    row.secrets = store::seal_secrets(state.supervisor.secret_box(), &masked)?;
+    let (_, plan) = plan_for(&row, state.supervisor.secret_box())?;
+    let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {
         program: plan.program.display().to_string(),
         args: plan.args.iter().map(|a| mask(a)).collect(),

@@ -45,11 +45,12 @@ pub async fn set_runtime(
     db: &Db,
     id: i64,
     state: ServerState,
-    process: Option<(ProcessId, chrono::NaiveDateTime)>,
+    process: Option<(ProcessId, chrono::NaiveDateTime, Option<String>)>,
 ) -> ApiResult<()> {
-    let pid = process.map(|(p, _)| i64::from(p.pid));
-    let ticks = process.map(|(p, _)| p.start_ticks as i64);
-    let started_at = process.map(|(_, at)| at);
+    let pid = process.as_ref().map(|(p, _, _)| i64::from(p.pid));
+    let ticks = process.as_ref().map(|(p, _, _)| p.start_ticks as i64);
+    let started_at = process.as_ref().map(|(_, at, _)| *at);
+    let program = process.and_then(|(_, _, program)| program);
     db.run(move |pool| {
         with_conn!(pool, |c| diesel::update(servers::table.find(id))
             .set((
@@ -57,6 +58,7 @@ pub async fn set_runtime(
                 servers::pid.eq(pid),
                 servers::pid_start_ticks.eq(ticks),
                 servers::started_at.eq(started_at),
+                servers::pid_exe.eq(&program),
             ))
             .execute(c)
             .map(|_| ())

@@ -29,12 +29,17 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 struct Live {
     id: ProcessId,
+    /// /proc/<pid>/exe right after the start, to recognise the process after a panel restart.
+    program: Option<String>,
     started_at: chrono::NaiveDateTime,
     /// `None` for a process adopted after a panel restart: it is not our child.
     child: Option<tokio::process::Child>,
     directory: PathBuf,
     stop: GracefulStop,
     rcon: Option<RconTarget>,
+    /// A graceful stop over RCON in flight; aborted when the process ends so that its SIGTERM
+    /// fallback can never reach a later process.
+    rcon_stop: Option<tokio::task::JoinHandle<()>>,
     stop_timeout: Duration,
 }
 
@@ -235,7 +240,7 @@ impl Actor {
 
     async fn set_state(&mut self, state: ServerState) -> ApiResult<()> {
         self.state = state;
-        let process = self.live.as_ref().map(|l| (l.id, l.started_at));
+        let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.program.clone()));
         store::set_runtime(&self.db, self.server, state, process).await
     }
 
@@ -286,6 +291,14 @@ impl Actor {
                 }
             },
             Power::Kill => {
+                // A kill means "no more of this server now": forget any restart it had pending.
+                self.restart_when_stopped = false;
+                if self.live.is_none() && self.restart_at.take().is_some() {
+                    self.set_state(ServerState::Stopped).await?;
+                    self.event("stopped", "pending automatic restart cancelled".into(), None)
+                        .await?;
+                    return Ok(self.state);
+                }
                 let Some(live) = &self.live else {
                     return Err(self.refuse("kill"));
                 };
@@ -308,7 +321,10 @@ impl Actor {
             Ok(()) => Ok(self.state),
             Err(e) => {
                 let message = e.body().message;
-                self.live = None;
+                // The process may already run when a later step failed: it must not live on untracked.
+                if let Some(live) = self.live.take() {
+                    process::signal_group(live.id, Signal::KILL);
+                }
                 self.set_state(ServerState::Error).await?;
                 self.event("error", format!("could not start: {message}"), None).await?;
                 Err(e)
@@ -349,11 +365,13 @@ impl Actor {
         self.expecting_exit = false;
         self.live = Some(Live {
             id,
+            program: process::program_of(id),
             started_at: now(),
             child: Some(child),
             directory,
             stop: plan.stop.clone(),
             rcon: plan.rcon.clone(),
+            rcon_stop: None,
             stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
         });
         self.up_at = Some(Instant::now() + STARTUP_GRACE);
@@ -361,7 +379,7 @@ impl Actor {
         self.event(
             "starting",
             format!("started {} (pid {})", plan.program.display(), id.pid),
-            Some(json!({"pid": id.pid, "args": plan.args})),
+            Some(json!({"pid": id.pid})),
         )
         .await
     }
@@ -376,12 +394,18 @@ impl Actor {
     }
 
     async fn begin_stop(&mut self) -> ApiResult<()> {
-        let Some(live) = &self.live else {
+        let Some(timeout) = self.live.as_ref().map(|l| l.stop_timeout) else {
             return Ok(());
         };
         self.expecting_exit = true;
         self.up_at = None;
-        let (id, timeout) = (live.id, live.stop_timeout);
+        self.kill_at = Some(Instant::now() + timeout);
+        // Recorded before the game is told: a panel that dies now still knows a stop was asked.
+        self.set_state(ServerState::Stopping).await?;
+        let Some(live) = self.live.as_mut() else {
+            return Ok(());
+        };
+        let id = live.id;
         let how = match &live.stop {
             GracefulStop::Stdin(line) => match process::send_console_line(&live.directory, line) {
                 Ok(()) => format!("sent `{line}` to the console"),
@@ -393,15 +417,16 @@ impl Actor {
             GracefulStop::Rcon(command) => match live.rcon.clone() {
                 Some(target) => {
                     // In its own task, so that the actor stays free for `kill` meanwhile.
-                    let said = format!("sent `{command}` over RCON");
                     let command = command.clone();
-                    let server = self.server;
-                    tokio::spawn(async move {
+                    let (server, db) = (self.server, self.db.clone());
+                    let said = format!("sending `{command}` over RCON");
+                    live.rcon_stop = Some(tokio::spawn(async move {
                         if let Err(e) = crate::rcon::send(&target, &command).await {
-                            tracing::warn!(server, error = %e, "graceful stop over RCON failed; sending SIGTERM");
                             process::signal_group(id, Signal::TERM);
+                            let message = format!("`{command}` over RCON failed ({e:#}); sent SIGTERM instead");
+                            let _ = store::add_event(&db, server, "stopping", message, None).await;
                         }
-                    });
+                    }));
                     said
                 }
                 None => {
@@ -414,8 +439,6 @@ impl Actor {
                 "sent SIGTERM to the process group".to_owned()
             }
         };
-        self.kill_at = Some(Instant::now() + timeout);
-        self.set_state(ServerState::Stopping).await?;
         self.event(
             "stopping",
             format!("stopping: {how}; killing after {} s", timeout.as_secs()),
@@ -445,8 +468,11 @@ impl Actor {
         };
         self.up_at = None;
         self.kill_at = None;
+        if let Some(task) = &live.rcon_stop {
+            task.abort();
+        }
         // Whatever else the game left in its group goes too: no orphans.
-        process::signal_group(live.id, Signal::KILL);
+        process::kill_leftover_group(live.id);
         if self.expecting_exit {
             self.expecting_exit = false;
             self.set_state(ServerState::Stopped).await?;
@@ -517,7 +543,7 @@ impl Actor {
             }),
             _ => None,
         };
-        let alive = id.filter(|id| process::is_alive(*id) && process::runs(*id, Path::new(&row.executable)));
+        let alive = id.filter(|id| process::is_alive(*id) && process::runs(*id, row.pid_exe.as_deref()));
         let Some(id) = alive else {
             self.set_state(ServerState::Crashed).await?;
             return self
@@ -532,17 +558,19 @@ impl Actor {
             plan_for(&row, &self.secret_box).map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));
         self.live = Some(Live {
             id,
+            program: row.pid_exe.clone(),
             started_at: row.started_at.unwrap_or_else(now),
             child: None,
             directory: PathBuf::from(&row.directory),
             stop,
             rcon,
+            rcon_stop: None,
             stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
         });
         if recorded == ServerState::Stopping {
             // The stop was asked for before the restart: finish it.
             self.expecting_exit = true;
-            self.kill_at = Some(Instant::now() + Duration::from_secs(5));
+            self.kill_at = self.live.as_ref().map(|l| Instant::now() + l.stop_timeout);
         } else {
             self.set_state(ServerState::Running).await?;
         }

@@ -50,22 +50,39 @@ pub fn is_alive(id: ProcessId) -> bool {
     matches!(stat(id.pid), Some((state, ticks)) if ticks == id.start_ticks && state != 'Z' && state != 'X')
 }
 
-/// Whether the process runs `executable` (compared after resolving symlinks).
-pub fn runs(id: ProcessId, executable: &Path) -> bool {
-    let Ok(actual) = std::fs::read_link(format!("/proc/{}/exe", id.pid)) else {
-        return false;
-    };
-    let expected = executable.canonicalize().unwrap_or_else(|_| executable.to_path_buf());
-    actual == expected
+/// The program a process runs, as the kernel sees it (a script shows its interpreter). An
+/// update that replaces the file leaves the old inode running, shown with " (deleted)".
+pub fn program_of(id: ProcessId) -> Option<String> {
+    let path = std::fs::read_link(format!("/proc/{}/exe", id.pid)).ok()?;
+    let text = path.display().to_string();
+    Some(text.strip_suffix(" (deleted)").unwrap_or(&text).to_owned())
 }
 
-/// Signals the whole process group the game leads (it was started as its own group leader).
+/// Whether the process still runs the program recorded when it was started.
+pub fn runs(id: ProcessId, recorded: Option<&str>) -> bool {
+    match (program_of(id), recorded) {
+        (Some(actual), Some(recorded)) => actual == recorded,
+        // Rows written before the program was recorded: PID and start time must do.
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// Signals the process group the game leads (it was started as its own group leader), but
+/// only while the leader is still the same process: a recycled PID must never be hit.
 pub fn signal_group(id: ProcessId, signal: Signal) {
-    if let Some(pid) = Pid::from_raw(id.pid) {
-        if rustix::process::kill_process_group(pid, signal).is_err() {
-            // The group may already be gone; the leader alone then.
-            let _ = rustix::process::kill_process(pid, signal);
+    if is_alive(id) {
+        if let Some(pid) = Pid::from_raw(id.pid) {
+            let _ = rustix::process::kill_process_group(pid, signal);
         }
+    }
+}
+
+/// After the leader has exited: SIGKILL whatever it left in its group. The group id cannot be
+/// reused while any member lives, so this reaches the game's children or nobody.
+pub fn kill_leftover_group(id: ProcessId) {
+    if let Some(pid) = Pid::from_raw(id.pid) {
+        let _ = rustix::process::kill_process_group(pid, Signal::KILL);
     }
 }
 
@@ -101,18 +118,21 @@ pub fn write_files(dir: &Path, files: &[RenderedFile]) -> anyhow::Result<()> {
             .unwrap_or_default();
         let temp = parent.join(format!(".{name}.languard-tmp"));
         let mode = if file.secret { 0o600 } else { 0o644 };
+        // A fresh file, never through a symlink someone planted in the server directory.
+        let _ = std::fs::remove_file(&temp);
         let mut out = OpenOptions::new()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .mode(mode)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
             .open(&temp)
             .with_context(|| format!("writing {}", temp.display()))?;
-        // `mode` applies only on creation; an older temp file keeps its bits otherwise.
         out.set_permissions(std::fs::Permissions::from_mode(mode))?;
         out.write_all(file.contents.as_bytes())?;
         out.sync_all()?;
         std::fs::rename(&temp, &target).with_context(|| format!("replacing {}", target.display()))?;
+        // The rename itself is durable only once the directory is synced.
+        File::open(parent).and_then(|d| d.sync_all()).ok();
     }
     Ok(())
 }
@@ -233,7 +253,13 @@ mod tests {
             start_ticks: me.start_ticks + 1,
             ..me
         }));
-        assert!(runs(me, &std::env::current_exe().unwrap()));
-        assert!(!runs(me, Path::new("/bin/sh")));
+        let exe = std::env::current_exe()
+            .unwrap()
+            .canonicalize()
+            .unwrap()
+            .display()
+            .to_string();
+        assert!(runs(me, Some(&exe)));
+        assert!(!runs(me, Some("/bin/sh")));
     }
 }

@@ -18,6 +18,8 @@ CREATE TABLE servers (
     -- restarted panel recognise it and tell it from a recycled PID.
     pid BIGINT,
     pid_start_ticks BIGINT,
+    -- What /proc/<pid>/exe showed right after the start (a script shows its interpreter).
+    pid_exe TEXT,
     started_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
