@@ -4,6 +4,9 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/debug/languard
 RELEASE_BIN := target/release/languard
+# One build command for every debug target: building a package alone resolves other features
+# and would recompile half the dependency tree.
+BUILD_DEBUG := $(CARGO) build -p languard -p languard-tests --bins
 export LANGUARD_TEST_PG_URL ?= postgres://languard:languard@127.0.0.1:5432/postgres
 
 .PHONY: help run build frontend frontend-deps openapi test test-rust test-frontend crosscheck lint fmt e2e schemathesis bench demo clean
@@ -32,31 +35,31 @@ lint: ## rustfmt and clippy (warnings are errors)
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust: ## unit tests and black-box tests (with the game simulators) on SQLite and PostgreSQL
-	$(CARGO) build -p languard -p languard-tests --bins
+	$(BUILD_DEBUG)
 	$(CARGO) nextest run --workspace --no-fail-fast
 
 crosscheck: ## the game simulators against independent RCON clients from PyPI
-	$(CARGO) build -p languard-tests --bin fakegame
+	$(BUILD_DEBUG)
 	./tests/crosscheck/run.sh
 
 test-frontend: frontend-deps ## type-check, unit-test and build the SPA; check generated API types
 	cd frontend && npm run check:api && npm test && npm run build
 
 e2e: frontend ## browser tests: Playwright driving Debian's chromium against the real binary
-	$(CARGO) build -p languard -p languard-tests --bins
+	$(BUILD_DEBUG)
 	mkdir -p target/e2e-bin && ln -sf $(CURDIR)/target/debug/fakegame target/e2e-bin/srcds_run
 	LANGUARD_E2E_SRCDS=$(CURDIR)/target/e2e-bin/srcds_run \
 	LANGUARD_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers'
 
 schemathesis: ## property-based requests from the committed spec against the running binary
-	$(CARGO) build -p languard
+	$(BUILD_DEBUG)
 	./scripts/with-server.sh $(BIN) -- ./scripts/schemathesis.sh
 
 test: lint test-rust crosscheck test-frontend e2e schemathesis ## everything CI runs
 
 demo: frontend ## a live panel with one simulated server of each game (no game installed)
-	$(CARGO) build -p languard -p languard-tests --bins
+	$(BUILD_DEBUG)
 	./scripts/demo.sh
 
 bench: ## throughput figures (release build), printed as a table

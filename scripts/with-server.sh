@@ -19,4 +19,10 @@ done
 [ -n "${url:-}" ] || { echo "server did not start"; cat "$log"; exit 1; }
 export LANGUARD_URL=$url LANGUARD_PID=$pid
 echo "server at $url"
-"$@"
+status=0
+"$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "---- server log (errors and warnings) ----"
+  grep -E 'ERROR|WARN' "$log" | tail -n 40 || true
+fi
+exit "$status"

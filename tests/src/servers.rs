@@ -202,6 +202,22 @@ async fn power_actions_for_each_game(backend: Backend) {
     assert_eq!(power(&app, &admin, id, "kill").await.0, StatusCode::ACCEPTED);
     wait_status(&app, &admin, id, "stopped", Duration::from_secs(5)).await;
     assert!(event_kinds(&app, &admin, id).await.iter().any(|k| k == "killed"));
+    // Restart of a running server: a graceful stop, then a new process.
+    let id = servers[1]["id"].as_i64().unwrap();
+    power(&app, &admin, id, "start").await;
+    let first = wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
+    assert_eq!(power(&app, &admin, id, "restart").await.1["status"], "stopping");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, now) = app.get(&format!("/servers/{id}"), &admin).await;
+        if now["status"] == "running" && now["pid"] != first["pid"] {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no new process after restart: {now}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    power(&app, &admin, id, "stop").await;
+    wait_status(&app, &admin, id, "stopped", Duration::from_secs(15)).await;
 }
 
 /// `kill -9` of a game is seen as a crash within a second and restarted; a crash loop gives up.

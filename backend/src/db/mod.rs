@@ -42,6 +42,36 @@ macro_rules! with_conn {
     };
 }
 
+/// A transaction that will write. On SQLite it takes the write lock up front (BEGIN
+/// IMMEDIATE): a deferred transaction that reads and then writes fails at once with
+/// SQLITE_BUSY when another connection wrote meanwhile, instead of waiting its turn.
+pub trait WriteTransaction: Connection {
+    fn write_transaction<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>;
+}
+
+impl WriteTransaction for SqliteConnection {
+    fn write_transaction<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        self.immediate_transaction(work)
+    }
+}
+
+impl WriteTransaction for PgConnection {
+    fn write_transaction<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        self.transaction(work)
+    }
+}
+
 /// Cheap to clone; every query runs on tokio's blocking pool, never on an executor thread.
 #[derive(Clone)]
 pub struct Db(std::sync::Arc<DbPool>);

@@ -12,6 +12,7 @@ use super::model::{
 use super::store;
 use crate::app::AppState;
 use crate::db::schema::servers;
+use crate::db::WriteTransaction;
 use crate::db::{now, to_utc};
 use crate::error::{ApiError, ApiResult};
 use crate::games::{self, GameAdapter, Secrets};
@@ -220,7 +221,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
         .db
         .run(move |pool| {
             let t = now();
-            with_conn!(pool, |c| c.transaction(|c| {
+            with_conn!(pool, |c| c.write_transaction(|c| {
                 let taken: i64 = servers::table.filter(servers::name.eq(&name)).count().get_result(c)?;
                 if taken > 0 {
                     return Err(name_taken(&name));

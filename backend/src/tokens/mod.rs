@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::auth::principal::API_TOKEN_PREFIX;
 use crate::auth::{random_secret, sha256_hex, Principal, Role};
 use crate::db::schema::{api_tokens, users};
+use crate::db::WriteTransaction;
 use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
@@ -154,7 +155,7 @@ pub async fn create(db: &Db, principal: &Principal, request: CreateTokenRequest)
         .run(move |pool| {
             let t = now();
             let expires_at = request.expires_in_days.map(|d| t + chrono::Duration::days(d));
-            with_conn!(pool, |c| c.transaction(|c| {
+            with_conn!(pool, |c| c.write_transaction(|c| {
                 let id: i64 = diesel::insert_into(api_tokens::table)
                     .values((
                         api_tokens::user_id.eq(user_id),

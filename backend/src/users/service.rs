@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::model::{validate_username, CreateUserRequest, UpdateUserRequest, User, UserPage, UserRow};
 use crate::auth::{password, Role};
 use crate::db::schema::{sessions, users};
+use crate::db::WriteTransaction;
 use crate::db::{now, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
@@ -125,7 +126,7 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
     password::validate("password", &request.password)?;
     db.run(move |pool| {
         let hash = password::hash(&request.password)?;
-        with_conn!(pool, |c| c.transaction(|c| {
+        with_conn!(pool, |c| c.write_transaction(|c| {
             let taken: i64 = users::table
                 .filter(users::username.eq(&request.username))
                 .count()
@@ -164,7 +165,7 @@ pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<U
     db.run(move |pool| {
         let hash = request.password.as_deref().map(password::hash).transpose()?;
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
-        with_conn!(pool, |c| c.transaction(|c| {
+        with_conn!(pool, |c| c.write_transaction(|c| {
             let current: UserRow = users::table
                 .find(id)
                 .select(UserRow::as_select())
@@ -198,7 +199,7 @@ pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<U
 pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
     db.run(move |pool| {
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
-        with_conn!(pool, |c| c.transaction(|c| {
+        with_conn!(pool, |c| c.write_transaction(|c| {
             let current: UserRow = users::table
                 .find(id)
                 .select(UserRow::as_select())
@@ -221,7 +222,7 @@ pub async fn set_password(db: &Db, id: i64, new_password: String, keep_session: 
     password::validate("new_password", &new_password)?;
     db.run(move |pool| {
         let hash = password::hash(&new_password)?;
-        with_conn!(pool, |c| c.transaction(|c| {
+        with_conn!(pool, |c| c.write_transaction(|c| {
             let t = now();
             let changed = diesel::update(users::table.find(id))
                 .set((users::password_hash.eq(&hash), users::updated_at.eq(t)))

@@ -22,7 +22,7 @@ const STATUS: Record<ServerState, { color: string; variant: 'light' | 'filled' |
 export function StatusBadge({ status, testId, size = 'md' }: { status: ServerState; testId?: string; size?: 'sm' | 'md' | 'lg' }) {
   const s = STATUS[status] ?? STATUS.stopped;
   return (
-    <Badge color={s.color} variant={s.variant} size={size} data-testid={testId} style={{ textTransform: 'none' }}>
+    <Badge color={s.color} variant={s.variant} size={size} data-testid={testId} miw="fit-content" styles={{ root: { textTransform: 'none', flexShrink: 0 }, label: { overflow: 'visible' } }}>
       {status}
     </Badge>
   );
