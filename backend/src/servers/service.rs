@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::games::{self, GameAdapter, Secrets};
 use crate::http::page::PageRequest;
 use crate::secrets::SecretBox;
-use crate::supervisor::actor::{check_executable, plan_for};
+use crate::supervisor::plan::{check_executable, plan_for};
 use crate::with_conn;
 
 const MASK: &str = "********";

@@ -3,7 +3,6 @@
 //! runtime state, so transitions cannot race.
 
 use std::collections::VecDeque;
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,13 +13,14 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::plan::{check_executable, plan_for};
 use super::process::{self, ProcessId};
 use super::{Command, Power};
 use crate::db::{now, Db};
 use crate::error::{ApiError, ApiResult};
-use crate::games::{self, GameAdapter, GracefulStop, LaunchPlan, RconTarget, ServerSpec};
+use crate::games::{GracefulStop, RconTarget};
 use crate::secrets::SecretBox;
-use crate::servers::model::{ServerRow, ServerState};
+use crate::servers::model::ServerState;
 use crate::servers::store;
 
 /// A process that survives this long after spawning counts as running.
@@ -127,61 +127,6 @@ async fn at(deadline: Option<Instant>) {
         Some(t) => tokio::time::sleep_until(t).await,
         None => std::future::pending().await,
     }
-}
-
-fn adapter_of(row: &ServerRow) -> ApiResult<&'static dyn GameAdapter> {
-    games::find(&row.game)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("server {} has unknown game `{}`", row.id, row.game)))
-}
-
-/// The executable must be an existing, executable file with a name the adapter allows.
-pub fn check_executable(adapter: &dyn GameAdapter, executable: &Path, must_exist: bool) -> ApiResult<()> {
-    if !executable.is_absolute() {
-        return Err(ApiError::validation("executable", "must be an absolute path"));
-    }
-    let name = executable
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let allowed = adapter.allowed_executables();
-    if !allowed.is_empty() && !allowed.contains(&name.as_str()) {
-        return Err(ApiError::validation(
-            "executable",
-            format!(
-                "`{name}` is not a {} server executable (expected one of: {})",
-                adapter.name(),
-                allowed.join(", ")
-            ),
-        ));
-    }
-    if must_exist {
-        let meta = std::fs::metadata(executable)
-            .map_err(|_| ApiError::validation("executable", format!("{} does not exist", executable.display())))?;
-        if !meta.is_file() || meta.permissions().mode() & 0o111 == 0 {
-            return Err(ApiError::validation(
-                "executable",
-                format!("{} is not an executable file", executable.display()),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The launch plan for a row: validated config, decrypted secrets.
-pub fn plan_for(row: &ServerRow, secret_box: &SecretBox) -> ApiResult<(&'static dyn GameAdapter, LaunchPlan)> {
-    let adapter = adapter_of(row)?;
-    let stored: serde_json::Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
-    let config = adapter.validate(&stored)?;
-    let secrets = store::open_secrets(secret_box, &row.secrets)?;
-    let port = u16::try_from(row.game_port).map_err(ApiError::internal)?;
-    let plan = adapter.plan(&ServerSpec {
-        directory: Path::new(&row.directory),
-        executable: Path::new(&row.executable),
-        game_port: port,
-        config: &config,
-        secrets: &secrets,
-    })?;
-    Ok((adapter, plan))
 }
 
 fn describe(exit: &Exit) -> String {

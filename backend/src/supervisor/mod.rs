@@ -3,6 +3,7 @@
 //! a oneshot reply. There is no shared map of processes: the map holds only mailboxes.
 
 pub mod actor;
+pub mod plan;
 pub mod process;
 
 use std::collections::HashMap;
