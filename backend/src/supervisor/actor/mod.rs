@@ -13,6 +13,8 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+mod reattach;
+
 use super::plan::{check_executable, plan_for};
 use super::process::{self, ProcessId};
 use super::{Command, Power};
@@ -467,61 +469,6 @@ impl Actor {
                 "restarting in {} s (crash {crashes} of {allowed} allowed)",
                 delay.as_secs()
             ),
-            None,
-        )
-        .await
-    }
-
-    /// After a panel restart: adopt the recorded process if it is still the same program,
-    /// else record that it ended while nobody watched.
-    async fn reattach(&mut self) -> ApiResult<()> {
-        let row = store::row(&self.db, self.server).await?;
-        let recorded = ServerState::parse(&row.state);
-        self.state = recorded;
-        if !recorded.is_active() {
-            return Ok(());
-        }
-        let id = match (row.pid, row.pid_start_ticks) {
-            (Some(pid), Some(ticks)) => i32::try_from(pid).ok().map(|pid| ProcessId {
-                pid,
-                start_ticks: ticks as u64,
-            }),
-            _ => None,
-        };
-        let alive = id.filter(|id| process::is_alive(*id) && process::runs(*id, row.pid_exe.as_deref()));
-        let Some(id) = alive else {
-            self.set_state(ServerState::Crashed).await?;
-            return self
-                .event(
-                    "crashed",
-                    "the server ended while Languard was not running".into(),
-                    None,
-                )
-                .await;
-        };
-        let (stop, rcon) =
-            plan_for(&row, &self.secret_box).map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));
-        self.live = Some(Live {
-            id,
-            program: row.pid_exe.clone(),
-            started_at: row.started_at.unwrap_or_else(now),
-            child: None,
-            directory: PathBuf::from(&row.directory),
-            stop,
-            rcon,
-            rcon_stop: None,
-            stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
-        });
-        if recorded == ServerState::Stopping {
-            // The stop was asked for before the restart: finish it.
-            self.expecting_exit = true;
-            self.kill_at = self.live.as_ref().map(|l| Instant::now() + l.stop_timeout);
-        } else {
-            self.set_state(ServerState::Running).await?;
-        }
-        self.event(
-            "reattached",
-            format!("Languard restarted and reattached to pid {}", id.pid),
             None,
         )
         .await
