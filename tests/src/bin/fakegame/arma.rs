@@ -1,13 +1,17 @@
 //! Arma 3 dedicated server flavour: server.cfg + beserver_x64.cfg, UDP game port, BattlEye
-//! RCon, and an RPT log in the profiles folder (protocols.md §1, §5).
+//! RCon, and an RPT log in the profiles folder (protocols.md §1, §5). BattlEye bans live in
+//! `bans.txt` beside the BE config (see bans.rs).
+
+mod bans;
 
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::battleye::{BeServer, Handler};
-use crate::common::{be_guid, eq_arg, fail, Logger, Roster};
+use crate::bebans::BanList;
+use crate::common::{be_guid, eq_arg, fail, Logger, Player, Roster};
 use crate::config;
 use crate::control::Game;
 
@@ -18,6 +22,8 @@ pub struct Arma {
     hostname: String,
     max_players: usize,
     templates: Vec<String>,
+    bans: Mutex<BanList>,
+    bans_file: PathBuf,
 }
 
 /// RPT timestamp, `short` layout: hour right-aligned to two characters (` 9:00:55`).
@@ -68,7 +74,15 @@ pub fn run(exe: &str, args: &[String]) {
     let hostname = cfg.get("hostname").unwrap_or("Arma 3 Server").to_string();
     let game_sock = UdpSocket::bind(("0.0.0.0", port)).unwrap_or_else(|e| fail(&format!("bind UDP {port}: {e}")));
 
-    let be = match find_be_cfg(eq_arg(args, "bepath").as_deref(), &profiles) {
+    let be_cfg = find_be_cfg(eq_arg(args, "bepath").as_deref(), &profiles);
+    // bans.txt sits in the BattlEye folder: the config's, else -bepath, else ./battleye.
+    let be_dir = match (&be_cfg, eq_arg(args, "bepath")) {
+        (Some(cfg), _) => cfg.parent().map(Path::to_path_buf).unwrap_or_default(),
+        (None, Some(dir)) => PathBuf::from(dir),
+        (None, None) => PathBuf::from("battleye"),
+    };
+    let bans_file = be_dir.join("bans.txt");
+    let be = match be_cfg {
         Some(path) => {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
             let be = config::parse_be(&text);
@@ -111,6 +125,8 @@ pub fn run(exe: &str, args: &[String]) {
         hostname,
         max_players,
         templates: cfg.templates,
+        bans: Mutex::new(BanList::load(&bans_file)),
+        bans_file,
     });
     if let Some(be) = &arma.be {
         be.spawn(arma.clone());
@@ -132,8 +148,16 @@ impl Arma {
         }
     }
 
+    fn roster(&self) -> MutexGuard<'_, Roster> {
+        self.roster.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn player_in_slot(&self, slot: u32) -> Option<Player> {
+        self.roster().sorted().into_iter().find(|p| p.slot == slot)
+    }
+
     fn players_text(&self) -> String {
-        let roster = self.roster.lock().unwrap_or_else(|e| e.into_inner());
+        let roster = self.roster();
         let mut out = String::from(
             "Players on server:\n[#] [IP Address]:[Port] [Ping] [GUID] [Name]\n\
              --------------------------------------------------\n",
@@ -144,7 +168,7 @@ impl Arma {
                 "{:<4}{:<21}{:<5}{}(OK) {}\n",
                 p.slot,
                 addr,
-                47,
+                p.ping,
                 be_guid(p.steamid64),
                 p.name
             ));
@@ -156,27 +180,24 @@ impl Arma {
     fn kick(&self, args: &str) {
         let (num, reason) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
         let Ok(slot) = num.trim().parse::<u32>() else { return };
-        let reason = if reason.trim().is_empty() {
-            "Admin Kick".to_string()
-        } else {
-            reason.trim().to_string()
+        let why = match reason.trim() {
+            "" => "Admin Kick".to_string(),
+            r => format!("Admin Kick ({r})"),
         };
-        let gone = self
-            .roster
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove_by(|p| p.slot == slot);
+        self.drop_player(slot, &why);
+    }
+
+    /// BattlEye kicks the player in `slot`; `why` is e.g. `Admin Kick (AFK)`.
+    fn drop_player(&self, slot: u32, why: &str) {
+        let gone = self.roster().remove_by(|p| p.slot == slot);
         if let Some(p) = gone {
             let guid = be_guid(p.steamid64);
             self.be_event(&format!(
-                "Player #{} {} ({guid}) has been kicked by BattlEye: Admin Kick ({reason})",
+                "Player #{} {} ({guid}) has been kicked by BattlEye: {why}",
                 p.slot, p.name
             ));
-            self.log.line(&format!(
-                "{} Player {} kicked off by BattlEye: Admin Kick ({reason})",
-                stamp(),
-                p.name
-            ));
+            self.log
+                .line(&format!("{} Player {} kicked off by BattlEye: {why}", stamp(), p.name));
             self.be_event(&format!("Player #{} {} disconnected", p.slot, p.name));
             self.log.line(&format!("{} Player {} disconnected.", stamp(), p.name));
         }
@@ -217,16 +238,16 @@ impl Arma {
     }
 }
 
-const BANS_TEXT: &str = "GUID Bans:\n[#] [GUID] [Minutes left] [Reason]\n----------------------------------------\n\n\
-IP Bans:\n[#] [IP Address] [Minutes left] [Reason]\n----------------------------------------------\n";
-
 impl Handler for Arma {
     fn command(&self, text: &str, admin: u32) -> String {
         let text = text.trim();
         let (verb, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-        match verb.to_ascii_lowercase().as_str() {
+        let verb = verb.to_ascii_lowercase();
+        if let Some(reply) = self.ban_command(&verb, rest) {
+            return reply;
+        }
+        match verb.as_str() {
             "players" => self.players_text(),
-            "bans" => BANS_TEXT.to_string(),
             "admins" => "Connected RCon admins:\n[#] [IP Address]:[Port]\n-----------------------------".into(),
             "version" => "1.220".into(),
             "missions" => self.missions_text(),
@@ -248,8 +269,8 @@ impl Handler for Arma {
                 self.shutdown_soon();
                 String::new()
             }
-            "#restart" | "#reassign" | "#lock" | "#unlock" | "#init" | "#mission" | "loadbans" | "writebans"
-            | "loadscripts" | "loadevents" | "maxping" => String::new(),
+            "#restart" | "#reassign" | "#lock" | "#unlock" | "#init" | "#mission" | "loadscripts" | "loadevents"
+            | "maxping" => String::new(),
             _ => "Unknown command".into(),
         }
     }
@@ -273,6 +294,11 @@ impl Game for Arma {
                 None => return,
             }
         };
+        if let Some(reason) = self.ban_reason(&p) {
+            self.roster().remove_by(|q| q.slot == p.slot);
+            self.refuse(&p, &reason);
+            return;
+        }
         let guid = be_guid(p.steamid64);
         self.be_event(&format!(
             "Player #{} {} ({}:{}) connected",

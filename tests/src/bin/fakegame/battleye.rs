@@ -1,20 +1,49 @@
 //! BattlEye RCon server over UDP (protocols.md §1): `BE` + CRC32 LE + `FF` + type + body.
-//! Login (00), commands (01 seq, echoed, multipart above MAX_PART bytes), server messages
-//! (02 seq, resent every 2 s up to 5 times until acked, then the client is dropped), and
-//! keepalive (an empty command, echoed). Packets with a bad header or CRC are dropped.
+//! Login (00), commands (01 seq, echoed, multipart above the part size), server messages
+//! (02 seq; an unacked one is resent every 2 s, 5 times, and 2 s after the last resend the
+//! client is dropped), and keepalive (an empty command, echoed). A client that sends no
+//! command for 45 s is dropped too. Packets with a bad header or CRC are dropped.
+//!
+//! Commands (keepalives excepted) are recorded in `fakegame.commands` and acks in
+//! `fakegame.acks`. The control file can make delivery harder for a client: reordered and
+//! duplicated reply parts, a small part size, duplicated server messages (see [`Knobs`]).
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::common;
 
-/// Replies longer than this are split into parts (`00 count index` after the seq).
-const MAX_PART: usize = 1000;
+/// Replies longer than the part size are split into parts (`00 count index` after the seq).
+const DEFAULT_PART: usize = 1000;
 const RESEND_EVERY: Duration = Duration::from_secs(2);
-const MAX_SENDS: u32 = 5;
+const MAX_RESENDS: u32 = 5;
 const IDLE_DROP: Duration = Duration::from_secs(45);
+
+/// Process-wide delivery knobs, set from `fakegame.control` (`be-reorder`, `be-part-size`,
+/// `be-duplicate`); they only matter to the Arma flavour.
+pub struct Knobs;
+
+static REORDER: AtomicBool = AtomicBool::new(false);
+static DUPLICATE: AtomicBool = AtomicBool::new(false);
+static PART_SIZE: AtomicUsize = AtomicUsize::new(DEFAULT_PART);
+
+impl Knobs {
+    /// Multipart replies go out last part first, and part 0 is sent twice.
+    pub fn set_reorder(on: bool) {
+        REORDER.store(on, Ordering::SeqCst);
+    }
+    /// Every server message (type 02) is sent twice with the same seq.
+    pub fn set_duplicate(on: bool) {
+        DUPLICATE.store(on, Ordering::SeqCst);
+    }
+    /// Most text bytes in one reply packet (at least 1).
+    pub fn set_part_size(bytes: usize) {
+        PART_SIZE.store(bytes.max(1), Ordering::SeqCst);
+    }
+}
 
 pub fn encode(payload: &[u8]) -> Vec<u8> {
     let mut signed = Vec::with_capacity(payload.len() + 1);
@@ -36,18 +65,19 @@ pub fn decode(pkt: &[u8]) -> Option<&[u8]> {
     (crc32fast::hash(&pkt[6..]) == crc).then_some(&pkt[7..])
 }
 
-/// Command reply packets for `seq`: one plain packet, or `count` parts.
-pub fn reply_packets(seq: u8, text: &[u8]) -> Vec<Vec<u8>> {
-    if text.len() <= MAX_PART {
+/// Command reply packets for `seq`: one plain packet, or `count` parts of at most
+/// `part_size` bytes (larger when the text would need more than 255 parts).
+pub fn reply_packets(seq: u8, text: &[u8], part_size: usize) -> Vec<Vec<u8>> {
+    if text.len() <= part_size {
         let mut p = vec![1, seq];
         p.extend_from_slice(text);
         return vec![encode(&p)];
     }
-    let chunks: Vec<&[u8]> = text.chunks(MAX_PART).collect();
-    let count = chunks.len().min(255) as u8;
+    let size = part_size.max(text.len().div_ceil(255));
+    let chunks: Vec<&[u8]> = text.chunks(size).collect();
+    let count = chunks.len() as u8;
     chunks
         .iter()
-        .take(255)
         .enumerate()
         .map(|(i, c)| {
             let mut p = vec![1, seq, 0, count, i as u8];
@@ -55,6 +85,17 @@ pub fn reply_packets(seq: u8, text: &[u8]) -> Vec<Vec<u8>> {
             encode(&p)
         })
         .collect()
+}
+
+/// The order parts go on the wire: as built, or (reordered) last first with part 0 twice.
+fn wire_order(mut packets: Vec<Vec<u8>>, reorder: bool) -> Vec<Vec<u8>> {
+    if reorder && packets.len() > 1 {
+        packets.reverse();
+        if let Some(first) = packets.last().cloned() {
+            packets.push(first);
+        }
+    }
+    packets
 }
 
 /// What the game does with an RCon command; `admin` is the RCon admin number.
@@ -65,7 +106,7 @@ pub trait Handler: Send + Sync {
 struct Pending {
     seq: u8,
     packet: Vec<u8>,
-    sends: u32,
+    resends: u32,
     last: Instant,
 }
 
@@ -105,10 +146,13 @@ impl BeServer {
             p.extend_from_slice(text.as_bytes());
             let packet = encode(&p);
             let _ = self.sock.send_to(&packet, addr);
+            if DUPLICATE.load(Ordering::SeqCst) {
+                let _ = self.sock.send_to(&packet, addr);
+            }
             c.pending.push(Pending {
                 seq,
                 packet,
-                sends: 1,
+                resends: 0,
                 last: Instant::now(),
             });
         }
@@ -154,15 +198,19 @@ impl BeServer {
                 let text = if cmd.is_empty() {
                     String::new()
                 } else {
-                    handler.command(&String::from_utf8_lossy(cmd), admin)
+                    let cmd = String::from_utf8_lossy(cmd);
+                    common::record_command(&cmd);
+                    handler.command(&cmd, admin)
                 };
-                for p in reply_packets(*seq, text.as_bytes()) {
+                let parts = reply_packets(*seq, text.as_bytes(), PART_SIZE.load(Ordering::SeqCst));
+                for p in wire_order(parts, REORDER.load(Ordering::SeqCst)) {
                     let _ = self.sock.send_to(&p, from);
                 }
             }
             [2, seq] => {
                 let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some(c) = clients.get_mut(&from) {
+                    common::record_ack(*seq);
                     c.pending.retain(|p| p.seq != *seq);
                 }
             }
@@ -213,11 +261,11 @@ impl BeServer {
                 .iter_mut()
                 .filter(|p| now.duration_since(p.last) >= RESEND_EVERY)
             {
-                if p.sends >= MAX_SENDS {
+                if p.resends >= MAX_RESENDS {
                     return false;
                 }
                 let _ = self.sock.send_to(&p.packet, addr);
-                p.sends += 1;
+                p.resends += 1;
                 p.last = now;
             }
             true
@@ -254,10 +302,27 @@ mod tests {
     #[test]
     fn multipart_split() {
         let text = vec![b'x'; 2500];
-        let parts = reply_packets(7, &text);
+        let parts = reply_packets(7, &text, DEFAULT_PART);
         assert_eq!(parts.len(), 3);
         let p1 = decode(&parts[1]).unwrap();
         assert_eq!(&p1[..5], &[1, 7, 0, 3, 1]);
-        assert_eq!(decode(&reply_packets(7, b"ok")[0]).unwrap(), b"\x01\x07ok");
+        assert_eq!(decode(&reply_packets(7, b"ok", DEFAULT_PART)[0]).unwrap(), b"\x01\x07ok");
+        // A tiny part size still fits in 255 parts.
+        let parts = reply_packets(1, &[b'y'; 1000], 1);
+        assert_eq!(parts.len(), 250);
+        assert_eq!(decode(&parts[0]).unwrap()[3], 250);
+    }
+
+    #[test]
+    fn reordered_parts_come_last_first_with_part_zero_twice() {
+        let parts = reply_packets(3, b"abcdefg", 3);
+        let idx: Vec<u8> = wire_order(parts.clone(), true)
+            .iter()
+            .map(|p| decode(p).unwrap()[4])
+            .collect();
+        assert_eq!(idx, vec![2, 1, 0, 0]);
+        assert_eq!(wire_order(parts.clone(), false), parts);
+        let single = reply_packets(3, b"ok", 3);
+        assert_eq!(wire_order(single.clone(), true), single);
     }
 }

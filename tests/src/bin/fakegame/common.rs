@@ -1,7 +1,8 @@
-//! Pieces every flavour shares: the line logger, the player roster, Steam/BE/Minecraft
-//! identity helpers, and the process-wide "hang" switch.
+//! Pieces every flavour shares: the line logger, the record of received commands, atomic
+//! file writes, the player roster, Steam/BE/Minecraft identity helpers, and the process-wide
+//! "hang" switch.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,6 +67,50 @@ impl Logger {
     }
 }
 
+/// Every RCON/console command received, one line each, in the server dir (tests read it).
+pub const COMMANDS_FILE: &str = "fakegame.commands";
+/// Every BattlEye server-message ack received, as `<seq>` per line.
+pub const ACKS_FILE: &str = "fakegame.acks";
+
+static RECORD: Mutex<()> = Mutex::new(());
+
+/// Appends one line to a record file at once, so a test sees it as soon as the command ran.
+/// Line breaks inside the text become spaces to keep one command per line.
+fn append_line(file: &str, text: &str) {
+    let _guard = RECORD.lock().unwrap_or_else(|e| e.into_inner());
+    let line = text.replace(['\r', '\n'], " ");
+    if let Ok(mut f) = OpenOptions::new().create(true).append(true).open(file) {
+        let _ = f.write_all(format!("{line}\n").as_bytes());
+        let _ = f.flush();
+    }
+}
+
+/// Records a received command (empty ones, such as BattlEye keepalives, are not commands).
+pub fn record_command(text: &str) {
+    if !text.trim().is_empty() {
+        append_line(COMMANDS_FILE, text);
+    }
+}
+
+pub fn record_ack(seq: u8) {
+    append_line(ACKS_FILE, &seq.to_string());
+}
+
+/// Writes a file the way the real servers should: temp file beside it, fsync, rename.
+pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
 #[derive(Clone, Debug)]
 pub struct Player {
     pub name: String,
@@ -77,6 +122,8 @@ pub struct Player {
     pub ip: String,
     pub port: u16,
     pub joined: Instant,
+    /// Round-trip time in ms, fixed per name so rosters are deterministic.
+    pub ping: u32,
 }
 
 #[derive(Default)]
@@ -106,6 +153,7 @@ impl Roster {
             ip: format!("203.0.113.{}", 10 + slot % 240),
             port: 2304 + (slot as u16 % 1000),
             joined: Instant::now(),
+            ping: 20 + crc32fast::hash(name.as_bytes()) % 90,
         };
         self.players.push(player.clone());
         Some(player)
@@ -133,6 +181,33 @@ impl Roster {
 }
 
 pub const STEAM_BASE: u64 = 76_561_197_960_265_728;
+
+/// `[U:1:N]` of a SteamID64 (N = account number = id − base).
+pub fn steam3(steamid64: u64) -> String {
+    format!("[U:1:{}]", steamid64.saturating_sub(STEAM_BASE))
+}
+
+/// SteamID64 from `[U:1:N]`, `STEAM_X:Y:Z` or a decimal SteamID64; None for anything else
+/// (`BOT`, `STEAM_ID_LAN`, junk).
+pub fn parse_steamid(text: &str) -> Option<u64> {
+    let t = text.trim();
+    if let Some(n) = t.strip_prefix("[U:1:").and_then(|r| r.strip_suffix(']')) {
+        return n.parse::<u32>().ok().map(|n| STEAM_BASE + u64::from(n));
+    }
+    if let Some(rest) = t.strip_prefix("STEAM_") {
+        let mut parts = rest.split(':');
+        let (_x, y, z) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let y: u64 = y.parse().ok().filter(|y| *y <= 1)?;
+        let z: u64 = z.parse::<u32>().ok()?.into();
+        return Some(STEAM_BASE + 2 * z + y);
+    }
+    t.parse::<u64>()
+        .ok()
+        .filter(|id| *id > STEAM_BASE && *id - STEAM_BASE <= u64::from(u32::MAX))
+}
 
 /// A stable fake SteamID64 for names scripted without one.
 pub fn default_steamid(name: &str) -> u64 {
@@ -193,6 +268,28 @@ mod tests {
     #[test]
     fn offline_uuid_vector() {
         assert_eq!(offline_uuid("Steve"), "5627dd98-e6be-3c21-b8a8-e92344183641");
+    }
+
+    #[test]
+    fn steamid_forms() {
+        assert_eq!(parse_steamid("STEAM_1:0:470167891"), Some(76561198900601510));
+        assert_eq!(parse_steamid("STEAM_0:0:470167891"), Some(76561198900601510));
+        assert_eq!(parse_steamid("[U:1:12345678]"), Some(76561197972611406));
+        assert_eq!(parse_steamid("76561197972611406"), Some(76561197972611406));
+        assert_eq!(steam3(76561197972611406), "[U:1:12345678]");
+        for bad in ["BOT", "STEAM_ID_LAN", "[U:1:x]", "STEAM_1:2:3", "12", ""] {
+            assert_eq!(parse_steamid(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn atomic_write_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/f.txt");
+        write_atomic(&p, "one").unwrap();
+        write_atomic(&p, "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[test]

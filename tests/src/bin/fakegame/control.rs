@@ -11,6 +11,11 @@
 //! Commands: `join <name> [steamid64]` (name may contain spaces), `leave <name>`, `chat <name> <text>`,
 //! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`. Blank lines and
 //! `#` comments are skipped; unknown commands are reported on stderr and skipped.
+//!
+//! BattlEye delivery knobs (Arma only, process-wide, default off / 1000):
+//! `be-reorder on|off` (multipart replies sent last part first, part 0 twice),
+//! `be-part-size <bytes>` (split command replies into parts of at most that many text bytes),
+//! `be-duplicate on|off` (every server message sent twice with the same seq).
 
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -18,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::battleye::Knobs;
 use crate::common;
 
 pub const FILE_NAME: &str = "fakegame.control";
@@ -41,6 +47,17 @@ pub enum Command {
     Crash(i32),
     Hang,
     Log(String),
+    BeReorder(bool),
+    BePartSize(usize),
+    BeDuplicate(bool),
+}
+
+fn on_off(verb: &str, rest: &str) -> Result<bool, String> {
+    match rest {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("{verb} needs on|off, got {rest:?}")),
+    }
 }
 
 pub fn parse(line: &str) -> Result<Option<Command>, String> {
@@ -74,6 +91,14 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         "crash" => Command::Crash(rest.parse().map_err(|_| format!("bad exit code {rest:?}"))?),
         "hang" => Command::Hang,
         "log" => Command::Log(rest.to_string()),
+        "be-reorder" => Command::BeReorder(on_off(verb, rest)?),
+        "be-duplicate" => Command::BeDuplicate(on_off(verb, rest)?),
+        "be-part-size" => Command::BePartSize(
+            rest.parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("be-part-size needs a byte count > 0, got {rest:?}"))?,
+        ),
         _ => return Err(format!("unknown control command {line:?}")),
     };
     Ok(Some(cmd))
@@ -87,6 +112,9 @@ fn run(game: &dyn Game, cmd: Command) {
         Command::Crash(code) => std::process::exit(code),
         Command::Hang => common::hang(),
         Command::Log(text) => game.log(&text),
+        Command::BeReorder(on) => Knobs::set_reorder(on),
+        Command::BePartSize(n) => Knobs::set_part_size(n),
+        Command::BeDuplicate(on) => Knobs::set_duplicate(on),
     }
 }
 
@@ -160,5 +188,10 @@ mod tests {
             Some(Command::Join("New Guy".into(), Some(7)))
         );
         assert!(parse("join").is_err());
+        assert_eq!(parse("be-reorder on").unwrap(), Some(Command::BeReorder(true)));
+        assert_eq!(parse("be-duplicate off").unwrap(), Some(Command::BeDuplicate(false)));
+        assert_eq!(parse("be-part-size 64").unwrap(), Some(Command::BePartSize(64)));
+        assert!(parse("be-part-size 0").is_err());
+        assert!(parse("be-reorder maybe").is_err());
     }
 }

@@ -11,6 +11,7 @@
 
 mod arma;
 mod battleye;
+mod bebans;
 mod common;
 mod config;
 mod control;
