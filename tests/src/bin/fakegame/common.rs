@@ -163,6 +163,11 @@ impl Roster {
         self.players.iter().find(|p| p.name == name)
     }
 
+    /// Case-insensitive lookup (Minecraft names).
+    pub fn find_ci(&self, name: &str) -> Option<Player> {
+        self.players.iter().find(|p| p.name.eq_ignore_ascii_case(name)).cloned()
+    }
+
     pub fn remove_by(&mut self, pred: impl Fn(&Player) -> bool) -> Option<Player> {
         let idx = self.players.iter().position(pred)?;
         Some(self.players.remove(idx))

@@ -15,9 +15,12 @@ mod bebans;
 mod common;
 mod config;
 mod control;
+mod mcbans;
 mod minecraft;
 mod source;
+mod srcbans;
 mod srcrcon;
+mod status;
 
 use std::path::Path;
 use std::sync::Arc;

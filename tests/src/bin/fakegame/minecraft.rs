@@ -1,17 +1,20 @@
 //! Minecraft Java server flavour (`java -jar server.jar nogui`): eula.txt gate,
 //! server.properties, vanilla-style RCON (protocols.md §2), console commands on stdin, and
-//! `logs/latest.log` (§6).
+//! `logs/latest.log` and `banned-players.json` (§6).
+
+mod bans;
 
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::common::{self, fail, offline_uuid, Logger, Roster};
 use crate::config;
 use crate::control::Game;
+use crate::mcbans::BanList;
 use crate::srcrcon::{self, encode, AUTH, AUTH_RESPONSE, EXECCOMMAND, RESPONSE_VALUE};
 
 const VERSION: &str = "1.21.1";
@@ -25,6 +28,7 @@ pub struct Minecraft {
     roster: Mutex<Roster>,
     max_players: usize,
     next_entity: Mutex<u32>,
+    bans: Mutex<BanList>,
 }
 
 fn line(thread: &str, level: &str, msg: &str) -> String {
@@ -112,11 +116,13 @@ pub fn run() {
         "INFO",
         &format!("Preparing level \"world\" ({motd})"),
     ));
+    let bans = bans::load(&|l| log.line(l));
     let mc = Arc::new(Minecraft {
         log,
         roster: Mutex::new(Roster::default()),
         max_players,
         next_entity: Mutex::new(100),
+        bans: Mutex::new(bans),
     });
     let done = format!(
         "Done ({:.3}s)! For help, type \"help\"",
@@ -166,6 +172,10 @@ impl Minecraft {
         self.log.line(&line("Server thread", "INFO", msg));
     }
 
+    fn roster(&self) -> MutexGuard<'_, Roster> {
+        self.roster.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Console commands: each stdin line runs like an RCON command; output goes to the log.
     fn read_stdin(&self) {
         for l in std::io::stdin().lock().lines() {
@@ -173,6 +183,7 @@ impl Minecraft {
             if l.trim().is_empty() {
                 continue;
             }
+            common::record_command(&l);
             let out = self.command(&l, "Server");
             for o in out.lines() {
                 self.info(o);
@@ -196,7 +207,9 @@ impl Minecraft {
                 }
                 EXECCOMMAND if !authed => vec![encode(-1, AUTH_RESPONSE, b"")],
                 EXECCOMMAND => {
-                    let text = self.command(&String::from_utf8_lossy(&pkt.body), "Rcon");
+                    let cmd = String::from_utf8_lossy(&pkt.body);
+                    common::record_command(&cmd);
+                    let text = self.command(&cmd, "Rcon");
                     fragments(&text)
                         .iter()
                         .map(|f| encode(pkt.id, RESPONSE_VALUE, f.as_bytes()))
@@ -219,10 +232,21 @@ impl Minecraft {
         let line = line.trim().trim_start_matches('/');
         let (verb, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let rest = rest.trim();
+        if let Some(reply) = self.ban_command(verb, rest, source) {
+            return reply;
+        }
         match verb {
             "list" => {
-                let roster = self.roster.lock().unwrap_or_else(|e| e.into_inner());
-                let names: Vec<String> = roster.sorted().into_iter().map(|p| p.name).collect();
+                let uuids = rest == "uuids";
+                let names: Vec<String> = self
+                    .roster()
+                    .sorted()
+                    .into_iter()
+                    .map(|p| match uuids {
+                        true => format!("{} ({})", p.name, offline_uuid(&p.name)),
+                        false => p.name,
+                    })
+                    .collect();
                 let n = names.len();
                 format!(
                     "There are {n} of a max of {} players online: {}",
@@ -248,15 +272,8 @@ impl Minecraft {
                 } else {
                     reason.trim()
                 };
-                let gone = self
-                    .roster
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove_by(|p| p.name == name);
-                match gone {
+                match self.disconnect(name, reason) {
                     Some(p) => {
-                        self.info(&format!("{} lost connection: {reason}", p.name));
-                        self.info(&format!("{} left the game", p.name));
                         let msg = format!("Kicked {}: {reason}", p.name);
                         self.info(&format!("[{source}: {msg}]"));
                         msg
@@ -336,8 +353,12 @@ fn help_text() -> String {
 
 impl Game for Minecraft {
     fn join(&self, name: &str, _steamid64: Option<u64>) {
+        // Vanilla checks the ban list before the player count.
+        if self.roster().find(name).is_some() || self.refuse_if_banned(name) {
+            return;
+        }
         let p = {
-            let mut roster = self.roster.lock().unwrap_or_else(|e| e.into_inner());
+            let mut roster = self.roster();
             if roster.len() >= self.max_players {
                 drop(roster);
                 self.info(&format!("{name} lost connection: The server is full!"));

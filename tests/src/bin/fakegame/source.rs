@@ -1,16 +1,22 @@
 //! Source dedicated server flavour (srcds): `<game>/cfg/server.cfg`, Source RCON on TCP
-//! `-port` with the SRCDS quirks (protocols.md §2), TF2-style `status` (§3) and `L …` console
-//! log lines on stdout.
+//! `-port` with the SRCDS quirks (protocols.md §2), TF2-style `status` (§3), console
+//! commands on stdin, `L …` console log lines on stdout, and SteamID bans (`banid`, `removeid`,
+//! `listid`, `writeid` → `<game>/cfg/banned_user.cfg`, executed at start).
 
 use std::collections::HashMap;
+use std::io::BufRead;
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::common::{self, fail, next_arg, Logger, Player, Roster, STEAM_BASE};
+use crate::common::{self, fail, next_arg, steam3, write_atomic, Logger, Player, Roster, STEAM_BASE};
 use crate::config;
 use crate::control::Game;
+use crate::srcbans::{account_of, IdBans};
 use crate::srcrcon::{self, encode, AUTH, AUTH_RESPONSE, EXECCOMMAND, RESPONSE_VALUE};
+use crate::status;
+
+const BANID_USAGE: &str = "Usage:  banid < minutes > < userid | uniqueid > { kick }\nUse 0 minutes for permanent\n";
 
 /// Long output is sent as several RESPONSE_VALUE packets with bodies of at most this size.
 const SPLIT: usize = 4096;
@@ -24,6 +30,9 @@ pub struct Source {
     port: u16,
     map: String,
     max_players: usize,
+    bans: Mutex<IdBans>,
+    /// `<game>/cfg/banned_user.cfg`, written by `writeid`.
+    banned_cfg: PathBuf,
 }
 
 fn ts() -> String {
@@ -31,12 +40,11 @@ fn ts() -> String {
 }
 
 fn tag(p: &Player, team: &str) -> String {
-    format!(
-        "\"{}<{}><[U:1:{}]><{team}>\"",
-        p.name,
-        p.userid,
-        p.steamid64.saturating_sub(STEAM_BASE)
-    )
+    format!("\"{}<{}><{}><{team}>\"", p.name, p.userid, steam3(p.steamid64))
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 pub fn run(args: &[String]) {
@@ -67,6 +75,10 @@ pub fn run(args: &[String]) {
     };
     let listener = TcpListener::bind(("0.0.0.0", port)).unwrap_or_else(|e| fail(&format!("bind TCP {port}: {e}")));
     let udp = UdpSocket::bind(("0.0.0.0", port)).unwrap_or_else(|e| fail(&format!("bind UDP {port}: {e}")));
+    let banned_cfg = Path::new(&game).join("cfg").join("banned_user.cfg");
+    let bans = std::fs::read_to_string(&banned_cfg)
+        .map(|t| IdBans::from_cfg(&t, now()))
+        .unwrap_or_default();
 
     let src = Arc::new(Source {
         log: Logger::new(None),
@@ -75,6 +87,8 @@ pub fn run(args: &[String]) {
         port,
         map,
         max_players,
+        bans: Mutex::new(bans),
+        banned_cfg,
     });
     src.log.line(&format!("{} Loading map \"{}\"", ts(), src.map));
     src.log.line(&format!("{} server cvars start", ts()));
@@ -82,6 +96,8 @@ pub fn run(args: &[String]) {
     src.log.line("   VAC secure mode is activated.");
     crate::control::spawn(src.clone());
     crate::install_signals(src.clone());
+    let console = src.clone();
+    std::thread::spawn(move || console.read_stdin());
     std::thread::spawn(move || {
         let mut buf = [0u8; 2048];
         loop {
@@ -97,6 +113,31 @@ pub fn run(args: &[String]) {
 impl Source {
     fn cvar(&self, name: &str) -> &str {
         self.cvars.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    fn roster(&self) -> MutexGuard<'_, Roster> {
+        self.roster.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn ban_filter(&self) -> MutexGuard<'_, IdBans> {
+        let mut bans = self.bans.lock().unwrap_or_else(|e| e.into_inner());
+        bans.expire(now());
+        bans
+    }
+
+    /// The server console: each stdin line runs like an RCON command, output on stdout.
+    fn read_stdin(&self) {
+        for l in std::io::stdin().lock().lines() {
+            let Ok(l) = l else { return };
+            if l.trim().is_empty() {
+                continue;
+            }
+            common::record_command(&l);
+            let out = self.command(&l);
+            for o in out.lines() {
+                self.log.line(o);
+            }
+        }
     }
 
     /// One RCON connection. Requests are handled strictly in order, so several outstanding
@@ -120,7 +161,9 @@ impl Source {
                 }
                 _ if !authed => return, // SRCDS drops unauthenticated connections that send commands
                 EXECCOMMAND => {
-                    let text = self.command(&String::from_utf8_lossy(&pkt.body));
+                    let cmd = String::from_utf8_lossy(&pkt.body);
+                    common::record_command(&cmd);
+                    let text = self.command(&cmd);
                     let bytes = text.as_bytes();
                     if bytes.is_empty() {
                         out.push(encode(pkt.id, RESPONSE_VALUE, b""));
@@ -157,6 +200,16 @@ impl Source {
                 String::new()
             }
             "kickid" => self.kickid(rest),
+            "banid" => self.banid(rest),
+            "removeid" => self.removeid(rest),
+            "listid" => self.ban_filter().listing(),
+            "writeid" => {
+                let text = self.ban_filter().to_cfg();
+                match write_atomic(&self.banned_cfg, &text) {
+                    Ok(()) => "Writing cfg/banned_user.cfg.\n".into(),
+                    Err(e) => format!("Couldn't open cfg/banned_user.cfg for writing: {e}\n"),
+                }
+            }
             "say" => {
                 self.log.line(&format!(
                     "{} \"Console<0><Console><Console>\" say \"{}\"",
@@ -181,56 +234,98 @@ impl Source {
         } else {
             reason
         };
-        let gone = self.roster.lock().unwrap_or_else(|e| e.into_inner()).remove_by(|p| {
-            who.parse::<u32>().ok() == Some(p.userid)
-                || who == format!("[U:1:{}]", p.steamid64.saturating_sub(STEAM_BASE))
-                || who == p.steamid64.to_string()
+        let gone = self.roster().remove_by(|p| {
+            who.parse::<u32>().ok() == Some(p.userid) || who == steam3(p.steamid64) || who == p.steamid64.to_string()
         });
         match gone {
             Some(p) => {
-                self.log.line(&format!(
-                    "{} {} disconnected (reason \"Kicked by Console : {reason}\")",
-                    ts(),
-                    tag(&p, "Unassigned")
-                ));
+                self.disconnected(&p, &format!("Kicked by Console : {reason}"));
                 format!("Kicked {} from server\n", p.name)
             }
             None => format!("kickid:  no user with userid {who}\n"),
         }
     }
 
-    fn status(&self) -> String {
-        let roster = self.roster.lock().unwrap_or_else(|e| e.into_inner());
-        let mut s = format!(
-            "hostname: {}\nversion : 8835751/24 8835751 secure\nudp/ip  : 0.0.0.0:{port}  (public ip: 0.0.0.0)\n\
-             steamid : [A:1:1234567890:23456] (90200000000000000)\naccount : not logged in  (No account specified)\n\
-             map     : {} at: 0 x, 0 y, 0 z\ntags    : fakegame\nplayers : {} humans, 0 bots ({} max)\n\
-             edicts  : 478 used of 2048 max\n\
-             # userid name                uniqueid            connected ping loss state  adr\n",
-            self.cvar("hostname"),
-            self.map,
-            roster.len(),
-            self.max_players,
-            port = self.port,
-        );
-        let mut players = roster.sorted();
-        players.sort_by_key(|p| p.userid);
-        for p in players {
-            let secs = p.joined.elapsed().as_secs();
-            let time = if secs >= 3600 {
-                format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-            } else {
-                format!("{:02}:{:02}", secs / 60, secs % 60)
-            };
-            let name = format!("\"{}\"", p.name);
-            let uid = format!("[U:1:{}]", p.steamid64.saturating_sub(STEAM_BASE));
-            let adr = format!("{}:{}", p.ip, 27005);
-            s.push_str(&format!(
-                "# {:>6} {name:<19} {uid:<19} {time:<9} {:>4} {:>4} active {adr}\n",
-                p.userid, 47, 0
-            ));
+    fn disconnected(&self, p: &Player, reason: &str) {
+        self.log.line(&format!(
+            "{} {} disconnected (reason \"{reason}\")",
+            ts(),
+            tag(p, "Unassigned")
+        ));
+    }
+
+    /// `banid <minutes> <userid|[U:1:N]|STEAM_x:y:z> [kick]`; a userid must be online.
+    fn banid(&self, rest: &str) -> String {
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let (Some(min), Some(who)) = (words.first().and_then(|m| m.parse::<f64>().ok()), words.get(1)) else {
+            return BANID_USAGE.into();
+        };
+        if !(min >= 0.0) || words.len() > 3 || words.get(2).is_some_and(|k| *k != "kick") {
+            return BANID_USAGE.into();
         }
-        s
+        let kick = words.get(2).is_some();
+        let online = self
+            .roster()
+            .sorted()
+            .into_iter()
+            .find(|p| {
+                who.parse::<u32>().ok() == Some(p.userid) || account_of(who) == Some(p.steamid64.saturating_sub(STEAM_BASE))
+            });
+        let account = match (&online, account_of(who)) {
+            (Some(p), _) => p.steamid64.saturating_sub(STEAM_BASE),
+            (None, Some(acc)) => acc,
+            (None, None) => return format!("banid:  couldn't find userid {who}\n"),
+        };
+        self.ban_filter().add(account, min, now());
+        let how = if min == 0.0 {
+            "permanently".to_string()
+        } else {
+            format!("for {min:.2} minutes")
+        };
+        match &online {
+            Some(p) => self.log.line(&format!(
+                "{} {} was banned \"{how}\" by \"Console\"",
+                ts(),
+                tag(p, "")
+            )),
+            None => self.log.line(&format!(
+                "{} Banid: \"<><[U:1:{account}]><>\" was banned \"{how}\" by \"Console\"",
+                ts()
+            )),
+        }
+        if let Some(p) = online.filter(|_| kick) {
+            if self.roster().remove_by(|q| q.userid == p.userid).is_some() {
+                self.disconnected(&p, "Kicked and banned");
+            }
+        }
+        String::new()
+    }
+
+    /// `removeid <[U:1:N]|STEAM_x:y:z|listid number>`.
+    fn removeid(&self, rest: &str) -> String {
+        let who = rest.trim();
+        if who.is_empty() {
+            return "Usage:  removeid < slot | uniqueid >\n".into();
+        }
+        let removed = self.ban_filter().remove(who);
+        match removed {
+            Some(uid) => {
+                self.log
+                    .line(&format!("{} \"Console<0><Console><Console>\" removed id \"{uid}\"", ts()));
+                format!("removeid:  filter removed for {uid}\n")
+            }
+            None => format!("removeid:  couldn't find {who}\n"),
+        }
+    }
+
+    fn status(&self) -> String {
+        let header = status::Header {
+            hostname: self.cvar("hostname"),
+            port: self.port,
+            map: &self.map,
+            max_players: self.max_players,
+        };
+        status::text(&header, &self.roster().sorted())
     }
 }
 
@@ -270,6 +365,16 @@ impl Game for Source {
         ));
         self.log
             .line(&format!("{} {} STEAM USERID validated", ts(), tag(&p, "")));
+        if self.ban_filter().is_banned(p.steamid64.saturating_sub(STEAM_BASE), now()) {
+            // srcds checks the ban filter once the SteamID is known, then drops the client.
+            self.roster().remove_by(|q| q.userid == p.userid);
+            self.log.line(&format!(
+                "{} {} disconnected (reason \"You have been banned from this server.\")",
+                ts(),
+                tag(&p, "")
+            ));
+            return;
+        }
         self.log.line(&format!("{} {} entered the game", ts(), tag(&p, "")));
     }
 
