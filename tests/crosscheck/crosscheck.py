@@ -398,6 +398,203 @@ def check_config_errors():
     print("config errors: ok (exit 2)")
 
 
+# ---------------------------------------------------------------- players, kicks and bans
+def recorded(d):
+    """The commands fakegame recorded as received (fakegame.commands)."""
+    return read(d, "fakegame.commands").splitlines()
+
+
+async def bans_berconpy_session(d, rport):
+    client = berconpy.ArmaClient()
+    async with client.connect("127.0.0.1", rport, "pw"):
+        control(d, "join Steve 76561198017965694\njoin Alex 76561198017965695\n")
+        players = await client.fetch_players()
+        check([p.name for p in players] == ["Steve", "Alex"], f"bans: players {players!r}")
+        check(all(0 < p.ping < 200 for p in players), "bans: pings")
+        await client.ban(0, 30, "cheating")
+        players = await client.fetch_players()
+        check([p.name for p in players] == ["Alex"], f"bans: Steve still online after ban: {players!r}")
+        await client.ban("203.0.113.99", None, "proxy")
+        check(await client.send_command("addBan nonsense 5") == "Invalid ban format", "addBan bad input")
+        bans = await client.fetch_bans()
+        got = [(b.index, b.id, b.reason) for b in bans]
+        check(got == [(0, "f8960b9fd7cf711046c1df2ab8d534b2", "cheating"), (1, "203.0.113.99", "proxy")], f"bans {got}")
+        check(bans[0].duration in (29, 30) and bans[1].duration is None, "ban durations")
+        control(d, "join Steve 76561198017965694\n")
+        players = await client.fetch_players()
+        check([p.name for p in players] == ["Alex"], "banned GUID joined anyway")
+        await client.unban(1)
+        check(len(await client.fetch_bans()) == 1, "removeBan 1")
+    for want in ["ban 0 30 cheating", "addBan 203.0.113.99 0 proxy", "addBan nonsense 5", "removeBan 1"]:
+        check(want in recorded(d), f"fakegame.commands lacks {want!r}: {recorded(d)!r}")
+
+
+def be_collect(sock, want):
+    """Reads command-reply packets until `want` of them arrived, acking server messages."""
+    got = []
+    while len(got) < want:
+        pkt = be_recv(sock)
+        if pkt[0] == 2:
+            sock.send(be_packet(b"\x02" + pkt[1:2]))
+            continue
+        got.append(pkt)
+    return got
+
+
+def check_arma_bans():
+    d = tempfile.mkdtemp(prefix="fg-bans-")
+    port, rport = free_port(tcp_too=False), free_port(tcp_too=False)
+    Path(d, "server.cfg").write_text('hostname = "Bans";\nmaxPlayers = 10;\n')
+    Path(d, "battleye").mkdir()
+    Path(d, "battleye/beserver_x64.cfg").write_text(f"RConPassword pw\nRConPort {rport}\nRConIP 127.0.0.1\n")
+    args = [f"-port={port}", "-config=server.cfg", "-profiles=profiles", "-bepath=battleye"]
+    p = start(d, "arma3server_x64", args)
+    wait_for("Arma startup line", lambda: "Dedicated host created." in read(d))
+    asyncio.run(bans_berconpy_session(d, rport))
+    txt = read(d, "battleye/bans.txt")
+    check(re.fullmatch(r"f8960b9fd7cf711046c1df2ab8d534b2 \d{10} cheating\n", txt), f"bans.txt {txt!r}")
+    rpt = next(Path(d, "profiles").glob("*.rpt")).read_text()
+    check("Player Steve kicked off by BattlEye: Admin Ban (cheating)" in rpt, "RPT ban kick line")
+    p.send_signal(signal.SIGTERM)
+    wait_exit(p, 0, "arma bans SIGTERM")
+
+    # Restart: the ban is back from bans.txt; then the delivery knobs, seen on a raw socket.
+    control_file = Path(d, "fakegame.control")
+    control_file.write_text("join Alex 76561198017965695\njoin Bob\nbe-part-size 40\nbe-reorder on\n")
+    p = start(d, "arma3server_x64", args)
+    wait_for("knobs applied", lambda: control_file.stat().st_size == 0)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(2)
+        s.connect(("127.0.0.1", rport))
+        s.send(be_packet(b"\x00pw"))
+        check(be_recv(s) == b"\x00\x01", "raw login after restart")
+        s.send(be_packet(b"\x01\x00bans"))
+        parts = be_collect(s, 1)
+        check(parts[0][2] == 0 and parts[0][3] > 1, f"40-byte parts must make `bans` multipart: {parts[0]!r}")
+        count = parts[0][3]
+        parts += be_collect(s, count)  # the other parts, last first, then part 0 once more
+        idx = [x[4] for x in parts]
+        check(idx == list(range(count - 1, -1, -1)) + [0], f"reordered part indices {idx}")
+        text = b"".join({x[4]: x[5:] for x in parts}[i] for i in range(count)).decode()
+        check("\n0  f8960b9fd7cf711046c1df2ab8d534b2 " in text and " cheating\n" in text, f"ban reloaded: {text!r}")
+        control(d, "be-reorder off\nbe-part-size 1000\nbe-duplicate on\nchat Alex dup\n")
+        msgs = []
+        while len(msgs) < 2:
+            pkt = be_recv(s)
+            if pkt[0] == 2 and pkt[2:] == b"(Global) Alex: dup":
+                msgs.append(pkt[1])
+        check(msgs[0] == msgs[1], f"duplicated message seqs {msgs}")
+        s.send(be_packet(b"\x02" + bytes([msgs[0]])))
+        wait_for("ack recorded", lambda: str(msgs[0]) in read(d, "fakegame.acks").split())
+    p.send_signal(signal.SIGTERM)
+    wait_exit(p, 0, "arma knobs SIGTERM")
+    print("arma bans: ok (berconpy: ban, addBan, bad addBan, bans, refused join, removeBan; bans.txt reload; "
+          "raw: be-part-size + be-reorder, be-duplicate, acks record)")
+
+
+def check_source_bans():
+    d = tempfile.mkdtemp(prefix="fg-srcbans-")
+    port = free_port(udp_too=True)
+    (Path(d) / "tf/cfg").mkdir(parents=True)
+    (Path(d) / "tf/cfg/server.cfg").write_text('hostname "Bans"\nrcon_password "pw"\n')
+    args = ["-game", "tf", "-port", str(port), "+map", "cp_badlands", "+maxplayers", "24"]
+    p = start(d, "srcds_run", args)
+    wait_for("Source startup line", lambda: "Connection to Steam servers successful." in read(d))
+    control(d, "join Steve 76561197972611406\njoin Alex\njoin Bob\n")
+    row = re.compile(r'^#\s+(\d+) "(.*)"\s+(\[U:1:\d+\])\s+(\d+:\d\d)\s+(\d+)\s+(\d+) active (\S+)$')
+    with SourceClient("127.0.0.1", port, passwd="pw", timeout=3) as c:
+        rows = [row.match(l) for l in c.run("status").splitlines() if l.startswith("# ") and "userid" not in l]
+        check(len(rows) == 3 and all(rows), f"status rows {rows!r}")
+        check(rows[0].group(2, 3) == ("Steve", "[U:1:12345678]"), "status Steve row")
+        check(c.run("banid", "0", "2", "kick") == "", "banid reply")
+        check(c.run("banid", "5", "STEAM_0:1:1") == "", "banid offline id")
+        check(c.run("banid", "x", "2").startswith("Usage:  banid"), "banid usage")
+        check(c.run("listid") == "ID filter list: 2 entries\n1 [U:1:12345678] : permanent\n2 [U:1:3] : 5.000 min\n",
+              "listid")
+        check(c.run("writeid") == "Writing cfg/banned_user.cfg.\n", "writeid reply")
+        check(read(d, "tf/cfg/banned_user.cfg") == "banid 0 [U:1:12345678]\n", "banned_user.cfg")
+        control(d, "join Steve 76561197972611406\n")
+        check("players : 2 humans" in c.run("status"), "banned SteamID joined anyway")
+        check(c.run("removeid", "[U:1:3]") == "removeid:  filter removed for [U:1:3]\n", "removeid")
+        check(c.run("removeid", "[U:1:3]") == "removeid:  couldn't find [U:1:3]\n", "removeid twice")
+    out = read(d)
+    for want in ['"Steve<2><[U:1:12345678]><>" was banned "permanently" by "Console"',
+                 'disconnected (reason "Kicked and banned")',
+                 'Banid: "<><[U:1:3]><>" was banned "for 5.00 minutes" by "Console"',
+                 'disconnected (reason "You have been banned from this server.")']:
+        check(want in out, f"source stdout lacks {want!r}")
+    check("banid 0 2 kick" in recorded(d) and "removeid [U:1:3]" in recorded(d), f"commands {recorded(d)!r}")
+    with SourceClient("127.0.0.1", port, passwd="pw", timeout=3) as c:
+        c.run("quit")
+    wait_exit(p, 0, "source bans quit")
+    p = start(d, "srcds_run", args)
+    wait_for("Source restart", lambda: read(d).count("Connection to Steam servers successful.") >= 1)
+    with SourceClient("127.0.0.1", port, passwd="pw", timeout=3) as c:
+        check(c.run("listid") == "ID filter list: 1 entry\n1 [U:1:12345678] : permanent\n", "ban loaded at start")
+        c.run("quit")
+    wait_exit(p, 0, "source bans quit 2")
+    print("source bans: ok (rcon.source: status rows, banid userid+kick / offline / usage, listid, writeid, "
+          "refused join, removeid; banned_user.cfg loaded at start)")
+
+
+def check_minecraft_bans():
+    d = tempfile.mkdtemp(prefix="fg-mcbans-")
+    port, rport = free_port(), free_port()
+    Path(d, "server.properties").write_text(
+        f"server-port={port}\nenable-rcon=true\nrcon.port={rport}\nrcon.password=pw\nmax-players=5\n")
+    Path(d, "eula.txt").write_text("eula=true\n")
+    mc = ["-jar", "server.jar", "nogui"]
+    p = start(d, "java", mc, stdin=subprocess.PIPE)
+    wait_for("RCON listener", lambda: "RCON running on" in read(d))
+    steve_uuid = "5627dd98-e6be-3c21-b8a8-e92344183641"
+    with SourceClient("127.0.0.1", rport, passwd="pw", timeout=3) as c:
+        control(d, "join Steve\njoin Alex\n")
+        listing = c.run("list", "uuids")
+        check(listing.startswith(f"There are 2 of a max of 5 players online: Steve ({steve_uuid}), Alex ("), listing)
+        check(c.run("ban", "Steve", "griefing") == "Banned Steve: griefing", "ban reply")
+        check(c.run("ban", "Steve") == "Nothing changed. The player is already banned", "ban twice")
+        check(c.run("list") == "There are 1 of a max of 5 players online: Alex", "banned player still listed")
+        p.stdin.write(b"ban Herobrine\n")
+        p.stdin.flush()
+        wait_for("console ban", lambda: "Herobrine" in read(d, "banned-players.json"))
+        check(c.run("banlist") == "There are 2 ban(s):\nSteve was banned by Rcon: griefing\n"
+              "Herobrine was banned by Server: Banned by an operator.", "banlist")
+        import json
+        bans = json.loads(read(d, "banned-players.json"))
+        check(list(bans[0]) == ["uuid", "name", "created", "source", "expires", "reason"], "json key order")
+        check((bans[0]["uuid"], bans[0]["expires"], bans[0]["source"]) == (steve_uuid, "forever", "Rcon"), "json")
+        check(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", bans[0]["created"]), "created format")
+        control(d, "join Steve\n")
+        check(c.run("list") == "There are 1 of a max of 5 players online: Alex", "banned player joined anyway")
+        check(c.run("pardon", "Steve") == "Unbanned Steve", "pardon")
+        check(c.run("pardon", "Steve") == "Nothing changed. The player isn't banned", "pardon twice")
+    log = read(d, "logs/latest.log")
+    for want in ["[Server thread/INFO]: Steve lost connection: You are banned from this server.",
+                 "[Server thread/INFO]: [Rcon: Banned Steve: griefing]",
+                 "[Server thread/INFO]: Disconnecting Steve (/127.0.0.1:"]:
+        check(want in log, f"latest.log lacks {want!r}")
+    check("ban Steve griefing" in recorded(d) and "ban Herobrine" in recorded(d), f"commands {recorded(d)!r}")
+    p.stdin.write(b"stop\n")
+    p.stdin.flush()
+    wait_exit(p, 0, "minecraft bans stop")
+    p = start(d, "java", mc, stdin=subprocess.PIPE)
+    wait_for("RCON listener after restart", lambda: "RCON running on" in read(d))
+    with SourceClient("127.0.0.1", rport, passwd="pw", timeout=3) as c:
+        check(c.run("banlist") == "There are 1 ban(s):\nHerobrine was banned by Server: Banned by an operator.",
+              "bans loaded at start")
+    p.stdin.write(b"stop\n")
+    p.stdin.flush()
+    wait_exit(p, 0, "minecraft bans stop 2")
+    print("minecraft bans: ok (rcon.source + stdin: list uuids, ban, banlist, refused join, pardon; "
+          "banned-players.json format and reload)")
+
+
+def check_player_admin():
+    check_arma_bans()
+    check_source_bans()
+    check_minecraft_bans()
+
+
 def main():
     check(FAKEGAME.is_file(), f"{FAKEGAME} not found: run `cargo build -p languard-tests --bin fakegame` first")
     t0 = time.time()
@@ -406,6 +603,7 @@ def main():
         check_source()
         check_minecraft()
         check_arma()
+        check_player_admin()
     except Mismatch as e:
         print(f"CROSSCHECK FAILED: {e}", file=sys.stderr)
         return 1

@@ -306,7 +306,10 @@ mod tests {
         assert_eq!(parts.len(), 3);
         let p1 = decode(&parts[1]).unwrap();
         assert_eq!(&p1[..5], &[1, 7, 0, 3, 1]);
-        assert_eq!(decode(&reply_packets(7, b"ok", DEFAULT_PART)[0]).unwrap(), b"\x01\x07ok");
+        assert_eq!(
+            decode(&reply_packets(7, b"ok", DEFAULT_PART)[0]).unwrap(),
+            b"\x01\x07ok"
+        );
         // A tiny part size still fits in 255 parts.
         let parts = reply_packets(1, &[b'y'; 1000], 1);
         assert_eq!(parts.len(), 250);

@@ -104,7 +104,8 @@ impl BanList {
 
     /// The `bans` reply, laid out like BattlEye's (protocols.md §1).
     pub fn listing(&self, now: i64) -> String {
-        let mut out = String::from("GUID Bans:\n[#] [GUID] [Minutes left] [Reason]\n----------------------------------------\n");
+        let mut out =
+            String::from("GUID Bans:\n[#] [GUID] [Minutes left] [Reason]\n----------------------------------------\n");
         let ordered = self.ordered();
         for (i, b) in ordered.iter().enumerate() {
             if let Target::Guid(g) = &b.target {
@@ -113,7 +114,9 @@ impl BanList {
                 out.push('\n');
             }
         }
-        out.push_str("\nIP Bans:\n[#] [IP Address] [Minutes left] [Reason]\n----------------------------------------------\n");
+        out.push_str(
+            "\nIP Bans:\n[#] [IP Address] [Minutes left] [Reason]\n----------------------------------------------\n",
+        );
         for (i, b) in ordered.iter().enumerate() {
             if let Target::Ip(ip) = &b.target {
                 let row = format!("{i} {:<15} {:<9} {}", ip.to_string(), b.minutes_left(now), b.reason);
@@ -172,7 +175,12 @@ mod tests {
     fn listing_matches_battleye_layout() {
         let now = 1_700_000_000;
         let mut l = BanList::default();
-        l.add(Target::Ip("192.0.2.1".parse().unwrap()), 0, "local connections disabled", now);
+        l.add(
+            Target::Ip("192.0.2.1".parse().unwrap()),
+            0,
+            "local connections disabled",
+            now,
+        );
         l.add(Target::parse(G1).unwrap(), 0, "cheater", now);
         l.add(Target::parse(G2).unwrap(), 163901, "toxic", now);
         l.add(Target::parse(&"A".repeat(32)).unwrap(), 1, "", now - 120);
@@ -193,7 +201,9 @@ mod tests {
         assert!(!l.remove(3));
         assert!(l.find("x", "192.0.2.1", now).is_none());
         assert!(l.remove(0));
-        assert!(l.listing(now).contains("\n0  46738531902119115863919137179602 163901 toxic\n"));
+        assert!(l
+            .listing(now)
+            .contains("\n0  46738531902119115863919137179602 163901 toxic\n"));
     }
 
     #[test]
@@ -216,7 +226,10 @@ mod tests {
         l.add(Target::parse(G1).unwrap(), 0, "cheater with spaces", now);
         l.add(Target::parse("203.0.113.10").unwrap(), 10, "", now);
         let text = l.to_file();
-        assert_eq!(text, format!("{G1} -1 cheater with spaces\n203.0.113.10 {} \n", now + 600).replace(" \n", "\n"));
+        assert_eq!(
+            text,
+            format!("{G1} -1 cheater with spaces\n203.0.113.10 {} \n", now + 600).replace(" \n", "\n")
+        );
         let back = BanList::from_file(&format!("garbage line\n{text}zz 5 x\n"));
         assert_eq!(back.bans, l.bans);
         assert!(Target::parse("not-a-guid").is_none());

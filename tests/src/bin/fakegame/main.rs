@@ -7,7 +7,8 @@
 //! configured port, writes the game's log lines, and takes scripted player events from
 //! `fakegame.control` (see control.rs). Exit codes: 0 on quit/stop/#shutdown/SIGTERM,
 //! 2 when a required file is missing or a config does not parse, 1 for Minecraft without
-//! an accepted EULA, and whatever `crash <code>` asks for.
+//! an accepted EULA, and whatever `crash <code>` asks for. Every RCON/console command received
+//! is appended to `fakegame.commands` (BattlEye acks to `fakegame.acks`) for tests to read.
 
 mod arma;
 mod battleye;

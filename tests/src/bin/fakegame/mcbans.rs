@@ -164,7 +164,10 @@ mod tests {
         let mut l = BanList::default();
         assert_eq!(l.listing(), "There are no bans");
         l.add(steve());
-        assert_eq!(l.listing(), "There are 1 ban(s):\nSteve was banned by Server: Banned by an operator.");
+        assert_eq!(
+            l.listing(),
+            "There are 1 ban(s):\nSteve was banned by Server: Banned by an operator."
+        );
         assert_eq!(l.pardon("steve").as_deref(), Some("Steve"));
         assert_eq!(l.pardon("Steve"), None);
     }

@@ -260,17 +260,13 @@ impl Source {
         let (Some(min), Some(who)) = (words.first().and_then(|m| m.parse::<f64>().ok()), words.get(1)) else {
             return BANID_USAGE.into();
         };
-        if !(min >= 0.0) || words.len() > 3 || words.get(2).is_some_and(|k| *k != "kick") {
+        if !min.is_finite() || min < 0.0 || words.len() > 3 || words.get(2).is_some_and(|k| *k != "kick") {
             return BANID_USAGE.into();
         }
         let kick = words.get(2).is_some();
-        let online = self
-            .roster()
-            .sorted()
-            .into_iter()
-            .find(|p| {
-                who.parse::<u32>().ok() == Some(p.userid) || account_of(who) == Some(p.steamid64.saturating_sub(STEAM_BASE))
-            });
+        let online = self.roster().sorted().into_iter().find(|p| {
+            who.parse::<u32>().ok() == Some(p.userid) || account_of(who) == Some(p.steamid64.saturating_sub(STEAM_BASE))
+        });
         let account = match (&online, account_of(who)) {
             (Some(p), _) => p.steamid64.saturating_sub(STEAM_BASE),
             (None, Some(acc)) => acc,
@@ -283,11 +279,9 @@ impl Source {
             format!("for {min:.2} minutes")
         };
         match &online {
-            Some(p) => self.log.line(&format!(
-                "{} {} was banned \"{how}\" by \"Console\"",
-                ts(),
-                tag(p, "")
-            )),
+            Some(p) => self
+                .log
+                .line(&format!("{} {} was banned \"{how}\" by \"Console\"", ts(), tag(p, ""))),
             None => self.log.line(&format!(
                 "{} Banid: \"<><[U:1:{account}]><>\" was banned \"{how}\" by \"Console\"",
                 ts()
@@ -310,8 +304,10 @@ impl Source {
         let removed = self.ban_filter().remove(who);
         match removed {
             Some(uid) => {
-                self.log
-                    .line(&format!("{} \"Console<0><Console><Console>\" removed id \"{uid}\"", ts()));
+                self.log.line(&format!(
+                    "{} \"Console<0><Console><Console>\" removed id \"{uid}\"",
+                    ts()
+                ));
                 format!("removeid:  filter removed for {uid}\n")
             }
             None => format!("removeid:  couldn't find {who}\n"),
@@ -365,7 +361,10 @@ impl Game for Source {
         ));
         self.log
             .line(&format!("{} {} STEAM USERID validated", ts(), tag(&p, "")));
-        if self.ban_filter().is_banned(p.steamid64.saturating_sub(STEAM_BASE), now()) {
+        if self
+            .ban_filter()
+            .is_banned(p.steamid64.saturating_sub(STEAM_BASE), now())
+        {
             // srcds checks the ban filter once the SteamID is known, then drops the client.
             self.roster().remove_by(|q| q.userid == p.userid);
             self.log.line(&format!(

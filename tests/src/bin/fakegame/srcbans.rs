@@ -53,7 +53,12 @@ impl IdBans {
     pub fn remove(&mut self, what: &str) -> Option<String> {
         let idx = match account_of(what) {
             Some(acc) => self.bans.iter().position(|b| b.account == acc)?,
-            None => what.parse::<usize>().ok().filter(|n| *n >= 1 && *n <= self.bans.len())? - 1,
+            None => {
+                what.parse::<usize>()
+                    .ok()
+                    .filter(|n| *n >= 1 && *n <= self.bans.len())?
+                    - 1
+            }
         };
         Some(self.bans.remove(idx).uid())
     }

@@ -68,15 +68,18 @@ impl Minecraft {
                 self.info(&format!("[{source}: {msg}]"));
                 msg
             }
-            "pardon" => match self.ban_list().pardon(rest.trim()) {
-                Some(name) => {
-                    self.save_bans();
-                    let msg = format!("Unbanned {name}");
-                    self.info(&format!("[{source}: {msg}]"));
-                    msg
+            "pardon" => {
+                let removed = self.ban_list().pardon(rest.trim());
+                match removed {
+                    Some(name) => {
+                        self.save_bans();
+                        let msg = format!("Unbanned {name}");
+                        self.info(&format!("[{source}: {msg}]"));
+                        msg
+                    }
+                    None => "Nothing changed. The player isn't banned".into(),
                 }
-                None => "Nothing changed. The player isn't banned".into(),
-            },
+            }
             "banlist" => match rest.trim() {
                 "" | "players" => self.ban_list().listing(),
                 "ips" => "There are no bans".into(),
@@ -109,9 +112,7 @@ impl Minecraft {
             &format!("UUID of player {name} is {}", offline_uuid(name)),
         ));
         let port = 50000 + self.roster().len();
-        self.info(&format!(
-            "Disconnecting {name} (/127.0.0.1:{port}): {BANNED_MESSAGE}"
-        ));
+        self.info(&format!("Disconnecting {name} (/127.0.0.1:{port}): {BANNED_MESSAGE}"));
         true
     }
 
