@@ -40,6 +40,8 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::tokens::routes::configure(cfg);
     crate::audit::routes::configure(cfg);
     crate::servers::routes::configure(cfg);
+    crate::players::routes::configure(cfg);
+    crate::bans::routes::configure(cfg);
     crate::system::configure(cfg);
     cfg.service(openapi_json);
 }
@@ -79,9 +81,31 @@ impl Application {
         let keys = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
         let secret_box = Arc::new(crate::secrets::SecretBox::load(&config.data_dir)?);
         // Game servers outlive the panel: each actor first reattaches to what still runs.
-        let supervisor = Supervisor::boot(db.clone(), secret_box)
+        let players = crate::players::monitor::Runtime {
+            db: db.clone(),
+            board: crate::players::live::LiveBoard::default(),
+            poll_interval: std::time::Duration::from_secs(config.players_poll_interval),
+            lost_after: std::time::Duration::from_secs(config.rcon_lost_after),
+        };
+        let supervisor = Supervisor::boot(db.clone(), secret_box, players.clone())
             .await
             .map_err(|e| anyhow::anyhow!("starting the supervisor: {e:?}"))?;
+        tokio::spawn(crate::bans::enforce::expire_forever(
+            players.clone(),
+            supervisor.clone(),
+        ));
+        tokio::spawn(crate::players::steam::prune_forever(
+            players.clone(),
+            config.session_retention_days,
+            config.live_state_retention_days,
+        ));
+        if let Some(key) = config.steam_api_key.clone() {
+            let api = crate::players::steam::SteamApi {
+                key,
+                base_url: config.steam_api_url.clone(),
+            };
+            tokio::spawn(crate::players::steam::enrich_forever(players.clone(), api));
+        }
         let listener = TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         let static_dir = config.static_dir.clone();

@@ -53,6 +53,32 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "info",
         "tracing filter, e.g. `info` or `languard=debug,actix_web=info`",
     ),
+    (
+        "players_poll_interval",
+        "5",
+        "seconds between two roster polls of a running server (1–3600)",
+    ),
+    (
+        "rcon_lost_after",
+        "60",
+        "seconds of unreachable RCON after which a server's open player sessions are closed",
+    ),
+    (
+        "steam_api_key",
+        "",
+        "Steam Web API key for player names and avatars; empty uses in-game names only",
+    ),
+    (
+        "steam_api_url",
+        "https://api.steampowered.com",
+        "base URL of the Steam Web API",
+    ),
+    ("session_retention_days", "365", "days closed player sessions are kept"),
+    (
+        "live_state_retention_days",
+        "90",
+        "days of player-count/map history kept",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -69,6 +95,12 @@ pub struct Config {
     pub static_dir: PathBuf,
     pub db_pool_size: u32,
     pub log_level: String,
+    pub players_poll_interval: u64,
+    pub rcon_lost_after: u64,
+    pub steam_api_key: Option<String>,
+    pub steam_api_url: String,
+    pub session_retention_days: i64,
+    pub live_state_retention_days: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -214,7 +246,26 @@ impl Config {
         if tracing_subscriber::EnvFilter::try_new(v).is_err() {
             return Err(config_error("log_level", s, format!("`{v}` is not a tracing filter")));
         }
+        let players_poll_interval =
+            parse_number(get("players_poll_interval"), "players_poll_interval", 1, 3600)? as u64;
+        let rcon_lost_after = parse_number(get("rcon_lost_after"), "rcon_lost_after", 1, 86_400)? as u64;
+        let steam_api_key = optional("steam_api_key");
+        let (v, s) = get("steam_api_url");
+        if !(v.starts_with("http://") || v.starts_with("https://")) {
+            return Err(config_error("steam_api_url", s, format!("`{v}` is not an http(s) URL")));
+        }
+        let steam_api_url = v.to_owned();
+        let session_retention_days = parse_number(get("session_retention_days"), "session_retention_days", 1, 36_500)?;
+        let live_state_retention_days =
+            parse_number(get("live_state_retention_days"), "live_state_retention_days", 1, 36_500)?;
+        let (v, _) = get("log_level");
         Ok(Config {
+            players_poll_interval,
+            rcon_lost_after,
+            steam_api_key,
+            steam_api_url,
+            session_retention_days,
+            live_state_retention_days,
             listen,
             data_dir,
             database_url,
@@ -256,6 +307,12 @@ impl Config {
             ("static_dir", self.static_dir.display().to_string()),
             ("db_pool_size", self.db_pool_size.to_string()),
             ("log_level", self.log_level.clone()),
+            ("players_poll_interval", self.players_poll_interval.to_string()),
+            ("rcon_lost_after", self.rcon_lost_after.to_string()),
+            ("steam_api_key", secret(&self.steam_api_key)),
+            ("steam_api_url", self.steam_api_url.clone()),
+            ("session_retention_days", self.session_retention_days.to_string()),
+            ("live_state_retention_days", self.live_state_retention_days.to_string()),
         ]
     }
 }

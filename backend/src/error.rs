@@ -53,6 +53,12 @@ pub enum ApiError {
     /// 429
     #[error("too many failed attempts; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// 502: the game server (over RCON) refused or broke the exchange.
+    #[error("{message}")]
+    BadGateway { kind: &'static str, message: String },
+    /// 504: the game server did not answer in time.
+    #[error("{0}")]
+    GatewayTimeout(String),
     /// 500: the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -88,7 +94,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest { kind, .. }
             | ApiError::Unauthorized { kind, .. }
-            | ApiError::Conflict { kind, .. } => kind,
+            | ApiError::Conflict { kind, .. }
+            | ApiError::BadGateway { kind, .. } => kind,
+            ApiError::GatewayTimeout(_) => "rcon_timeout",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -127,6 +135,8 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
+            ApiError::GatewayTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -161,6 +171,29 @@ impl From<diesel::result::Error> for ApiError {
                 ApiError::conflict("conflict", "a resource with these values already exists")
             }
             other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<crate::rcon::RconError> for ApiError {
+    fn from(err: crate::rcon::RconError) -> Self {
+        use crate::rcon::RconError;
+        let message = format!("the game server's RCON: {err}");
+        match err {
+            RconError::AuthFailed => ApiError::BadGateway {
+                kind: "rcon_auth_failed",
+                message,
+            },
+            RconError::Timeout => ApiError::GatewayTimeout(message),
+            RconError::Disconnected(_) => ApiError::BadGateway {
+                kind: "rcon_unavailable",
+                message,
+            },
+            RconError::Protocol(_) => ApiError::BadGateway {
+                kind: "rcon_protocol",
+                message,
+            },
+            RconError::CommandTooLong { .. } => ApiError::validation("command", err.to_string()),
         }
     }
 }

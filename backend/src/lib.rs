@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod bans;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod games;
 pub mod http;
 pub mod openapi;
+pub mod players;
 pub mod rcon;
 pub mod secrets;
 pub mod servers;

@@ -27,6 +27,8 @@ use crate::error::ErrorBody;
         (name = "users", description = "User accounts (admin)"),
         (name = "tokens", description = "API tokens for scripts and bots"),
         (name = "servers", description = "Game servers: registration, configuration, power, events"),
+        (name = "players", description = "Live rosters, sessions, player history, kick, say and raw RCON"),
+        (name = "bans", description = "Bans kept by Languard and written into the games' own ban lists"),
         (name = "audit", description = "Who changed what (admin)"),
         (name = "system", description = "Health, panel status and host figures"),
     )

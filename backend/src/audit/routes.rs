@@ -62,25 +62,6 @@ impl AuditedMethod {
     }
 }
 
-/// Both databases store years 1–9999 only (chrono parses far more).
-fn within_years(field: &str, t: DateTime<Utc>) -> ApiResult<chrono::NaiveDateTime> {
-    use chrono::Datelike;
-    if !(1..=9999).contains(&t.year()) {
-        return Err(crate::error::ApiError::validation(
-            field,
-            "the year must be between 1 and 9999",
-        ));
-    }
-    Ok(t.naive_utc())
-}
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>);
-
-/// `%` and `_` in user input match themselves.
-fn like_literal(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
 /// Read the audit log, newest first.
 #[utoipa::path(tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, description = "One page of audit entries", body = AuditPage)))]
@@ -97,14 +78,14 @@ async fn list_audit(
     let actor = q
         .actor
         .filter(|a| !a.is_empty())
-        .map(|a| format!("%{}%", like_literal(&a.to_lowercase())));
+        .map(|a| format!("%{}%", crate::db::text::like_literal(&a.to_lowercase())));
     let path = q
         .path
         .filter(|p| !p.is_empty())
-        .map(|p| format!("{}%", like_literal(&p)));
+        .map(|p| format!("{}%", crate::db::text::like_literal(&p)));
     let method = q.method.map(AuditedMethod::as_str);
-    let since = q.since.map(|t| within_years("since", t)).transpose()?;
-    let until = q.until.map(|t| within_years("until", t)).transpose()?;
+    let since = q.since.map(|t| crate::db::text::within_years("since", t)).transpose()?;
+    let until = q.until.map(|t| crate::db::text::within_years("until", t)).transpose()?;
     let page = state
         .db
         .run(move |pool| {
@@ -114,7 +95,7 @@ async fn list_audit(
                         let mut query = $query.into_boxed();
                         if let Some(actor) = &actor {
                             query = query.filter(
-                                lower(audit_log::actor_name)
+                                crate::db::text::lower(audit_log::actor_name)
                                     .like(actor.clone())
                                     .escape('\\'),
                             );

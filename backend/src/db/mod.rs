@@ -4,6 +4,7 @@
 //! an enum and [`with_conn!`] compiles each query body once per backend.
 
 pub mod schema;
+pub mod text;
 
 use std::time::Duration;
 

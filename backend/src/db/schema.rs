@@ -97,3 +97,97 @@ diesel::table! {
 
 diesel::joinable!(server_events -> servers (server_id));
 diesel::allow_tables_to_appear_in_same_query!(servers, server_events);
+
+diesel::table! {
+    players (id) {
+        id -> BigInt,
+        kind -> Text,
+        identity -> Text,
+        name -> Text,
+        steam_name -> Nullable<Text>,
+        avatar_url -> Nullable<Text>,
+        profile_url -> Nullable<Text>,
+        steam_checked_at -> Nullable<Timestamp>,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+    }
+}
+
+diesel::table! {
+    player_names (id) {
+        id -> BigInt,
+        player_id -> BigInt,
+        name -> Text,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+    }
+}
+
+diesel::table! {
+    player_sessions (id) {
+        id -> BigInt,
+        server_id -> BigInt,
+        player_id -> BigInt,
+        name -> Text,
+        ip -> Nullable<Text>,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+        ping_min -> Nullable<Integer>,
+        ping_max -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    live_states (id) {
+        id -> BigInt,
+        server_id -> BigInt,
+        players -> Integer,
+        max_players -> Nullable<Integer>,
+        bots -> Integer,
+        map -> Nullable<Text>,
+        hibernating -> Bool,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bans (id) {
+        id -> BigInt,
+        player_id -> BigInt,
+        server_id -> Nullable<BigInt>,
+        reason -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ban_enforcements (id) {
+        id -> BigInt,
+        ban_id -> BigInt,
+        server_id -> BigInt,
+        applied_at -> Timestamp,
+        lift_pending -> Bool,
+    }
+}
+
+diesel::joinable!(player_names -> players (player_id));
+diesel::joinable!(player_sessions -> players (player_id));
+diesel::joinable!(player_sessions -> servers (server_id));
+diesel::joinable!(live_states -> servers (server_id));
+diesel::joinable!(bans -> players (player_id));
+diesel::joinable!(bans -> servers (server_id));
+diesel::joinable!(ban_enforcements -> bans (ban_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    players,
+    player_names,
+    player_sessions,
+    live_states,
+    bans,
+    ban_enforcements,
+    servers
+);

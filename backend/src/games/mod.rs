@@ -6,6 +6,8 @@ pub mod arma3;
 mod common;
 pub mod generic;
 pub mod minecraft;
+pub mod moderation;
+pub mod roster;
 pub mod source;
 #[cfg(test)]
 mod testutil;
@@ -189,6 +191,20 @@ impl GameId {
             GameId::Minecraft => "minecraft",
             GameId::Source => "source",
             GameId::Generic => "generic",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<GameId> {
+        GameId::ALL.into_iter().find(|g| g.as_str() == text)
+    }
+
+    /// The RCON protocol the game speaks (and so how it names players); none for generic.
+    pub fn rcon_flavour(self) -> Option<RconFlavour> {
+        match self {
+            GameId::Arma3 => Some(RconFlavour::Battleye),
+            GameId::Minecraft => Some(RconFlavour::Minecraft),
+            GameId::Source => Some(RconFlavour::Source),
+            GameId::Generic => None,
         }
     }
 }

@@ -99,6 +99,10 @@ pub struct Server {
     pub has_rcon_password: bool,
     pub has_game_password: bool,
     pub has_admin_password: bool,
+    /// Players, max, map as of the last roster poll (running servers with RCON only).
+    pub live: Option<crate::players::model::LiveSummary>,
+    /// The state of the RCON link while the server runs.
+    pub rcon: Option<crate::players::model::RconStatus>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

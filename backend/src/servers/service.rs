@@ -17,13 +17,15 @@ use crate::db::{now, to_utc};
 use crate::error::{ApiError, ApiResult};
 use crate::games::{self, GameAdapter, Secrets};
 use crate::http::page::PageRequest;
-use crate::secrets::SecretBox;
 use crate::supervisor::plan::{check_executable, plan_for};
+use crate::supervisor::Supervisor;
 use crate::with_conn;
 
 const MASK: &str = "********";
 
-pub fn to_api(row: ServerRow, secret_box: &SecretBox) -> ApiResult<Server> {
+pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
+    let secret_box = supervisor.secret_box();
+    let (live, rcon) = supervisor.players().board.summary(row.id);
     let secrets = store::open_secrets(secret_box, &row.secrets)?;
     let ports = plan_for(&row, secret_box)
         .map(|(_, plan)| plan.ports)
@@ -49,6 +51,8 @@ pub fn to_api(row: ServerRow, secret_box: &SecretBox) -> ApiResult<Server> {
         has_rcon_password: secrets.rcon_password.is_some(),
         has_game_password: secrets.game_password.is_some(),
         has_admin_password: secrets.admin_password.is_some(),
+        live,
+        rcon,
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
     })
@@ -72,13 +76,13 @@ pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPag
         .await?;
     let items = rows
         .into_iter()
-        .map(|row| to_api(row, state.supervisor.secret_box()))
+        .map(|row| to_api(row, &state.supervisor))
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(ServerPage::new(items, request, total))
 }
 
 pub async fn get(state: &AppState, id: i64) -> ApiResult<Server> {
-    to_api(store::row(&state.db, id).await?, state.supervisor.secret_box())
+    to_api(store::row(&state.db, id).await?, &state.supervisor)
 }
 
 fn validate_name(name: &str) -> ApiResult<String> {
@@ -258,7 +262,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     )
     .await?;
     state.supervisor.attach(row.id);
-    to_api(row, state.supervisor.secret_box())
+    to_api(row, &state.supervisor)
 }
 
 pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
@@ -343,7 +347,7 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
         None,
     )
     .await?;
-    to_api(row, state.supervisor.secret_box())
+    to_api(row, &state.supervisor)
 }
 
 pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {

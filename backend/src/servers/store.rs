@@ -40,6 +40,17 @@ pub async fn all_ids(db: &Db) -> ApiResult<Vec<i64>> {
     .await
 }
 
+/// (id, game) of every server.
+pub async fn games(db: &Db) -> ApiResult<Vec<(i64, String)>> {
+    db.run(|pool| {
+        with_conn!(pool, |c| servers::table
+            .select((servers::id, servers::game))
+            .load(c)
+            .map_err(ApiError::from))
+    })
+    .await
+}
+
 /// Records the runtime state with the process it has (if any) and when that process started.
 pub async fn set_runtime(
     db: &Db,

@@ -13,6 +13,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::players::monitor::Runtime;
+use crate::rcon::Link;
 use crate::secrets::SecretBox;
 use crate::servers::model::ServerState;
 use crate::servers::store;
@@ -29,21 +31,25 @@ pub(crate) enum Command {
     Power(Power, oneshot::Sender<ApiResult<ServerState>>),
     /// Ends the actor (before the server row is deleted); refused while a process runs.
     Retire(oneshot::Sender<ApiResult<()>>),
+    /// The RCON link of the running server, if it has one.
+    Link(oneshot::Sender<Option<Link>>),
 }
 
 #[derive(Clone)]
 pub struct Supervisor {
     db: Db,
     secret_box: Arc<SecretBox>,
+    players: Runtime,
     mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
 }
 
 impl Supervisor {
     /// Starts an actor for every server; each reattaches to its process if it still runs.
-    pub async fn boot(db: Db, secret_box: Arc<SecretBox>) -> ApiResult<Supervisor> {
+    pub async fn boot(db: Db, secret_box: Arc<SecretBox>, players: Runtime) -> ApiResult<Supervisor> {
         let supervisor = Supervisor {
             db: db.clone(),
             secret_box,
+            players,
             mailboxes: Arc::default(),
         };
         for id in store::all_ids(&db).await? {
@@ -59,7 +65,7 @@ impl Supervisor {
     /// Starts the actor of a (new) server.
     pub fn attach(&self, id: i64) {
         let (tx, rx) = mpsc::channel(16);
-        actor::spawn(id, self.db.clone(), self.secret_box.clone(), rx);
+        actor::spawn(id, self.db.clone(), self.secret_box.clone(), self.players.clone(), rx);
         self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
     }
 
@@ -80,6 +86,21 @@ impl Supervisor {
             .await
             .map_err(|_| gone(id))?;
         answer.await.map_err(|_| gone(id))?
+    }
+
+    pub fn players(&self) -> &Runtime {
+        &self.players
+    }
+
+    /// The RCON link of a running server (shared with its player poller); `None` when the
+    /// server is not running or its game has no RCON.
+    pub async fn link(&self, id: i64) -> ApiResult<Option<Link>> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox(id)?
+            .send(Command::Link(reply))
+            .await
+            .map_err(|_| gone(id))?;
+        answer.await.map_err(|_| gone(id))
     }
 
     /// Ends the actor of a server about to be deleted (409 while it runs).

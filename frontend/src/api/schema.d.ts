@@ -113,6 +113,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bans, newest first. */
+        get: operations["list_bans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Lift a ban everywhere: in Languard at once, in each game's list now where the server runs,
+         *     else when its RCON next comes up. 409 when it was already lifted.
+         */
+        delete: operations["lift_ban"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/games": {
         parameters: {
             query?: never;
@@ -139,6 +176,40 @@ export interface paths {
         };
         /** This API's OpenAPI 3.1 document. */
         get: operations["openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/players": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone ever seen on a managed server, most recently seen first. */
+        get: operations["list_players"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/players/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One player: identity, Steam profile, names used, recent sessions across servers, bans. */
+        get: operations["get_player"];
         put?: never;
         post?: never;
         delete?: never;
@@ -256,6 +327,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/servers/{id}/live-state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Players, max players, bots, map and hibernation over time: one row per stretch during which
+         *     nothing changed (at most 10 000 rows).
+         */
+        get: operations["live_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/players": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is on the server now (as of the last poll), with the RCON link's state. */
+        get: operations["server_players"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/players/{player}/ban": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ban a player from this server (or, with `global`, from every server of a game that names
+         *     players the same way). Written into the game's own ban list at once where the server runs,
+         *     and again whenever the player joins a server it applies to.
+         */
+        post: operations["ban_player"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/players/{player}/kick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kick a player who is on the server now; the game's reply is returned. */
+        post: operations["kick_player"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/rcon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run one raw console command over RCON and return the game's reply (admins only; the
+         *     command is kept in the audit log).
+         */
+        post: operations["rcon_command"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/servers/{id}/restart": {
         parameters: {
             query?: never;
@@ -267,6 +433,40 @@ export interface paths {
         put?: never;
         /** Stop (if running) and start again. */
         post: operations["restart_server"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/say": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a chat message to everyone on the server. */
+        post: operations["say"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent visits to the server, newest first. */
+        get: operations["server_sessions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -504,6 +704,62 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description A ban kept by Languard and written into the games' own ban lists. */
+        Ban: {
+            /** @description Not lifted and not expired. */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            created_by?: string | null;
+            /**
+             * Format: date-time
+             * @description None: permanent.
+             */
+            expires_at?: string | null;
+            /** @description Applies to every server whose game identifies players the same way. */
+            global: boolean;
+            /** Format: int64 */
+            id: number;
+            identity: string;
+            kind: components["schemas"]["IdentityKind"];
+            /** Format: date-time */
+            lifted_at?: string | null;
+            /** @description Who lifted it; `expiry` when it ran out. */
+            lifted_by?: string | null;
+            /** Format: int64 */
+            player_id: number;
+            /** @description The player's name when banned. */
+            player_name: string;
+            reason: string;
+            /**
+             * Format: int64
+             * @description The server it applies to; none for a global ban.
+             */
+            server_id?: number | null;
+            server_name?: string | null;
+        };
+        /** @description One page of results: `total` counts all matching items across pages. */
+        BanPage: {
+            items: components["schemas"]["Ban"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        BanRequest: {
+            /**
+             * Format: int64
+             * @description Length of the ban, 1–5256000 minutes (10 years). Give this or `permanent: true`.
+             */
+            duration_minutes?: number | null;
+            /** @description Ban from every server of a compatible game, now and when the player joins one later. */
+            global?: boolean | null;
+            permanent?: boolean | null;
+            /** @description Shown to the player where the game supports it (at most 200 characters, one line). */
+            reason?: string | null;
+        };
         ChangePasswordRequest: {
             current_password: string;
             /** @description At least 8 characters. */
@@ -627,6 +883,44 @@ export interface components {
             /** Format: int64 */
             uptime_seconds: number;
         };
+        /**
+         * @description How a game identifies a player; together with the identity it is the key of a player.
+         * @enum {string}
+         */
+        IdentityKind: "battleye" | "steam" | "minecraft";
+        KickRequest: {
+            /** @description Shown to the player by the game (at most 200 characters, one line). */
+            reason?: string | null;
+        };
+        /** @description A stretch of time during which the live figures stayed the same. */
+        LiveState: {
+            /** Format: int32 */
+            bots: number;
+            /** Format: date-time */
+            from: string;
+            hibernating: boolean;
+            map?: string | null;
+            /** Format: int32 */
+            max_players?: number | null;
+            /** Format: int32 */
+            players: number;
+            /**
+             * Format: date-time
+             * @description The last poll that still saw these figures.
+             */
+            to: string;
+        };
+        /** @description Players, max, bots, map: what the game reported at the last poll. */
+        LiveSummary: {
+            /** Format: int32 */
+            bots: number;
+            hibernating: boolean;
+            map?: string | null;
+            /** Format: int32 */
+            max_players?: number | null;
+            /** Format: int32 */
+            players: number;
+        };
         LoadAverage: {
             /** Format: double */
             fifteen: number;
@@ -641,6 +935,80 @@ export interface components {
         };
         LogoutRequest: {
             refresh_token: string;
+        };
+        /** @description A player on the server right now. */
+        OnlinePlayer: {
+            avatar_url?: string | null;
+            /** @description BattlEye GUID, SteamID64 or Minecraft UUID. */
+            identity: string;
+            /** @description Shown to admins only. */
+            ip?: string | null;
+            /** Format: date-time */
+            joined_at: string;
+            kind: components["schemas"]["IdentityKind"];
+            /** @description The in-game name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Milliseconds, when the game reports it.
+             */
+            ping?: number | null;
+            /** Format: int64 */
+            player_id: number;
+            /** Format: int64 */
+            session_id: number;
+            /**
+             * Format: int32
+             * @description The game's slot number (BattlEye `#`, Source userid); none for Minecraft.
+             */
+            slot?: number | null;
+            /** @description From Steam, when a Steam Web API key is configured. */
+            steam_name?: string | null;
+        };
+        /** @description Someone seen on a managed server. */
+        Player: {
+            avatar_url?: string | null;
+            /** @description An active (unexpired, not lifted) ban exists. */
+            banned: boolean;
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: int64 */
+            id: number;
+            identity: string;
+            kind: components["schemas"]["IdentityKind"];
+            /** Format: date-time */
+            last_seen: string;
+            /** @description The in-game name last seen. */
+            name: string;
+            /** @description Servers the player is on right now. */
+            online_on: number[];
+            profile_url?: string | null;
+            steam_name?: string | null;
+        };
+        /** @description `GET /players/{id}`: identity, names used, recent sessions and bans. */
+        PlayerDetail: {
+            bans: components["schemas"]["Ban"][];
+            names: components["schemas"]["PlayerName"][];
+            player: components["schemas"]["Player"];
+            /** @description The 100 most recent sessions across servers. */
+            sessions: components["schemas"]["Session"][];
+        };
+        PlayerName: {
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: date-time */
+            last_seen: string;
+            name: string;
+        };
+        /** @description One page of results: `total` counts all matching items across pages. */
+        PlayerPage: {
+            items: components["schemas"]["Player"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /** @description One port the game binds; the supervisor checks each is free before starting. */
         PortSpec: {
@@ -659,6 +1027,25 @@ export interface components {
             contents: string;
             path: string;
         };
+        RconOutput: {
+            /** @description The game's reply (may be empty). */
+            output: string;
+        };
+        RconRequest: {
+            /** @description One console command, sent as typed (one line, at most 1000 characters). */
+            command: string;
+        };
+        /** @enum {string} */
+        RconState: "connecting" | "connected" | "error";
+        RconStatus: {
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description When the link entered this state.
+             */
+            since: string;
+            state: components["schemas"]["RconState"];
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -668,6 +1055,10 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "operator" | "admin";
+        SayRequest: {
+            /** @description Broadcast to everyone on the server (1–400 characters, one line). */
+            message: string;
+        };
         /**
          * @description Write-only passwords. Absent ones are generated (RCON) or left unset (game, admin) on create;
          *     on update, absent means unchanged and an empty string removes the password.
@@ -693,6 +1084,7 @@ export interface components {
             has_rcon_password: boolean;
             /** Format: int64 */
             id: number;
+            live?: components["schemas"]["LiveSummary"] | null;
             /** Format: int32 */
             max_restarts: number;
             name: string;
@@ -700,6 +1092,7 @@ export interface components {
             pid?: number | null;
             /** @description Every port the game binds with the current config. */
             ports: components["schemas"]["PortSpec"][];
+            rcon?: components["schemas"]["RconStatus"] | null;
             /** Format: int32 */
             restart_window_secs: number;
             /** Format: date-time */
@@ -747,12 +1140,57 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description `GET /servers/{id}/players`: the live roster of a running server. */
+        ServerPlayers: {
+            live?: components["schemas"]["LiveSummary"] | null;
+            /** @description False when the server is not running or its game has no RCON (then the list is empty). */
+            monitored: boolean;
+            players: components["schemas"]["OnlinePlayer"][];
+            /** Format: date-time */
+            polled_at?: string | null;
+            rcon?: components["schemas"]["RconStatus"] | null;
+        };
         /**
          * @description `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
          *     for) and `error` (could not start).
          * @enum {string}
          */
         ServerState: "stopped" | "starting" | "running" | "stopping" | "crashed" | "error";
+        /** @description One visit of a player to a server. */
+        Session: {
+            /** Format: int64 */
+            id: number;
+            /** @description Shown to admins only. */
+            ip?: string | null;
+            /** Format: date-time */
+            joined_at: string;
+            /**
+             * Format: date-time
+             * @description None while the player is still on the server.
+             */
+            left_at?: string | null;
+            /** @description The name used at join. */
+            name: string;
+            /** Format: int32 */
+            ping_max?: number | null;
+            /** Format: int32 */
+            ping_min?: number | null;
+            /** Format: int64 */
+            player_id: number;
+            /** Format: int64 */
+            server_id: number;
+            server_name: string;
+        };
+        /** @description One page of results: `total` counts all matching items across pages. */
+        SessionPage: {
+            items: components["schemas"]["Session"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         SystemStatus: {
             database: components["schemas"]["DatabaseBackend"];
             /** Format: date-time */
@@ -1253,6 +1691,146 @@ export interface operations {
             };
         };
     };
+    list_bans: {
+        parameters: {
+            query?: {
+                /** @description Only active (true) or only lifted/expired (false) bans. */
+                active?: boolean;
+                /** @description Bans that apply to this server (its own and global ones). */
+                server_id?: number;
+                player_id?: number;
+                /** @description Part of the player's name or identity, or of the reason. */
+                search?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bans */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BanPage"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lift_ban: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lifted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already lifted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_games: {
         parameters: {
             query?: never;
@@ -1307,6 +1885,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    list_players: {
+        parameters: {
+            query?: {
+                /** @description Part of any name the player used (or their Steam name), or of their identity. */
+                search?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of players */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerPage"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_player: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The player */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerDetail"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2072,6 +2778,468 @@ export interface operations {
             };
         };
     };
+    live_state: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: 24 hours before `to`). */
+                from?: string;
+                /** @description End of the range (default: now). */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Live-state history, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveState"][];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    server_players: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live roster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerPlayers"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ban_player: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                player: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BanRequest"];
+            };
+        };
+        responses: {
+            /** @description Banned */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ban"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than `max_body_bytes` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid duration or reason, or the player is from another game */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kick_player: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                player: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KickRequest"];
+            };
+        };
+        responses: {
+            /** @description Kicked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RconOutput"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is not running or the player is not on it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than `max_body_bytes` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The game refused or broke the RCON exchange */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The game did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rcon_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RconRequest"];
+            };
+        };
+        responses: {
+            /** @description The game's reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RconOutput"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is not running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than `max_body_bytes` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The game refused or broke the RCON exchange */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The game did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     restart_server: {
         parameters: {
             query?: never;
@@ -2130,6 +3298,194 @@ export interface operations {
             };
             /** @description A port is in use */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    say: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SayRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RconOutput"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server is not running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than `max_body_bytes` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The game refused or broke the RCON exchange */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The game did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    server_sessions: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Items per page, 1–200 (default 50). */
+                per_page?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPage"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,6 +21,8 @@ use super::{Command, Power};
 use crate::db::{now, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::games::{GracefulStop, RconTarget};
+use crate::players::monitor::{Monitor, Runtime};
+use crate::rcon::Link;
 use crate::secrets::SecretBox;
 use crate::servers::model::ServerState;
 use crate::servers::store;
@@ -43,6 +45,12 @@ struct Live {
     /// fallback can never reach a later process.
     rcon_stop: Option<tokio::task::JoinHandle<()>>,
     stop_timeout: Duration,
+    /// The one RCON connection of this process, shared by the poller and API callers.
+    link: Option<Link>,
+    /// The player poller, while the server runs.
+    monitor: Option<Monitor>,
+    /// `max_players` from the config, for games whose roster does not say it.
+    max_players: Option<i32>,
 }
 
 struct Exit {
@@ -62,6 +70,7 @@ struct Actor {
     server: i64,
     db: Db,
     secret_box: Arc<SecretBox>,
+    players: Runtime,
     state: ServerState,
     live: Option<Live>,
     /// Exits nobody asked for, within the restart window.
@@ -74,12 +83,19 @@ struct Actor {
     restart_when_stopped: bool,
 }
 
-pub(crate) fn spawn(server: i64, db: Db, secret_box: Arc<SecretBox>, mailbox: mpsc::Receiver<Command>) {
+pub(crate) fn spawn(
+    server: i64,
+    db: Db,
+    secret_box: Arc<SecretBox>,
+    players: Runtime,
+    mailbox: mpsc::Receiver<Command>,
+) {
     tokio::spawn(async move {
         let mut actor = Actor {
             server,
             db,
             secret_box,
+            players,
             state: ServerState::Stopped,
             live: None,
             crashes: VecDeque::new(),
@@ -131,6 +147,15 @@ async fn at(deadline: Option<Instant>) {
     }
 }
 
+/// `max_players` of a game config, when it has one.
+pub(super) fn max_players(config: &str) -> Option<i32> {
+    serde_json::from_str::<serde_json::Value>(config)
+        .ok()?
+        .get("max_players")?
+        .as_i64()
+        .and_then(|m| i32::try_from(m).ok())
+}
+
 fn describe(exit: &Exit) -> String {
     match (exit.code, exit.signal) {
         (Some(code), _) => format!("exit code {code}"),
@@ -158,6 +183,15 @@ impl Actor {
                     }
                     let _ = reply.send(Ok(()));
                     return;
+                }
+                Wake::Mail(Some(Command::Link(reply))) => {
+                    let link = self
+                        .live
+                        .as_ref()
+                        .filter(|_| self.state == ServerState::Running)
+                        .and_then(|l| l.link.clone());
+                    let _ = reply.send(link);
+                    continue;
                 }
                 Wake::Mail(Some(Command::Power(power, reply))) => {
                     let result = self.power(power).await;
@@ -317,9 +351,12 @@ impl Actor {
             child: Some(child),
             directory,
             stop: plan.stop.clone(),
+            link: plan.rcon.clone().map(Link::new),
             rcon: plan.rcon.clone(),
             rcon_stop: None,
             stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
+            monitor: None,
+            max_players: max_players(&row.config),
         });
         self.up_at = Some(Instant::now() + STARTUP_GRACE);
         self.set_state(ServerState::Starting).await?;
@@ -336,8 +373,33 @@ impl Actor {
         if self.state == ServerState::Starting && self.live.as_ref().is_some_and(|l| process::is_alive(l.id)) {
             self.set_state(ServerState::Running).await?;
             self.event("running", "the server is running".into(), None).await?;
+            self.watch_players();
         }
         Ok(())
+    }
+
+    /// Starts the player poller of the running process (games with RCON only).
+    pub(super) fn watch_players(&mut self) {
+        let server = self.server;
+        if let Some(live) = self.live.as_mut() {
+            if let (Some(link), Some(target), None) = (&live.link, &live.rcon, &live.monitor) {
+                live.monitor = Some(Monitor::start(
+                    &self.players,
+                    server,
+                    target.flavour,
+                    link.clone(),
+                    live.max_players,
+                ));
+            }
+        }
+    }
+
+    /// The poller stops and open player sessions end (the server is stopping or gone).
+    async fn unwatch_players(&mut self) {
+        let monitor = self.live.as_mut().and_then(|l| l.monitor.take());
+        if let Some(monitor) = monitor {
+            monitor.finish(&self.players).await;
+        }
     }
 
     async fn begin_stop(&mut self) -> ApiResult<()> {
@@ -349,6 +411,7 @@ impl Actor {
         self.kill_at = Some(Instant::now() + timeout);
         // Recorded before the game is told: a panel that dies now still knows a stop was asked.
         self.set_state(ServerState::Stopping).await?;
+        self.unwatch_players().await;
         let Some(live) = self.live.as_mut() else {
             return Ok(());
         };
@@ -410,9 +473,13 @@ impl Actor {
     }
 
     async fn on_exit(&mut self, exit: Exit) -> ApiResult<()> {
+        self.unwatch_players().await;
         let Some(live) = self.live.take() else {
             return Ok(());
         };
+        if let Some(link) = &live.link {
+            link.close();
+        }
         self.up_at = None;
         self.kill_at = None;
         if let Some(task) = &live.rcon_stop {

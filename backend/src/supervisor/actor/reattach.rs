@@ -22,6 +22,8 @@ impl Actor {
         let recorded = ServerState::parse(&row.state);
         self.state = recorded;
         if !recorded.is_active() {
+            // Sessions a previous panel left open ended when the server stopped.
+            crate::players::store::close_open_sessions(&self.db, self.server, now()).await?;
             return Ok(());
         }
         let id = match (row.pid, row.pid_start_ticks) {
@@ -34,6 +36,7 @@ impl Actor {
         let alive = id.filter(|id| process::is_alive(*id) && process::runs(*id, row.pid_exe.as_deref()));
         let Some(id) = alive else {
             self.set_state(ServerState::Crashed).await?;
+            crate::players::store::close_open_sessions(&self.db, self.server, now()).await?;
             return self
                 .event(
                     "crashed",
@@ -51,9 +54,12 @@ impl Actor {
             child: None,
             directory: PathBuf::from(&row.directory),
             stop,
+            link: rcon.clone().map(crate::rcon::Link::new),
             rcon,
             rcon_stop: None,
             stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
+            monitor: None,
+            max_players: super::max_players(&row.config),
         });
         if recorded == ServerState::Stopping {
             // The stop was asked for before the restart: finish it.
@@ -61,6 +67,7 @@ impl Actor {
             self.kill_at = self.live.as_ref().map(|l| Instant::now() + l.stop_timeout);
         } else {
             self.set_state(ServerState::Running).await?;
+            self.watch_players();
         }
         self.event(
             "reattached",

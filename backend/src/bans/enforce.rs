@@ -1,0 +1,201 @@
+//! Languard's bans reach the games through their own mechanisms: written when a ban is made
+//! (to every running server it applies to), again when a banned player joins, and removed when
+//! the ban is lifted or expires (at once on running servers, else when their RCON comes up).
+
+use std::time::Duration;
+
+use super::store::{self, BanRow};
+use crate::db::{now, Db};
+use crate::error::ApiResult;
+use crate::games::moderation::{self, Target};
+use crate::games::roster::IdentityKind;
+use crate::games::{GameId, RconFlavour};
+use crate::players::monitor::Runtime;
+use crate::players::store::{PlayerRow, Present};
+use crate::rcon::{Link, RconError};
+use crate::servers::store as servers_store;
+use crate::supervisor::Supervisor;
+
+async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
+    for command in commands {
+        link.command(command).await?;
+    }
+    Ok(())
+}
+
+async fn event(db: &Db, server: i64, kind: &'static str, message: String) {
+    if let Err(e) = servers_store::add_event(db, server, kind, message, None).await {
+        tracing::error!(server, error = ?e, "could not record a ban event");
+    }
+}
+
+fn describe(ban: &BanRow, name: &str) -> String {
+    let length = match ban.minutes_left(now()) {
+        Some(m) => format!("for {m} min"),
+        None => "permanently".to_owned(),
+    };
+    let reason = if ban.reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", ban.reason)
+    };
+    format!("banned {name} {length}{reason}")
+}
+
+/// Writes one ban into one server's list (kicking the player if online) and records it.
+async fn write_ban(db: &Db, server: i64, flavour: RconFlavour, link: &Link, ban: &BanRow, target: &Target<'_>) {
+    let commands = moderation::ban(flavour, target, ban.minutes_left(now()), &ban.reason);
+    match run_all(link, &commands).await {
+        Ok(()) => {
+            if let Err(e) = store::record_enforcement(db, ban.id, server).await {
+                tracing::error!(server, error = ?e, "could not record a ban enforcement");
+            }
+            event(db, server, "ban_applied", describe(ban, target.name)).await;
+        }
+        Err(e) => {
+            event(
+                db,
+                server,
+                "ban_failed",
+                format!("could not write the ban of {} into the game: {e}", target.name),
+            )
+            .await
+        }
+    }
+}
+
+/// Servers a ban applies to: its own, or every server whose game names players this way.
+async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i64, RconFlavour)>> {
+    let servers = servers_store::games(db).await?;
+    Ok(servers
+        .into_iter()
+        .filter(|(id, _)| ban.server_id.is_none_or(|s| s == *id))
+        .filter_map(|(id, game)| {
+            let flavour = GameId::parse(&game)?.rcon_flavour()?;
+            (IdentityKind::of(flavour) == kind).then_some((id, flavour))
+        })
+        .collect())
+}
+
+/// A new ban: written into every running server it applies to. Stopped servers get it when the
+/// player next joins one of them.
+pub async fn apply(rt: &Runtime, supervisor: &Supervisor, ban: &BanRow, player: &PlayerRow) -> ApiResult<()> {
+    for (server, flavour) in targets(&rt.db, ban, player.kind()).await? {
+        let Some(link) = supervisor.link(server).await? else {
+            continue;
+        };
+        let slot = rt
+            .board
+            .get(server)
+            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
+            .and_then(|p| p.slot);
+        let target = Target {
+            kind: player.kind(),
+            identity: &player.identity,
+            name: &player.name,
+            slot,
+        };
+        write_ban(&rt.db, server, flavour, &link, ban, &target).await;
+    }
+    Ok(())
+}
+
+/// Newcomers with an active ban for this server are banned again through the game.
+pub async fn on_join(db: &Db, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
+    for present in joined {
+        let bans = match store::active_for(db, present.player.id, server).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(server, error = ?e, "could not read bans");
+                continue;
+            }
+        };
+        // The longest-running ban speaks for all: permanent first, then the latest expiry.
+        let Some(ban) = bans
+            .into_iter()
+            .max_by_key(|b| b.expires_at.map_or(i64::MAX, |e| e.and_utc().timestamp()))
+        else {
+            continue;
+        };
+        let target = Target {
+            kind: present.player.kind(),
+            identity: &present.entry.identity,
+            name: &present.entry.name,
+            slot: present.entry.slot,
+        };
+        write_ban(db, server, flavour, link, &ban, &target).await;
+    }
+}
+
+/// Removes lifted bans from one running server's own list.
+pub async fn catch_up(db: &Db, server: i64, flavour: RconFlavour, link: &Link) {
+    let pending = match store::pending_lifts(db, server).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(server, error = ?e, "could not read pending unbans");
+            return;
+        }
+    };
+    for lift in pending {
+        let target = Target {
+            kind: lift.kind,
+            identity: &lift.identity,
+            name: &lift.name,
+            slot: None,
+        };
+        let listing = if flavour == RconFlavour::Battleye {
+            match link.command("bans").await {
+                Ok(text) => Some(text),
+                Err(_) => return,
+            }
+        } else {
+            None
+        };
+        let commands = moderation::unban(flavour, &target, listing.as_deref());
+        match run_all(link, &commands).await {
+            Ok(()) => {
+                if let Err(e) = store::lifted(db, lift.enforcement).await {
+                    tracing::error!(server, error = ?e, "could not record an unban");
+                }
+                event(db, server, "ban_lifted", format!("unbanned {}", lift.name)).await;
+            }
+            Err(e) => {
+                event(db, server, "ban_failed", format!("could not unban {}: {e}", lift.name)).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Lifts a ban in Languard and in every running game that holds it.
+pub async fn lift(rt: &Runtime, supervisor: &Supervisor, ban_id: i64, by: String) -> ApiResult<BanRow> {
+    let ban = store::lift(&rt.db, ban_id, by).await?;
+    let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
+    for (server, flavour) in targets(&rt.db, &ban, player.kind()).await? {
+        if let Some(link) = supervisor.link(server).await? {
+            catch_up(&rt.db, server, flavour, &link).await;
+        }
+    }
+    Ok(ban)
+}
+
+/// Every poll interval: bans that ran out are lifted like any other (Minecraft's have no
+/// duration of their own, and Languard's list must say they ended).
+pub async fn expire_forever(rt: Runtime, supervisor: Supervisor) {
+    let mut tick = tokio::time::interval(rt.poll_interval.max(Duration::from_secs(1)));
+    loop {
+        tick.tick().await;
+        let ids = match store::expired_unlifted(&rt.db).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::error!(error = ?e, "could not read expired bans");
+                continue;
+            }
+        };
+        for id in ids {
+            if let Err(e) = lift(&rt, &supervisor, id, "expiry".to_owned()).await {
+                tracing::error!(ban = id, error = ?e, "could not lift an expired ban");
+            }
+        }
+    }
+}
