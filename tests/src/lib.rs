@@ -2,6 +2,7 @@
 //! with its own data dir, on SQLite and again on PostgreSQL (a database per test).
 
 pub mod harness;
+pub mod sim;
 
 /// Declares each scenario once and runs it on both backends: `sqlite::name`, `postgres::name`.
 #[macro_export]
@@ -36,6 +37,8 @@ mod cli;
 mod matrix;
 #[cfg(test)]
 mod openapi;
+#[cfg(test)]
+mod players;
 #[cfg(test)]
 mod servers;
 #[cfg(test)]

@@ -31,6 +31,8 @@ pub struct Source {
     map: String,
     max_players: usize,
     bans: Mutex<IdBans>,
+    /// Settable at run time (`rcon_password <new>`), which de-authenticates every connection.
+    rcon_password: Mutex<(String, u64)>,
     /// `<game>/cfg/banned_user.cfg`, written by `writeid`.
     banned_cfg: PathBuf,
 }
@@ -83,12 +85,13 @@ pub fn run(args: &[String]) {
     let src = Arc::new(Source {
         log: Logger::new(None),
         roster: Mutex::new(Roster::default()),
-        cvars,
+        cvars: cvars.clone(),
         port,
         map,
         max_players,
         bans: Mutex::new(bans),
         banned_cfg,
+        rcon_password: Mutex::new((cvars.get("rcon_password").cloned().unwrap_or_default(), 0)),
     });
     src.log.line(&format!("{} Loading map \"{}\"", ts(), src.map));
     src.log.line(&format!("{} server cvars start", ts()));
@@ -113,6 +116,11 @@ pub fn run(args: &[String]) {
 impl Source {
     fn cvar(&self, name: &str) -> &str {
         self.cvars.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// The current RCON password and how many times it was changed.
+    fn password(&self) -> (String, u64) {
+        self.rcon_password.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn roster(&self) -> MutexGuard<'_, Roster> {
@@ -148,13 +156,18 @@ impl Source {
             Err(_) => return,
         };
         let mut authed = false;
+        let mut authed_generation = 0;
         while let Ok(Some(pkt)) = srcrcon::read_packet(&mut reader, MAX_REQUEST) {
             common::park_if_hung();
+            if authed && self.password().1 != authed_generation {
+                authed = false;
+            }
             let mut out: Vec<Vec<u8>> = Vec::new();
             match pkt.kind {
                 AUTH => {
-                    let pass = self.cvar("rcon_password");
+                    let (pass, generation) = self.password();
                     authed = !pass.is_empty() && pkt.body == pass.as_bytes();
+                    authed_generation = generation;
                     // The SRCDS quirk: an empty RESPONSE_VALUE first, then the AUTH_RESPONSE.
                     out.push(encode(pkt.id, RESPONSE_VALUE, b""));
                     out.push(encode(if authed { pkt.id } else { -1 }, AUTH_RESPONSE, b""));
@@ -219,6 +232,11 @@ impl Source {
                 String::new()
             }
             "echo" => format!("{}\n", rest.trim_matches('"')),
+            "rcon_password" if !rest.is_empty() => {
+                let mut password = self.rcon_password.lock().unwrap_or_else(|e| e.into_inner());
+                *password = (rest.trim_matches('"').to_owned(), password.1 + 1);
+                String::new()
+            }
             "cvarlist" => cvarlist(),
             "hostname" => format!("\"hostname\" = \"{}\"\n", self.cvar("hostname")),
             "" => String::new(),
