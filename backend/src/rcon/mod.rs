@@ -19,7 +19,7 @@ pub enum RconError {
     AuthFailed,
     #[error("the game server did not answer RCON in time")]
     Timeout,
-    #[error("the RCON connection was lost: {0}")]
+    #[error("the RCON connection failed: {0}")]
     Disconnected(String),
     #[error("the game server broke the RCON protocol: {0}")]
     Protocol(String),

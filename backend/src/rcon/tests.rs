@@ -83,7 +83,11 @@ impl BeServer {
 }
 
 fn be_link(server: &BeServer, password: &str, timing: Timing) -> Link {
-    Link::with_timing(target(RconFlavour::Battleye, server.port(), password), "127.0.0.1", timing)
+    Link::with_timing(
+        target(RconFlavour::Battleye, server.port(), password),
+        "127.0.0.1",
+        timing,
+    )
 }
 
 #[tokio::test]
@@ -102,7 +106,9 @@ async fn battleye_reassembles_out_of_order_duplicated_parts_and_drops_bad_checks
     bad[2] = 1;
     server.socket.send_to(&bad, server.client.unwrap()).await.unwrap();
     for (index, part) in [(2u8, "c"), (0, "a"), (2, "c"), (1, "b")] {
-        server.send(&[&[0x01, seq, 0x00, 3, index][..], part.as_bytes()].concat()).await;
+        server
+            .send(&[&[0x01, seq, 0x00, 3, index][..], part.as_bytes()].concat())
+            .await;
     }
     assert_eq!(call.await.unwrap(), Ok("abc".to_owned()));
 }
@@ -151,7 +157,9 @@ async fn battleye_sequence_numbers_wrap_from_255_to_0() {
     for i in 0..260u32 {
         let (seq, text) = server.command().await;
         assert_eq!((u32::from(seq), text), (i % 256, format!("c{i}")));
-        server.send(&[&[0x01, seq][..], format!("r{i}").as_bytes()].concat()).await;
+        server
+            .send(&[&[0x01, seq][..], format!("r{i}").as_bytes()].concat())
+            .await;
     }
     run.await.unwrap();
 }
@@ -167,8 +175,12 @@ async fn battleye_duplicated_server_message_is_acked_each_time_but_emitted_once(
     });
     server.accept_login("pw").await;
     connect.await.unwrap().unwrap();
-    server.send(b"\x02\x05Player #0 Steve (203.0.113.7:2304) connected").await;
-    server.send(b"\x02\x05Player #0 Steve (203.0.113.7:2304) connected").await;
+    server
+        .send(b"\x02\x05Player #0 Steve (203.0.113.7:2304) connected")
+        .await;
+    server
+        .send(b"\x02\x05Player #0 Steve (203.0.113.7:2304) connected")
+        .await;
     server.send(b"\x02\x06Player #0 Steve disconnected").await;
     assert_eq!(server.recv().await, [0x02, 0x05]);
     assert_eq!(server.recv().await, [0x02, 0x05]);
@@ -204,7 +216,9 @@ async fn battleye_sends_keepalives_when_idle_and_logs_in_again_when_one_is_not_e
     });
     loop {
         let (seq, text) = server.command().await;
-        server.send(&[&[0x01, seq][..], text.to_uppercase().as_bytes()].concat()).await;
+        server
+            .send(&[&[0x01, seq][..], text.to_uppercase().as_bytes()].concat())
+            .await;
         if text == "players" {
             break;
         }
@@ -244,6 +258,21 @@ async fn battleye_retries_a_command_once_on_a_new_login_after_a_dead_link() {
 }
 
 #[tokio::test]
+async fn battleye_dropping_the_last_clone_ends_the_link_task() {
+    let mut server = BeServer::new().await;
+    let link = be_link(&server, "pw", Timing::default());
+    let mut messages = link.messages();
+    let clone = link.clone();
+    let connect = tokio::spawn(async move { clone.connect().await });
+    server.accept_login("pw").await;
+    connect.await.unwrap().unwrap();
+    drop(link);
+    // The task held the last sender of the message channel.
+    let end = timeout(STEP, messages.recv()).await.unwrap();
+    assert_eq!(end, Err(tokio::sync::broadcast::error::RecvError::Closed));
+}
+
+#[tokio::test]
 async fn battleye_wrong_password_is_auth_failed() {
     let mut server = BeServer::new().await;
     let link = be_link(&server, "nope", Timing::default());
@@ -261,7 +290,10 @@ async fn battleye_refuses_long_commands_and_closed_links_without_sending() {
     let server = BeServer::new().await;
     let link = be_link(&server, "pw", Timing::default());
     let long = "x".repeat(1025);
-    assert_eq!(link.command(&long).await, Err(RconError::CommandTooLong { limit: 1024 }));
+    assert_eq!(
+        link.command(&long).await,
+        Err(RconError::CommandTooLong { limit: 1024 })
+    );
     assert!(matches!(link.command("a\0b").await, Err(RconError::InvalidCommand(_))));
     link.close();
     assert!(matches!(link.command("players").await, Err(RconError::Disconnected(_))));
@@ -280,7 +312,10 @@ struct FakeConn {
 impl FakeConn {
     async fn accept(listener: &TcpListener) -> FakeConn {
         let (stream, _) = timeout(STEP, listener.accept()).await.unwrap().unwrap();
-        FakeConn { stream, buf: Vec::new() }
+        FakeConn {
+            stream,
+            buf: Vec::new(),
+        }
     }
 
     async fn read(&mut self) -> Frame {
@@ -324,12 +359,16 @@ async fn srcds_answer(conn: &mut FakeConn, parts: &[&str]) -> String {
     let cmd = conn.read().await;
     assert_eq!(cmd.kind, frame::EXECCOMMAND);
     let mirror = conn.read().await;
-    assert_eq!((mirror.id, mirror.kind, mirror.body.len()), (cmd.id + 1, frame::RESPONSE_VALUE, 0));
+    assert_eq!(
+        (mirror.id, mirror.kind, mirror.body.len()),
+        (cmd.id + 1, frame::RESPONSE_VALUE, 0)
+    );
     for part in parts {
         conn.write(cmd.id, frame::RESPONSE_VALUE, part.as_bytes()).await;
     }
     conn.write(mirror.id, frame::RESPONSE_VALUE, b"").await;
-    conn.write(mirror.id, frame::RESPONSE_VALUE, &[0, 0, 0, 1, 0, 0, 0, 0]).await;
+    conn.write(mirror.id, frame::RESPONSE_VALUE, &[0, 0, 0, 1, 0, 0, 0, 0])
+        .await;
     String::from_utf8(cmd.body).unwrap()
 }
 
@@ -340,7 +379,10 @@ async fn source_joins_a_multi_packet_reply_through_the_mirror_packet() {
     let server = tokio::spawn(async move {
         let mut conn = FakeConn::accept(&l).await;
         assert!(conn.auth("pw", true).await);
-        assert_eq!(srcds_answer(&mut conn, &["cvar list\n", &"x".repeat(4000), "\ntotal\n"]).await, "cvarlist");
+        assert_eq!(
+            srcds_answer(&mut conn, &["cvar list\n", &"x".repeat(4000), "\ntotal\n"]).await,
+            "cvarlist"
+        );
         assert_eq!(srcds_answer(&mut conn, &["héllo\n"]).await, "echo héllo");
     });
     let long = link.command("cvarlist").await.unwrap();
@@ -409,7 +451,10 @@ async fn minecraft_detects_the_end_of_a_fragmented_reply() {
         assert!(conn.auth("mc", false).await);
         for (command, fragments) in [("help", 3usize), ("list", 1)] {
             let cmd = conn.read().await;
-            assert_eq!((cmd.kind, cmd.body.as_slice()), (frame::EXECCOMMAND, command.as_bytes()));
+            assert_eq!(
+                (cmd.kind, cmd.body.as_slice()),
+                (frame::EXECCOMMAND, command.as_bytes())
+            );
             // Vanilla writes every fragment before reading again.
             for i in 0..fragments {
                 let size = if i + 1 < fragments { 4096 } else { 10 };
@@ -421,7 +466,10 @@ async fn minecraft_detects_the_end_of_a_fragmented_reply() {
         }
     });
     let help = link.command("help").await.unwrap();
-    assert_eq!(help, format!("{}{}{}", "a".repeat(4096), "b".repeat(4096), "c".repeat(10)));
+    assert_eq!(
+        help,
+        format!("{}{}{}", "a".repeat(4096), "b".repeat(4096), "c".repeat(10))
+    );
     assert_eq!(link.command("list").await, Ok("a".repeat(10)));
     server.await.unwrap();
 }
@@ -439,12 +487,18 @@ async fn minecraft_wrong_or_empty_password_is_auth_failed_and_long_commands_are_
     let empty = Link::new(target(RconFlavour::Minecraft, port, ""));
     assert_eq!(empty.connect().await, Err(RconError::AuthFailed));
     let long = "say ".to_owned() + &"x".repeat(1443);
-    assert_eq!(link.command(&long).await, Err(RconError::CommandTooLong { limit: 1446 }));
+    assert_eq!(
+        link.command(&long).await,
+        Err(RconError::CommandTooLong { limit: 1446 })
+    );
 }
 
 #[test]
 fn error_messages_read_well_and_never_carry_the_password() {
-    assert_eq!(RconError::AuthFailed.to_string(), "the game server refused the RCON password");
+    assert_eq!(
+        RconError::AuthFailed.to_string(),
+        "the game server refused the RCON password"
+    );
     assert_eq!(
         RconError::CommandTooLong { limit: 1446 }.to_string(),
         "the command is too long: this RCON protocol accepts at most 1446 bytes"

@@ -35,9 +35,18 @@ pub fn ack(seq: u8) -> Vec<u8> {
 /// A packet from the server.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Incoming<'a> {
-    Login { ok: bool },
-    Reply { seq: u8, part: Option<Part>, body: &'a [u8] },
-    Message { seq: u8, body: &'a [u8] },
+    Login {
+        ok: bool,
+    },
+    Reply {
+        seq: u8,
+        part: Option<Part>,
+        body: &'a [u8],
+    },
+    Message {
+        seq: u8,
+        body: &'a [u8],
+    },
 }
 
 /// Where a part of a multipart reply goes.
@@ -60,16 +69,14 @@ pub fn decode(datagram: &[u8]) -> Option<Incoming<'_>> {
         [0x00, 0x01] => Some(Incoming::Login { ok: true }),
         [0x00, 0x00] => Some(Incoming::Login { ok: false }),
         // Text never starts with NUL, so `00 count index` marks a multipart reply.
-        [0x01, seq, 0x00, count, index, body @ ..] => {
-            (index < count).then_some(Incoming::Reply {
-                seq: *seq,
-                part: Some(Part {
-                    count: *count,
-                    index: *index,
-                }),
-                body,
-            })
-        }
+        [0x01, seq, 0x00, count, index, body @ ..] => (index < count).then_some(Incoming::Reply {
+            seq: *seq,
+            part: Some(Part {
+                count: *count,
+                index: *index,
+            }),
+            body,
+        }),
         [0x01, seq, body @ ..] => Some(Incoming::Reply {
             seq: *seq,
             part: None,
@@ -115,7 +122,9 @@ mod tests {
     #[test]
     fn packets_match_the_reference_bytes() {
         // protocols.md §1
-        let login_secret = [0x42, 0x45, 0xc9, 0x90, 0x09, 0xae, 0xff, 0x00, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74];
+        let login_secret = [
+            0x42, 0x45, 0xc9, 0x90, 0x09, 0xae, 0xff, 0x00, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74,
+        ];
         assert_eq!(login("secret"), login_secret);
         let players = [
             0x42, 0x45, 0xf9, 0x37, 0x94, 0xae, 0xff, 0x01, 0x00, 0x70, 0x6c, 0x61, 0x79, 0x65, 0x72, 0x73,
@@ -203,7 +212,10 @@ mod tests {
                 let crc = crc32fast::hash(&bytes[6..]);
                 bytes[2..6].copy_from_slice(&crc.to_le_bytes());
             }
-            if let Some(Incoming::Reply { part: Some(part), body, .. }) = decode(&bytes) {
+            if let Some(Incoming::Reply {
+                part: Some(part), body, ..
+            }) = decode(&bytes)
+            {
                 let _ = Reassembly::default().add(part, body);
             }
         }

@@ -85,7 +85,10 @@ mod tests {
     fn decodes_the_mirror_trailer_and_a_failed_auth() {
         let trailer = encode(10, RESPONSE_VALUE, &[0, 0, 0, 1, 0, 0, 0, 0]);
         let (frame, used) = decode(&trailer).unwrap().unwrap();
-        assert_eq!((frame.id, frame.body.as_slice(), used), (10, &[0, 0, 0, 1, 0, 0, 0, 0][..], 22));
+        assert_eq!(
+            (frame.id, frame.body.as_slice(), used),
+            (10, &[0, 0, 0, 1, 0, 0, 0, 0][..], 22)
+        );
         let refused = encode(-1, AUTH_RESPONSE, b"");
         assert_eq!(decode(&refused).unwrap().unwrap().0.id, -1);
     }

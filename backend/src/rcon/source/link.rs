@@ -145,16 +145,32 @@ impl Link {
             loop {
                 let frame = conn.read().await?;
                 match frame {
-                    Frame { kind: AUTH_RESPONSE, id: -1, .. } => return Err(RconError::AuthFailed),
-                    Frame { kind: AUTH_RESPONSE, id: got, .. } if got == id => return Ok(conn),
-                    Frame { kind: AUTH_RESPONSE, id: got, .. } => {
-                        return Err(RconError::Protocol(format!("login answered for request {got}, not {id}")))
+                    Frame {
+                        kind: AUTH_RESPONSE,
+                        id: -1,
+                        ..
+                    } => return Err(RconError::AuthFailed),
+                    Frame {
+                        kind: AUTH_RESPONSE,
+                        id: got,
+                        ..
+                    } if got == id => return Ok(conn),
+                    Frame {
+                        kind: AUTH_RESPONSE,
+                        id: got,
+                        ..
+                    } => {
+                        return Err(RconError::Protocol(format!(
+                            "login answered for request {got}, not {id}"
+                        )))
                     }
                     _ => continue,
                 }
             }
         };
-        timeout(self.timing.login, work).await.unwrap_or(Err(RconError::Timeout))
+        timeout(self.timing.login, work)
+            .await
+            .unwrap_or(Err(RconError::Timeout))
     }
 
     pub fn messages(&self) -> broadcast::Receiver<String> {
@@ -197,7 +213,9 @@ impl Conn {
             let mut chunk = [0u8; 8192];
             let n = self.stream.read(&mut chunk).await.map_err(lost)?;
             if n == 0 {
-                return Err(RconError::Disconnected("the game server closed the connection".to_owned()));
+                return Err(RconError::Disconnected(
+                    "the game server closed the connection".to_owned(),
+                ));
             }
             self.buf.extend_from_slice(&chunk[..n]);
         }
@@ -248,7 +266,10 @@ async fn minecraft_exchange(mut conn: Conn, command: &str) -> Result<(Conn, Stri
     conn.send(&codec::encode(id, EXECCOMMAND, command.as_bytes())).await?;
     let first = conn.read_for(id).await?;
     if first.id != id {
-        return Err(RconError::Protocol(format!("reply to request {} before request {id}", first.id)));
+        return Err(RconError::Protocol(format!(
+            "reply to request {} before request {id}",
+            first.id
+        )));
     }
     let mut body = first.body;
     conn.send(&codec::encode(id + 1, BOGUS, b"")).await?;
