@@ -18,4 +18,4 @@ if ! python3 -c 'import rcon, berconpy, rconx.server.server' 2>/dev/null; then
   echo "crosscheck: missing Python clients; run: python3 -m pip install -r $here/requirements.txt" >&2
   exit 2
 fi
-exec timeout 60 python3 "$here/crosscheck.py" "$bin" "$languard"
+exec timeout 60 python3 -B "$here/crosscheck.py" "$bin" "$languard"
