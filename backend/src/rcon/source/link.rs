@@ -89,7 +89,9 @@ impl Link {
             }
             other => other?,
         };
-        *slot = Some(conn);
+        if !*self.closed.borrow() {
+            *slot = Some(conn);
+        }
         Ok(reply)
     }
 

@@ -249,6 +249,15 @@ async fn battleye_dropping_the_last_clone_ends_the_link_task() {
 }
 
 #[tokio::test]
+async fn battleye_nothing_listening_is_disconnected() {
+    let server = BeServer::new().await;
+    let link = be_link(&server, "pw", Timing::default());
+    drop(server);
+    // The kernel's "port unreachable" answer ends the login at once.
+    assert!(matches!(link.connect().await, Err(RconError::Disconnected(_))));
+}
+
+#[tokio::test]
 async fn battleye_wrong_password_is_auth_failed() {
     let mut server = BeServer::new().await;
     let link = be_link(&server, "nope", Timing::default());
