@@ -1,4 +1,4 @@
-//! The command line: `languard serve | migrate | user add|passwd|list | openapi | check-config`.
+//! The command line: `languard serve | migrate | user add|passwd|list | openapi | check-config | rcon`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 use crate::auth::Role;
 use crate::config::Config;
+use crate::games::{RconFlavour, RconTarget};
+use crate::rcon::Link;
 
 #[derive(Debug, Parser)]
 #[command(name = "languard", version, about = "Self-hosted manager for dedicated game servers")]
@@ -39,6 +41,60 @@ pub enum Command {
     Openapi,
     /// Validate the configuration and print the resolved values (secrets hidden).
     CheckConfig,
+    /// Run one RCON command on a game server and print the reply. The password is read from the
+    /// environment variable LANGUARD_RCON_PASSWORD (never from the command line).
+    Rcon {
+        /// The game's RCON protocol.
+        #[arg(long, value_enum)]
+        flavour: FlavourArg,
+        /// The game's RCON port.
+        #[arg(long)]
+        port: u16,
+        /// The game server's host name or address.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// The command and its arguments, joined with spaces (e.g. `say -1 hello`).
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FlavourArg {
+    /// BattlEye RCon over UDP (Arma 3, DayZ).
+    Battleye,
+    /// Source RCON over TCP (srcds).
+    Source,
+    /// Minecraft's RCON over TCP.
+    Minecraft,
+}
+
+impl From<FlavourArg> for RconFlavour {
+    fn from(f: FlavourArg) -> RconFlavour {
+        match f {
+            FlavourArg::Battleye => RconFlavour::Battleye,
+            FlavourArg::Source => RconFlavour::Source,
+            FlavourArg::Minecraft => RconFlavour::Minecraft,
+        }
+    }
+}
+
+/// The environment variable `languard rcon` reads the password from.
+pub const RCON_PASSWORD_ENV: &str = "LANGUARD_RCON_PASSWORD";
+
+/// `languard rcon`: one command over a fresh link; the reply, or the error users can read.
+pub async fn rcon(flavour: FlavourArg, port: u16, host: &str, command: &[String]) -> anyhow::Result<String> {
+    let password = std::env::var(RCON_PASSWORD_ENV)
+        .map_err(|_| anyhow::anyhow!("set {RCON_PASSWORD_ENV} to the RCON password"))?;
+    let target = RconTarget {
+        flavour: flavour.into(),
+        port,
+        password,
+    };
+    let link = Link::with_host(target, host);
+    let reply = link.command(&command.join(" ")).await;
+    link.close();
+    Ok(reply?)
 }
 
 #[derive(Debug, Subcommand)]

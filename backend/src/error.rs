@@ -193,7 +193,9 @@ impl From<crate::rcon::RconError> for ApiError {
                 kind: "rcon_protocol",
                 message,
             },
-            RconError::CommandTooLong { .. } => ApiError::validation("command", err.to_string()),
+            RconError::CommandTooLong { .. } | RconError::InvalidCommand(_) => {
+                ApiError::validation("command", err.to_string())
+            }
         }
     }
 }

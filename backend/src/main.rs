@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use languard::app::Application;
-use languard::cli::{read_password, Cli, Command, UserCommand};
+use languard::cli::{self, read_password, Cli, Command, UserCommand};
 use languard::config::Config;
 use languard::db::Db;
 use languard::http::page::PageRequest;
@@ -111,6 +111,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         page += 1;
                     }
                 }
+            }
+        }
+        Command::Rcon {
+            flavour,
+            port,
+            host,
+            command,
+        } => {
+            let reply = cli::rcon(flavour, port, &host, &command).await?;
+            if reply.is_empty() || reply.ends_with('\n') {
+                print!("{reply}");
+            } else {
+                println!("{reply}");
             }
         }
         Command::Openapi => print!("{}", languard::openapi::to_json(&languard::openapi::document())),

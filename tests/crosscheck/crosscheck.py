@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Cross-check fakegame against independent RCON clients from PyPI (and a few raw sockets).
+"""Cross-check fakegame against independent RCON clients from PyPI (and a few raw sockets), and
+Languard's own RCON clients (`languard rcon`) against independent servers from PyPI (ours.py).
 
-Usage: crosscheck.py [path/to/fakegame]   (default: target/debug/fakegame)
+Usage: crosscheck.py [path/to/fakegame [path/to/languard]]   (default: target/debug/…)
 Exits non-zero with a message on the first mismatch.
 """
 
@@ -23,13 +24,15 @@ from rcon.source import Client as SourceClient
 
 import berconpy
 
+import ours
+
 ROOT = Path(__file__).resolve().parents[2]
 FAKEGAME = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "target/debug/fakegame").resolve()
+LANGUARD = Path(sys.argv[2] if len(sys.argv) > 2 else ROOT / "target/debug/languard").resolve()
 PROCS = []
 
 
-class Mismatch(Exception):
-    pass
+Mismatch = ours.Mismatch
 
 
 def check(cond, msg):
@@ -184,6 +187,8 @@ def check_source():
                  '"Steve<2><[U:1:12345678]><Unassigned>" say "hello all"', 'disconnected (reason "Kicked by Console : bye")']:
         check(want in out, f"source stdout lacks {want!r}")
     check(re.search(r"^L \d\d/\d\d/\d{4} - \d\d:\d\d:\d\d: ", out, re.M), "L-line timestamp format")
+    ours.check_against_fakegame(LANGUARD, "source", port, "s3cret pw", ["cvarlist"],
+                                lambda o: o.startswith("cvar list\n") and o.endswith(" 240 total convars/concommands\n"))
     with SourceClient("127.0.0.1", port, passwd="s3cret pw", timeout=3) as c:
         c.run("quit")
     wait_exit(p, 0, "source quit")
@@ -222,6 +227,10 @@ def check_minecraft():
         check(len(h) > 4096 and h.endswith("/xp -> experience\n") and h.count("--- Showing help page") == 3,
               f"help reassembly ({len(h)} chars)")
         check(c.run("kick", "Alex", "go") == "Kicked Alex: go", "kick reply")
+    ours.check_against_fakegame(LANGUARD, "minecraft", rport, "mc!pw", ["help"],
+                                lambda o: o.count("--- Showing help page") == 3 and o.endswith("/xp -> experience\n"))
+    ours.check_against_fakegame(LANGUARD, "minecraft", rport, "mc!pw", ["list"],
+                                lambda o: o == "There are 1 of a max of 5 players online: Steve\n")
     # Raw: a command before auth gets (-1, 2); an unknown type gets "Unknown request c8".
     with socket.create_connection(("127.0.0.1", rport), timeout=3) as s:
         s.sendall(raw_src_packet(4, 2, b"list"))
@@ -309,6 +318,8 @@ def check_arma():
     wait_for("Arma startup line", lambda: "Dedicated host created." in read(d))
 
     asyncio.run(berconpy_session(rport))
+    ours.check_against_fakegame(LANGUARD, "battleye", rport, "be pass", ["players"],
+                                lambda o: o.startswith("Players on server:\n") and o.endswith("(31 players in total)\n"))
 
     # rcon.battleye (if this rcon version ships it): its login needs the admin-login message.
     try:
@@ -597,6 +608,7 @@ def check_player_admin():
 
 def main():
     check(FAKEGAME.is_file(), f"{FAKEGAME} not found: run `cargo build -p languard-tests --bin fakegame` first")
+    check(LANGUARD.is_file(), f"{LANGUARD} not found: run `cargo build -p languard --bin languard` first")
     t0 = time.time()
     try:
         check_config_errors()
@@ -604,6 +616,8 @@ def main():
         check_minecraft()
         check_arma()
         check_player_admin()
+        ours.check_battleye(LANGUARD)
+        ours.check_source(LANGUARD)
     except Mismatch as e:
         print(f"CROSSCHECK FAILED: {e}", file=sys.stderr)
         return 1

@@ -457,7 +457,12 @@ async fn wrong_rcon_password_is_reported(backend: Backend) {
             json!({"command": "rcon_password changed-elsewhere"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK);
+    // Like srcds, the simulator de-authenticates every connection at once, ours included, so
+    // the reply to this very command may already be the refusal.
+    assert!(
+        status == StatusCode::OK || status == StatusCode::BAD_GATEWAY,
+        "{status}"
+    );
     let players = wait_for(&app, &admin, &players_path(&server), "RCON error", |p| {
         p["rcon"]["state"] == "error"
     })
