@@ -31,6 +31,8 @@ pub struct AppState {
     pub openapi_json: String,
     pub api_routes: spa::ApiRoutes,
     pub supervisor: Supervisor,
+    pub bus: crate::events::Bus,
+    pub tickets: crate::events::ws::Tickets,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -42,6 +44,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::servers::routes::configure(cfg);
     crate::players::routes::configure(cfg);
     crate::bans::routes::configure(cfg);
+    crate::events::ws::configure(cfg);
     crate::system::configure(cfg);
     cfg.service(openapi_json);
 }
@@ -81,8 +84,10 @@ impl Application {
         let keys = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
         let secret_box = Arc::new(crate::secrets::SecretBox::load(&config.data_dir)?);
         // Game servers outlive the panel: each actor first reattaches to what still runs.
+        let bus = crate::events::Bus::default();
         let players = crate::players::monitor::Runtime {
             db: db.clone(),
+            bus: bus.clone(),
             board: crate::players::live::LiveBoard::default(),
             poll_interval: std::time::Duration::from_secs(config.players_poll_interval),
             lost_after: std::time::Duration::from_secs(config.rcon_lost_after),
@@ -123,6 +128,8 @@ impl Application {
             api_routes: spa::ApiRoutes::from_document(&serde_json::to_value(&document)?),
             openapi_json: crate::openapi::to_json(&document),
             supervisor,
+            bus,
+            tickets: crate::events::ws::Tickets::default(),
             config,
         });
         let body_limit = state.config.max_body_bytes;

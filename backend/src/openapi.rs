@@ -20,7 +20,14 @@ use crate::error::ErrorBody;
             body `{\"error\": kind, \"message\": text, \"field\": name?}`.",
         license(name = "AGPL-3.0-only")
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(
+        ErrorBody,
+        crate::events::Frame,
+        crate::events::Channel,
+        crate::events::ws::ClientMessage,
+        crate::events::ws::ServerSelection,
+        crate::events::ws::ControlFrame
+    )),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Login sessions and the current user"),
@@ -29,6 +36,7 @@ use crate::error::ErrorBody;
         (name = "servers", description = "Game servers: registration, configuration, power, events"),
         (name = "players", description = "Live rosters, sessions, player history, kick, say and raw RCON"),
         (name = "bans", description = "Bans kept by Languard and written into the games' own ban lists"),
+        (name = "events", description = "The live WebSocket event stream"),
         (name = "audit", description = "Who changed what (admin)"),
         (name = "system", description = "Health, panel status and host figures"),
     )

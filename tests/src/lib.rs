@@ -34,6 +34,8 @@ mod auth;
 #[cfg(test)]
 mod cli;
 #[cfg(test)]
+mod events;
+#[cfg(test)]
 mod matrix;
 #[cfg(test)]
 mod openapi;

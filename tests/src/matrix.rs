@@ -243,6 +243,16 @@ async fn server_routes(app: &TestApp, admin: &str, i: usize) -> Vec<Row> {
             operator(),
             404,
         ),
+        (
+            Method::POST,
+            "/ws/ticket",
+            "/ws/ticket".into(),
+            None,
+            Need::Role(Level::Viewer),
+            200,
+        ),
+        // Authenticated, but a plain GET is not a WebSocket handshake.
+        (Method::GET, "/ws", "/ws".into(), None, Need::Role(Level::Viewer), 400),
     ]
 }
 

@@ -23,8 +23,8 @@ async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
     Ok(())
 }
 
-async fn event(db: &Db, server: i64, kind: &'static str, message: String) {
-    if let Err(e) = servers_store::add_event(db, server, kind, message, None).await {
+async fn event(rt: &Runtime, server: i64, kind: &'static str, message: String) {
+    if let Err(e) = servers_store::add_event(&rt.db, &rt.bus, server, kind, message, None).await {
         tracing::error!(server, error = ?e, "could not record a ban event");
     }
 }
@@ -43,18 +43,18 @@ fn describe(ban: &BanRow, name: &str) -> String {
 }
 
 /// Writes one ban into one server's list (kicking the player if online) and records it.
-async fn write_ban(db: &Db, server: i64, flavour: RconFlavour, link: &Link, ban: &BanRow, target: &Target<'_>) {
+async fn write_ban(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, ban: &BanRow, target: &Target<'_>) {
     let commands = moderation::ban(flavour, target, ban.minutes_left(now()), &ban.reason);
     match run_all(link, &commands).await {
         Ok(()) => {
-            if let Err(e) = store::record_enforcement(db, ban.id, server).await {
+            if let Err(e) = store::record_enforcement(&rt.db, ban.id, server).await {
                 tracing::error!(server, error = ?e, "could not record a ban enforcement");
             }
-            event(db, server, "ban_applied", describe(ban, target.name)).await;
+            event(rt, server, "ban_applied", describe(ban, target.name)).await;
         }
         Err(e) => {
             event(
-                db,
+                rt,
                 server,
                 "ban_failed",
                 format!("could not write the ban of {} into the game: {e}", target.name),
@@ -95,15 +95,15 @@ pub async fn apply(rt: &Runtime, supervisor: &Supervisor, ban: &BanRow, player: 
             name: &player.name,
             slot,
         };
-        write_ban(&rt.db, server, flavour, &link, ban, &target).await;
+        write_ban(rt, server, flavour, &link, ban, &target).await;
     }
     Ok(())
 }
 
 /// Newcomers with an active ban for this server are banned again through the game.
-pub async fn on_join(db: &Db, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
+pub async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
     for present in joined {
-        let bans = match store::active_for(db, present.player.id, server).await {
+        let bans = match store::active_for(&rt.db, present.player.id, server).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(server, error = ?e, "could not read bans");
@@ -123,13 +123,13 @@ pub async fn on_join(db: &Db, server: i64, flavour: RconFlavour, link: &Link, jo
             name: &present.entry.name,
             slot: present.entry.slot,
         };
-        write_ban(db, server, flavour, link, &ban, &target).await;
+        write_ban(rt, server, flavour, link, &ban, &target).await;
     }
 }
 
 /// Removes lifted bans from one running server's own list.
-pub async fn catch_up(db: &Db, server: i64, flavour: RconFlavour, link: &Link) {
-    let pending = match store::pending_lifts(db, server).await {
+pub async fn catch_up(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link) {
+    let pending = match store::pending_lifts(&rt.db, server).await {
         Ok(p) => p,
         Err(e) => {
             tracing::error!(server, error = ?e, "could not read pending unbans");
@@ -154,13 +154,13 @@ pub async fn catch_up(db: &Db, server: i64, flavour: RconFlavour, link: &Link) {
         let commands = moderation::unban(flavour, &target, listing.as_deref());
         match run_all(link, &commands).await {
             Ok(()) => {
-                if let Err(e) = store::lifted(db, lift.enforcement).await {
+                if let Err(e) = store::lifted(&rt.db, lift.enforcement).await {
                     tracing::error!(server, error = ?e, "could not record an unban");
                 }
-                event(db, server, "ban_lifted", format!("unbanned {}", lift.name)).await;
+                event(rt, server, "ban_lifted", format!("unbanned {}", lift.name)).await;
             }
             Err(e) => {
-                event(db, server, "ban_failed", format!("could not unban {}: {e}", lift.name)).await;
+                event(rt, server, "ban_failed", format!("could not unban {}: {e}", lift.name)).await;
                 return;
             }
         }
@@ -173,7 +173,7 @@ pub async fn lift(rt: &Runtime, supervisor: &Supervisor, ban_id: i64, by: String
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
     for (server, flavour) in targets(&rt.db, &ban, player.kind()).await? {
         if let Some(link) = supervisor.link(server).await? {
-            catch_up(&rt.db, server, flavour, &link).await;
+            catch_up(rt, server, flavour, &link).await;
         }
     }
     Ok(ban)

@@ -3,9 +3,11 @@
 use actix_web::middleware::DefaultHeaders;
 
 /// The SPA loads only its own scripts; Mantine and Swagger UI set inline styles, hence
-/// `'unsafe-inline'` for styles only. Nothing is ever loaded from another origin.
+/// `'unsafe-inline'` for styles only. The one thing from another origin is players' Steam
+/// avatars (images only, from Steam's avatar hosts).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: https://avatars.steamstatic.com \
+    https://avatars.akamai.steamstatic.com https://avatars.cloudflare.steamstatic.com; font-src 'self' data:; \
     connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 

@@ -22,6 +22,7 @@ use crate::servers::store as servers_store;
 #[derive(Clone)]
 pub struct Runtime {
     pub db: Db,
+    pub bus: crate::events::Bus,
     pub board: LiveBoard,
     pub poll_interval: Duration,
     /// Sessions are closed when RCON stays unreachable this long.
@@ -141,7 +142,7 @@ impl Poller {
     }
 
     async fn event(&self, kind: &'static str, message: String) {
-        if let Err(e) = servers_store::add_event(&self.rt.db, self.server, kind, message, None).await {
+        if let Err(e) = servers_store::add_event(&self.rt.db, &self.rt.bus, self.server, kind, message, None).await {
             tracing::error!(server = self.server, error = ?e, "could not record a player event");
         }
     }
@@ -169,7 +170,7 @@ impl Poller {
             self.connected = true;
             self.set_status(RconState::Connected, None);
             // Bans lifted while this server was down reach its own ban list now.
-            enforce::catch_up(&self.rt.db, self.server, self.flavour, &self.link).await;
+            enforce::catch_up(&self.rt, self.server, self.flavour, &self.link).await;
         }
         self.publish(
             &reconciled,
@@ -188,7 +189,7 @@ impl Poller {
         }
         let joined: Vec<_> = reconciled.present.into_iter().filter(|p| p.joined).collect();
         if !joined.is_empty() {
-            enforce::on_join(&self.rt.db, self.server, self.flavour, &self.link, &joined).await;
+            enforce::on_join(&self.rt, self.server, self.flavour, &self.link, &joined).await;
         }
     }
 
@@ -218,6 +219,7 @@ impl Poller {
                 avatar_url: p.player.avatar_url.clone(),
             })
             .collect();
+        let before = self.rt.board.get(self.server);
         self.rt.board.update(self.server, |view| {
             view.live = Some(LiveSummary {
                 players: players.len() as i32,
@@ -229,9 +231,37 @@ impl Poller {
             view.players = players;
             view.polled_at = Some(to_utc(at));
         });
+        self.announce_if_changed(before);
+    }
+
+    /// A `players` frame when the roster, figures or RCON state differ from before.
+    fn announce_if_changed(&self, before: Option<super::model::ServerPlayers>) {
+        let Some(now) = self.rt.board.get(self.server) else {
+            return;
+        };
+        let key = |v: &super::model::ServerPlayers| {
+            let players: Vec<_> = v
+                .players
+                .iter()
+                .map(|p| (p.player_id, p.ping, p.steam_name.clone()))
+                .collect();
+            (
+                players,
+                v.live.clone(),
+                v.rcon.as_ref().map(|r| (r.state, r.error.clone())),
+            )
+        };
+        if before.as_ref().map(key) != Some(key(&now)) {
+            if let Ok(data) = serde_json::to_value(&now) {
+                self.rt
+                    .bus
+                    .publish(crate::events::Channel::Players, Some(self.server), data);
+            }
+        }
     }
 
     fn set_status(&self, state: RconState, error: Option<String>) {
+        let before = self.rt.board.get(self.server);
         self.rt.board.update(self.server, |view| {
             view.rcon = Some(RconStatus {
                 state,
@@ -239,6 +269,7 @@ impl Poller {
                 since: chrono::Utc::now(),
             });
         });
+        self.announce_if_changed(before);
     }
 
     async fn on_failure(&mut self, error: RconError) {

@@ -121,6 +121,25 @@ pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlav
     Ok((link, flavour))
 }
 
+/// One console line on a running server: over RCON when its game has it, else on its console
+/// (stdin). Returns the game's reply (nothing for the console: the output goes to its log).
+pub async fn console_command(state: &AppState, server: i64, line: &str) -> ApiResult<String> {
+    let row = servers_store::row(&state.db, server).await?;
+    if GameId::parse(&row.game).and_then(GameId::rcon_flavour).is_some() {
+        let (link, _) = link_of(state, server).await?;
+        return Ok(link.command(line).await?);
+    }
+    if row.state != "running" {
+        return Err(ApiError::conflict(
+            "not_running",
+            format!("server {server} is not running"),
+        ));
+    }
+    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line)
+        .map_err(|e| ApiError::conflict("console_closed", format!("the server's console is not open: {e}")))?;
+    Ok(String::new())
+}
+
 fn reason_of(reason: Option<&str>) -> ApiResult<String> {
     clean_text(reason.unwrap_or(""), 200).map_err(|m| ApiError::validation("reason", m))
 }

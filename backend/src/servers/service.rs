@@ -255,6 +255,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
         .await?;
     store::add_event(
         &state.db,
+        &state.bus,
         row.id,
         "created",
         format!("server `{}` created", row.name),
@@ -341,6 +342,7 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
         .await?;
     store::add_event(
         &state.db,
+        &state.bus,
         id,
         "updated",
         "settings changed; they apply at the next start".into(),
@@ -424,6 +426,7 @@ pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<V
         .await?;
     store::add_event(
         &state.db,
+        &state.bus,
         id,
         "config_changed",
         "configuration changed; it applies at the next start".into(),

@@ -78,22 +78,35 @@ pub async fn set_runtime(
     .await
 }
 
-pub async fn add_event(db: &Db, id: i64, kind: &'static str, message: String, detail: Option<Value>) -> ApiResult<()> {
-    let detail = detail.map(|d| d.to_string());
-    db.run(move |pool| {
-        with_conn!(pool, |c| diesel::insert_into(server_events::table)
-            .values((
-                server_events::server_id.eq(id),
-                server_events::created_at.eq(now()),
-                server_events::kind.eq(kind),
-                server_events::message.eq(&message),
-                server_events::detail.eq(&detail),
-            ))
-            .execute(c)
-            .map(|_| ())
-            .map_err(ApiError::from))
-    })
-    .await
+/// Appends to a server's event timeline and announces the row on the bus.
+pub async fn add_event(
+    db: &Db,
+    bus: &crate::events::Bus,
+    id: i64,
+    kind: &'static str,
+    message: String,
+    detail: Option<Value>,
+) -> ApiResult<()> {
+    let text = detail.as_ref().map(|d| d.to_string());
+    let row: ServerEventRow = db
+        .run(move |pool| {
+            with_conn!(pool, |c| diesel::insert_into(server_events::table)
+                .values((
+                    server_events::server_id.eq(id),
+                    server_events::created_at.eq(now()),
+                    server_events::kind.eq(kind),
+                    server_events::message.eq(&message),
+                    server_events::detail.eq(&text),
+                ))
+                .returning(ServerEventRow::as_returning())
+                .get_result(c)
+                .map_err(ApiError::from))
+        })
+        .await?;
+    if let Ok(data) = serde_json::to_value(super::model::ServerEvent::from(row)) {
+        bus.publish(crate::events::Channel::Event, Some(id), data);
+    }
+    Ok(())
 }
 
 /// Newest first.

@@ -640,6 +640,43 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open the event stream (WebSocket). See `Frame`, `ClientMessage` and `ControlFrame` for the
+         *     messages, and the README for the protocol.
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ws/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket for opening the WebSocket stream (valid 30 s). */
+        post: operations["issue_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -765,11 +802,43 @@ export interface components {
             /** @description At least 8 characters. */
             new_password: string;
         };
+        /** @enum {string} */
+        Channel: "status" | "console" | "log" | "metrics" | "players" | "event" | "job";
+        /** @description A message from the client (JSON text frames). */
+        ClientMessage: {
+            channels?: components["schemas"]["Channel"][] | null;
+            /** Format: int64 */
+            resume?: number | null;
+            servers: components["schemas"]["ServerSelection"];
+            /** @enum {string} */
+            type: "subscribe";
+        } | {
+            channels?: components["schemas"]["Channel"][] | null;
+            servers?: components["schemas"]["ServerSelection"] | null;
+            /** @enum {string} */
+            type: "unsubscribe";
+        } | {
+            id?: string | null;
+            /** @enum {string} */
+            type: "ping";
+        } | {
+            id?: string | null;
+            line: string;
+            /** Format: int64 */
+            server: number;
+            /** @enum {string} */
+            type: "command";
+        };
         ConfigPreview: {
             args: string[];
             files: components["schemas"]["PreviewFile"][];
             ports: components["schemas"]["PortSpec"][];
             program: string;
+        };
+        /** @description Frames sent besides bus [`Frame`]s: `{"type": "lagged"|"error"|"pong"|"reply"|"subscribed", "data": {..}}`. */
+        ControlFrame: {
+            data: Record<string, never>;
+            type: string;
         };
         CreateServerRequest: {
             auto_restart?: boolean | null;
@@ -838,6 +907,21 @@ export interface components {
             field?: string | null;
             /** @description Human-readable explanation. */
             message: string;
+        };
+        /** @description One server → client message of the WebSocket stream. */
+        Frame: {
+            data: Record<string, never>;
+            /**
+             * Format: int64
+             * @description Increases by one per published frame (not per session), so gaps show what was filtered
+             *     out or missed; send the last one seen as `resume` when reconnecting.
+             */
+            seq: number;
+            /** Format: int64 */
+            server_id?: number | null;
+            /** Format: date-time */
+            ts: string;
+            type: components["schemas"]["Channel"];
         };
         /** @description A game Languard can manage. */
         Game: {
@@ -1150,6 +1234,8 @@ export interface components {
             polled_at?: string | null;
             rcon?: components["schemas"]["RconStatus"] | null;
         };
+        /** @description Servers to follow: a list of ids, or `"*"` for all of them. */
+        ServerSelection: number[] | string;
         /**
          * @description `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
          *     for) and `error` (could not start).
@@ -1260,6 +1346,12 @@ export interface components {
             per_page: number;
             /** Format: int64 */
             total: number;
+        };
+        WsTicket: {
+            /** Format: int64 */
+            expires_in: number;
+            /** @description Pass as `?ticket=` to `GET /api/v1/ws` within `expires_in` seconds; it works once. */
+            ticket: string;
         };
     };
     responses: never;
@@ -4334,6 +4426,101 @@ export interface operations {
             };
             /** @description Invalid input; `field` names the culprit */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: {
+                /** @description From `POST /ws/ticket`; without it, an `Authorization: Bearer` header is needed. */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a WebSocket handshake */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid ticket or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    issue_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WsTicket"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

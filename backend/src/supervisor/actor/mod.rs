@@ -51,6 +51,8 @@ struct Live {
     monitor: Option<Monitor>,
     /// `max_players` from the config, for games whose roster does not say it.
     max_players: Option<i32>,
+    /// Streams the console file to the bus while the process lives.
+    _tailers: crate::logs::tailer::Tailers,
 }
 
 struct Exit {
@@ -147,6 +149,16 @@ async fn at(deadline: Option<Instant>) {
     }
 }
 
+pub(super) fn console_tailers(
+    server: i64,
+    directory: &Path,
+    adapter: &'static dyn crate::games::GameAdapter,
+    players: &Runtime,
+) -> crate::logs::tailer::Tailers {
+    let files = vec![(directory.join(process::CONSOLE_LOG), "console")];
+    crate::logs::tailer::follow(server, files, adapter, players.bus.clone())
+}
+
 /// `max_players` of a game config, when it has one.
 pub(super) fn max_players(config: &str) -> Option<i32> {
     serde_json::from_str::<serde_json::Value>(config)
@@ -222,12 +234,18 @@ impl Actor {
     async fn set_state(&mut self, state: ServerState) -> ApiResult<()> {
         self.state = state;
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.program.clone()));
-        store::set_runtime(&self.db, self.server, state, process).await
+        let pid = process.as_ref().map(|(id, _, _)| id.pid);
+        store::set_runtime(&self.db, self.server, state, process).await?;
+        let data = json!({"status": state, "pid": pid});
+        self.players
+            .bus
+            .publish(crate::events::Channel::Status, Some(self.server), data);
+        Ok(())
     }
 
     async fn event(&self, kind: &'static str, message: String, detail: Option<serde_json::Value>) -> ApiResult<()> {
         tracing::info!(server = self.server, kind, "{message}");
-        store::add_event(&self.db, self.server, kind, message, detail).await
+        store::add_event(&self.db, &self.players.bus, self.server, kind, message, detail).await
     }
 
     async fn power(&mut self, power: Power) -> ApiResult<ServerState> {
@@ -341,6 +359,8 @@ impl Actor {
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+        // Following before the spawn: the game's first lines are not missed.
+        let tailers = console_tailers(self.server, &directory, adapter, &self.players);
         let (child, id) =
             process::spawn(&directory, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
         self.expecting_exit = false;
@@ -357,6 +377,7 @@ impl Actor {
             stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
             monitor: None,
             max_players: max_players(&row.config),
+            _tailers: tailers,
         });
         self.up_at = Some(Instant::now() + STARTUP_GRACE);
         self.set_state(ServerState::Starting).await?;
@@ -428,13 +449,13 @@ impl Actor {
                 Some(target) => {
                     // In its own task, so that the actor stays free for `kill` meanwhile.
                     let command = command.clone();
-                    let (server, db) = (self.server, self.db.clone());
+                    let (server, db, bus) = (self.server, self.db.clone(), self.players.bus.clone());
                     let said = format!("sending `{command}` over RCON");
                     live.rcon_stop = Some(tokio::spawn(async move {
                         if let Err(e) = crate::rcon::send(&target, &command).await {
                             process::signal_group(id, Signal::TERM);
                             let message = format!("`{command}` over RCON failed ({e:#}); sent SIGTERM instead");
-                            let _ = store::add_event(&db, server, "stopping", message, None).await;
+                            let _ = store::add_event(&db, &bus, server, "stopping", message, None).await;
                         }
                     }));
                     said

@@ -45,8 +45,14 @@ impl Actor {
                 )
                 .await;
         };
-        let (stop, rcon) =
-            plan_for(&row, &self.secret_box).map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));
+        let planned = plan_for(&row, &self.secret_box).ok();
+        let tailers = super::console_tailers(
+            self.server,
+            std::path::Path::new(&row.directory),
+            crate::games::find(&row.game).unwrap_or(&crate::games::generic::Generic),
+            &self.players,
+        );
+        let (stop, rcon) = planned.map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));
         self.live = Some(Live {
             id,
             program: row.pid_exe.clone(),
@@ -60,6 +66,7 @@ impl Actor {
             stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
             monitor: None,
             max_players: super::max_players(&row.config),
+            _tailers: tailers,
         });
         if recorded == ServerState::Stopping {
             // The stop was asked for before the restart: finish it.

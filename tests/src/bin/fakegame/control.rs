@@ -9,7 +9,8 @@
 //! being run is the one case that can be lost.
 //!
 //! Commands: `join <name> [steamid64]` (name may contain spaces), `leave <name>`, `chat <name> <text>`,
-//! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`. Blank lines and
+//! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`, `flood <n> [text]` (n
+//! numbered log lines as fast as possible). Blank lines and
 //! `#` comments are skipped; unknown commands are reported on stderr and skipped.
 //!
 //! BattlEye delivery knobs (Arma only, process-wide, default off / 1000):
@@ -47,6 +48,8 @@ pub enum Command {
     Crash(i32),
     Hang,
     Log(String),
+    /// `flood <n> [text]`: n log lines as fast as possible, numbered `<text> 1` … `<text> n`.
+    Flood(u32, String),
     BeReorder(bool),
     BePartSize(usize),
     BeDuplicate(bool),
@@ -91,6 +94,13 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         "crash" => Command::Crash(rest.parse().map_err(|_| format!("bad exit code {rest:?}"))?),
         "hang" => Command::Hang,
         "log" => Command::Log(rest.to_string()),
+        "flood" => {
+            let (n, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, "flood"));
+            Command::Flood(
+                n.parse().map_err(|_| format!("bad line count {n:?}"))?,
+                text.trim().to_string(),
+            )
+        }
         "be-reorder" => Command::BeReorder(on_off(verb, rest)?),
         "be-duplicate" => Command::BeDuplicate(on_off(verb, rest)?),
         "be-part-size" => Command::BePartSize(
@@ -112,6 +122,7 @@ fn run(game: &dyn Game, cmd: Command) {
         Command::Crash(code) => std::process::exit(code),
         Command::Hang => common::hang(),
         Command::Log(text) => game.log(&text),
+        Command::Flood(n, text) => (1..=n).for_each(|i| game.log(&format!("{text} {i}"))),
         Command::BeReorder(on) => Knobs::set_reorder(on),
         Command::BePartSize(n) => Knobs::set_part_size(n),
         Command::BeDuplicate(on) => Knobs::set_duplicate(on),

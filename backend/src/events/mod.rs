@@ -1,0 +1,181 @@
+//! The one event bus: every live update (status, console, log, metrics, players, event, job)
+//! is a numbered [`Frame`] published here and fanned out to WebSocket sessions. A bounded ring
+//! of recent frames lets a reconnecting client resume from the last `seq` it saw.
+
+pub mod ws;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use utoipa::ToSchema;
+
+/// Frames kept for resuming; older ones are answered with `lagged`.
+pub const RING: usize = 4096;
+/// Frames a session may fall behind before it is told it lagged. A console burst is two frames
+/// per line (`console` and `log`); frames are shared, so this costs a pointer per slot.
+pub const BACKLOG: usize = 8192;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// A server's state changed: `{status, pid}`.
+    Status,
+    /// A raw console/log line: `{line}`.
+    Console,
+    /// A parsed log entry: `{level, time, message, kind}`.
+    Log,
+    /// A server's or the host's figures.
+    Metrics,
+    /// A server's roster after a poll (the body of `GET /servers/{id}/players`).
+    Players,
+    /// A row of a server's event timeline (the body of an item of `GET /servers/{id}/events`).
+    Event,
+    /// Progress of long-running work.
+    Job,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Status,
+        Channel::Console,
+        Channel::Log,
+        Channel::Metrics,
+        Channel::Players,
+        Channel::Event,
+        Channel::Job,
+    ];
+}
+
+/// One server → client message of the WebSocket stream.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Frame {
+    /// Increases by one per published frame (not per session), so gaps show what was filtered
+    /// out or missed; send the last one seen as `resume` when reconnecting.
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub channel: Channel,
+    pub server_id: Option<i64>,
+    pub ts: DateTime<Utc>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+struct Inner {
+    next_seq: u64,
+    ring: VecDeque<Arc<Frame>>,
+}
+
+#[derive(Clone)]
+pub struct Bus {
+    inner: Arc<Mutex<Inner>>,
+    tx: broadcast::Sender<Arc<Frame>>,
+    /// Frames sessions were told they missed (`lagged`), for the metrics.
+    lagged: Arc<AtomicU64>,
+}
+
+impl Default for Bus {
+    fn default() -> Self {
+        Bus {
+            inner: Arc::new(Mutex::new(Inner {
+                next_seq: 1,
+                ring: VecDeque::with_capacity(RING),
+            })),
+            tx: broadcast::channel(BACKLOG).0,
+            lagged: Arc::default(),
+        }
+    }
+}
+
+/// What a resume request gets: the frames after `seq`, or how many are gone for good.
+pub enum Resume {
+    Frames(Vec<Arc<Frame>>),
+    Gone { missed: u64 },
+}
+
+impl Bus {
+    /// Numbers the frame, keeps it for resuming and hands it to every session.
+    pub fn publish(&self, channel: Channel, server_id: Option<i64>, data: serde_json::Value) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let frame = Arc::new(Frame {
+            seq: inner.next_seq,
+            channel,
+            server_id,
+            ts: Utc::now(),
+            data,
+        });
+        inner.next_seq += 1;
+        if inner.ring.len() == RING {
+            inner.ring.pop_front();
+        }
+        inner.ring.push_back(frame.clone());
+        // Sent under the lock so that every receiver sees frames in seq order.
+        let _ = self.tx.send(frame);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Frame>> {
+        self.tx.subscribe()
+    }
+
+    /// Subscribes and, in the same step, returns the kept frames after `seq`, so nothing falls
+    /// between the replay and the live stream.
+    pub fn resume(&self, seq: u64) -> (broadcast::Receiver<Arc<Frame>>, Resume) {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let rx = self.tx.subscribe();
+        let oldest = inner.ring.front().map_or(inner.next_seq, |f| f.seq);
+        let resume = if seq.saturating_add(1) < oldest {
+            Resume::Gone {
+                missed: oldest - seq - 1,
+            }
+        } else {
+            Resume::Frames(inner.ring.iter().filter(|f| f.seq > seq).cloned().collect())
+        };
+        (rx, resume)
+    }
+
+    /// Sessions currently subscribed.
+    pub fn receivers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
+    pub fn count_lagged(&self, missed: u64) {
+        self.lagged.fetch_add(missed, Ordering::Relaxed);
+    }
+
+    pub fn lagged_total(&self) -> u64 {
+        self.lagged.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_numbered_and_resumable() {
+        let bus = Bus::default();
+        for i in 0..10 {
+            bus.publish(Channel::Console, Some(1), serde_json::json!({"line": i}));
+        }
+        let (_, resume) = bus.resume(7);
+        let Resume::Frames(frames) = resume else {
+            panic!("frames expected")
+        };
+        assert_eq!(frames.iter().map(|f| f.seq).collect::<Vec<_>>(), [8, 9, 10]);
+        for i in 0..(RING as u64 + 5) {
+            bus.publish(Channel::Console, None, serde_json::json!({"line": i}));
+        }
+        match bus.resume(3).1 {
+            // 4111 frames published, the last 4096 kept: 16 is the oldest, 4..=15 are gone.
+            Resume::Gone { missed } => assert_eq!(missed, 12),
+            Resume::Frames(_) => panic!("frame 4 is no longer kept"),
+        }
+        let (mut rx, resume) = bus.resume(u64::MAX - 1);
+        assert!(matches!(resume, Resume::Frames(ref f) if f.is_empty()));
+        bus.publish(Channel::Status, Some(2), serde_json::json!({}));
+        assert_eq!(rx.try_recv().map(|f| f.seq).ok(), Some(RING as u64 + 16));
+    }
+}

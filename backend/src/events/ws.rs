@@ -1,0 +1,354 @@
+//! `GET /api/v1/ws`: the live event stream. Browsers authenticate with a single-use ticket from
+//! `POST /api/v1/ws/ticket` (valid 30 s) so no long-lived token lands in a URL; scripts may send
+//! `Authorization: Bearer` instead. Each session filters the bus by server and channel, falls
+//! back to `lagged` rather than buffering without bound, and is closed when it stops answering.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
+use actix_ws::Message;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Bus, Channel, Frame, Resume};
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+
+const TICKET_TTL: Duration = Duration::from_secs(30);
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// A session that sends nothing (not even a pong) for this long is closed.
+const IDLE_LIMIT: Duration = Duration::from_secs(45);
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(issue_ticket).service(stream);
+}
+
+/// Single-use tickets: a random string standing for a principal for a few seconds.
+#[derive(Clone, Default)]
+pub struct Tickets(Arc<Mutex<HashMap<String, (Principal, Instant)>>>);
+
+impl Tickets {
+    pub fn issue(&self, principal: Principal) -> String {
+        let ticket = hex::encode(rand::random::<[u8; 24]>());
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, (_, at)| at.elapsed() < TICKET_TTL);
+        map.insert(ticket.clone(), (principal, Instant::now()));
+        ticket
+    }
+
+    pub fn redeem(&self, ticket: &str) -> Option<Principal> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(ticket)
+            .filter(|(_, at)| at.elapsed() < TICKET_TTL)
+            .map(|(p, _)| p)
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WsTicket {
+    /// Pass as `?ticket=` to `GET /api/v1/ws` within `expires_in` seconds; it works once.
+    pub ticket: String,
+    pub expires_in: u64,
+}
+
+/// A single-use ticket for opening the WebSocket stream (valid 30 s).
+#[utoipa::path(tag = "events", security(("bearer" = [])),
+    responses((status = 200, description = "The ticket", body = WsTicket)))]
+#[post("/ws/ticket")]
+async fn issue_ticket(state: web::Data<AppState>, p: Principal) -> web::Json<WsTicket> {
+    web::Json(WsTicket {
+        ticket: state.tickets.issue(p),
+        expires_in: TICKET_TTL.as_secs(),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamQuery {
+    /// From `POST /ws/ticket`; without it, an `Authorization: Bearer` header is needed.
+    pub ticket: Option<String>,
+}
+
+/// Servers to follow: a list of ids, or `"*"` for all of them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ServerSelection {
+    Ids(Vec<i64>),
+    /// Only `"*"`.
+    All(String),
+}
+
+/// A message from the client (JSON text frames).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// Add servers and channels (all channels when omitted). With `resume`, frames published
+    /// after that `seq` are replayed first (or `lagged` says they are gone).
+    Subscribe {
+        servers: ServerSelection,
+        channels: Option<Vec<Channel>>,
+        resume: Option<u64>,
+    },
+    /// Remove servers and/or channels (everything when both are omitted).
+    Unsubscribe {
+        servers: Option<ServerSelection>,
+        channels: Option<Vec<Channel>>,
+    },
+    /// Answered with `pong`.
+    Ping { id: Option<String> },
+    /// Run one console line on a running server (operators): over RCON when the game has it,
+    /// else on its console. The answer comes back as a `reply` frame with the same `id`.
+    Command {
+        server: i64,
+        line: String,
+        id: Option<String>,
+    },
+}
+
+/// Frames sent besides bus [`Frame`]s: `{"type": "lagged"|"error"|"pong"|"reply"|"subscribed", "data": {..}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ControlFrame {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub data: Value,
+}
+
+/// Open the event stream (WebSocket). See `Frame`, `ClientMessage` and `ControlFrame` for the
+/// messages, and the README for the protocol.
+#[utoipa::path(tag = "events", params(StreamQuery), security(("bearer" = [])),
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
+        (status = 401, description = "No valid ticket or token", body = ErrorBody)))]
+#[get("/ws")]
+async fn stream(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    query: web::Query<StreamQuery>,
+) -> ApiResult<HttpResponse> {
+    let principal = match &query.ticket {
+        Some(ticket) => state
+            .tickets
+            .redeem(ticket)
+            .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?,
+        None => Principal::extract(&req).await?,
+    };
+    let (response, session, messages) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
+        kind: "not_websocket",
+        message: format!("not a WebSocket handshake: {e}"),
+        field: None,
+    })?;
+    let bus = state.bus.clone();
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        Session::new(principal, bus).run(state, session, messages).await;
+    });
+    Ok(response)
+}
+
+struct Session {
+    principal: Principal,
+    bus: Bus,
+    all_servers: bool,
+    servers: HashSet<i64>,
+    channels: HashSet<Channel>,
+}
+
+fn control(kind: &str, data: Value) -> String {
+    json!({"type": kind, "data": data}).to_string()
+}
+
+impl Session {
+    fn new(principal: Principal, bus: Bus) -> Session {
+        Session {
+            principal,
+            bus,
+            all_servers: false,
+            servers: HashSet::new(),
+            channels: HashSet::new(),
+        }
+    }
+
+    fn wants(&self, frame: &Frame) -> bool {
+        self.channels.contains(&frame.channel)
+            && frame
+                .server_id
+                .is_none_or(|id| self.all_servers || self.servers.contains(&id))
+            && (frame.server_id.is_some() || self.all_servers)
+    }
+
+    /// The frame as this session may see it: addresses are for admins only.
+    fn render(&self, frame: &Frame) -> String {
+        if frame.channel == Channel::Players && !self.principal.is_admin() {
+            let mut masked = frame.clone();
+            if let Some(players) = masked.data.get_mut("players").and_then(Value::as_array_mut) {
+                for player in players {
+                    player["ip"] = Value::Null;
+                }
+            }
+            return serde_json::to_string(&masked).unwrap_or_default();
+        }
+        serde_json::to_string(frame).unwrap_or_default()
+    }
+
+    async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
+        let mut rx = self.bus.subscribe();
+        let mut ping = tokio::time::interval(PING_EVERY);
+        let mut last_heard = Instant::now();
+        loop {
+            let outgoing: Vec<String> = tokio::select! {
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > IDLE_LIMIT {
+                        break;
+                    }
+                    if out.ping(b"").await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+                incoming = messages.recv() => {
+                    last_heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut rx).await,
+                        Some(Ok(Message::Ping(bytes))) => {
+                            if out.pong(&bytes).await.is_err() {
+                                break;
+                            }
+                            continue;
+                        }
+                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                        Some(Ok(_)) => continue,
+                    }
+                }
+                frame = rx.recv() => match frame {
+                    Ok(frame) if self.wants(&frame) => vec![self.render(&frame)],
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(missed)) => {
+                        self.bus.count_lagged(missed);
+                        vec![control("lagged", json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}))]
+                    }
+                    Err(RecvError::Closed) => break,
+                },
+            };
+            for text in outgoing {
+                if out.text(text).await.is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = out.close(None).await;
+    }
+
+    async fn on_text(
+        &mut self,
+        state: &AppState,
+        text: &str,
+        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
+    ) -> Vec<String> {
+        let message: ClientMessage = match serde_json::from_str(text) {
+            Ok(m) => m,
+            Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],
+        };
+        match message {
+            ClientMessage::Ping { id } => vec![control("pong", json!({"id": id}))],
+            ClientMessage::Subscribe {
+                servers,
+                channels,
+                resume,
+            } => {
+                let ids = match self.select(state, servers).await {
+                    Ok(ids) => ids,
+                    Err(e) => return vec![control("error", json!(e.body()))],
+                };
+                match ids {
+                    None => self.all_servers = true,
+                    Some(ids) => self.servers.extend(ids),
+                }
+                self.channels.extend(channels.unwrap_or_else(|| Channel::ALL.to_vec()));
+                let mut out = vec![control(
+                    "subscribed",
+                    json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
+                )];
+                if let Some(seq) = resume {
+                    let (fresh, replay) = self.bus.resume(seq);
+                    *rx = fresh;
+                    match replay {
+                        Resume::Frames(frames) => {
+                            out.extend(frames.iter().filter(|f| self.wants(f)).map(|f| self.render(f)))
+                        }
+                        Resume::Gone { missed } => out.push(control(
+                            "lagged",
+                            json!({"missed": missed, "message": "older frames are no longer kept; refetch state"}),
+                        )),
+                    }
+                }
+                out
+            }
+            ClientMessage::Unsubscribe { servers, channels } => {
+                if servers.is_none() && channels.is_none() {
+                    self.all_servers = false;
+                    self.servers.clear();
+                    self.channels.clear();
+                }
+                match servers {
+                    Some(ServerSelection::All(_)) => {
+                        self.all_servers = false;
+                        self.servers.clear();
+                    }
+                    Some(ServerSelection::Ids(ids)) => ids.iter().for_each(|id| {
+                        self.servers.remove(id);
+                    }),
+                    None => {}
+                }
+                for channel in channels.unwrap_or_default() {
+                    self.channels.remove(&channel);
+                }
+                vec![control(
+                    "subscribed",
+                    json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
+                )]
+            }
+            ClientMessage::Command { server, line, id } => match self.command(state, server, &line).await {
+                Ok(output) => vec![control(
+                    "reply",
+                    json!({"id": id, "server_id": server, "line": line, "output": output}),
+                )],
+                Err(e) => {
+                    let mut body = json!(e.body());
+                    body["id"] = json!(id);
+                    vec![control("error", body)]
+                }
+            },
+        }
+    }
+
+    /// `None` for all servers; otherwise the ids, each checked to exist.
+    async fn select(&self, state: &AppState, servers: ServerSelection) -> ApiResult<Option<Vec<i64>>> {
+        match servers {
+            ServerSelection::All(star) if star == "*" => Ok(None),
+            ServerSelection::All(_) => Err(ApiError::validation("servers", "must be a list of ids or \"*\"")),
+            ServerSelection::Ids(ids) => {
+                let known: HashSet<i64> = crate::servers::store::all_ids(&state.db).await?.into_iter().collect();
+                match ids.iter().find(|id| !known.contains(id)) {
+                    Some(id) => Err(ApiError::validation("servers", format!("server {id} does not exist"))),
+                    None => Ok(Some(ids)),
+                }
+            }
+        }
+    }
+
+    async fn command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {
+        self.principal.require(Role::Operator)?;
+        let line = crate::games::moderation::clean_text(line, 1000).map_err(|m| ApiError::validation("line", m))?;
+        if line.is_empty() {
+            return Err(ApiError::validation("line", "must not be empty"));
+        }
+        crate::players::routes::console_command(state, server, &line).await
+    }
+}
