@@ -50,7 +50,9 @@ e2e: frontend ## browser tests: Playwright driving Debian's chromium against the
 	mkdir -p target/e2e-bin && ln -sf $(CURDIR)/target/debug/fakegame target/e2e-bin/srcds_run
 	LANGUARD_E2E_SRCDS=$(CURDIR)/target/e2e-bin/srcds_run \
 	LANGUARD_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
-	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers'
+	LANGUARD_E2E_PLAYERS_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
+	LANGUARD_PLAYERS_POLL_INTERVAL=1 \
+	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers && npm run e2e:players'
 
 schemathesis: ## property-based requests from the committed spec against the running binary
 	$(BUILD_DEBUG)

@@ -3,6 +3,9 @@ import { AccountPage } from '../features/account/account-page';
 import { AuditPage } from '../features/audit/audit-page';
 import { LoginPage } from '../features/auth/login-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { BansPage } from '../features/players/bans-page';
+import { PlayerPage } from '../features/players/player-page';
+import { PlayersPage } from '../features/players/players-page';
 import { ServerPage } from '../features/servers/server-page';
 import { ServersPage } from '../features/servers/servers-page';
 import { TokensPage } from '../features/tokens/tokens-page';
@@ -26,6 +29,9 @@ export function AppRouter() {
           <Route index element={<DashboardPage />} />
           <Route path="servers" element={<ServersPage />} />
           <Route path="servers/:id" element={<ServerPage />} />
+          <Route path="players" element={<PlayersPage />} />
+          <Route path="players/:id" element={<PlayerPage />} />
+          <Route path="bans" element={<BansPage />} />
           <Route
             path="users"
             element={

@@ -16,6 +16,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconBan,
   IconBook2,
   IconChevronDown,
   IconExternalLink,
@@ -28,6 +29,7 @@ import {
   IconServer2,
   IconShieldHalfFilled,
   IconSun,
+  IconUserSearch,
   IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
@@ -47,6 +49,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: IconGauge, testId: 'nav-dashboard' },
   { to: '/servers', label: 'Servers', icon: IconServer2, testId: 'nav-servers' },
+  { to: '/players', label: 'Players', icon: IconUserSearch, testId: 'nav-players' },
+  { to: '/bans', label: 'Bans', icon: IconBan, testId: 'nav-bans' },
   { to: '/users', label: 'Users', icon: IconUsers, role: 'admin', testId: 'nav-users' },
   { to: '/tokens', label: 'API tokens', icon: IconKey, testId: 'nav-tokens' },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, role: 'admin', testId: 'nav-audit' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, percent } from './format';
+import { formatBytes, formatDuration, percent, secondsBetween, shortIdentity } from './format';
 
 describe('format helpers', () => {
   it('formats bytes with binary units', () => {
@@ -16,5 +16,16 @@ describe('format helpers', () => {
   it('clamps percentages', () => {
     expect(percent(5, 0)).toBe(0);
     expect(percent(150, 100)).toBe(100);
+  });
+  it('shortens long identities and keeps short ones', () => {
+    expect(shortIdentity('76561198000000001')).toBe('76561198…0001');
+    expect(shortIdentity('0123456789abcdef0123456789abcdef')).toBe('01234567…cdef');
+    expect(shortIdentity('STEAM_0:1:1')).toBe('STEAM_0:1:1');
+  });
+  it('counts whole seconds between a time and now', () => {
+    const now = Date.parse('2024-05-01T12:00:00Z');
+    expect(secondsBetween('2024-05-01T11:58:59.500Z', now)).toBe(60);
+    expect(secondsBetween('2024-05-01T12:00:05Z', now)).toBe(0);
+    expect(secondsBetween('not a date', now)).toBe(0);
   });
 });

@@ -34,3 +34,17 @@ export function percent(part: number, total: number): number {
   if (!total || total <= 0) return 0;
   return Math.min(100, Math.max(0, (part / total) * 100));
 }
+
+/**
+ * Long player identities (BattlEye GUIDs, Minecraft UUIDs, SteamID64s) shortened to their
+ * start and end, which is enough to tell players apart on screen.
+ */
+export function shortIdentity(identity: string): string {
+  return identity.length <= 14 ? identity : `${identity.slice(0, 8)}…${identity.slice(-4)}`;
+}
+
+/** Whole seconds from `iso` to `now` (0 for a time in the future or an unreadable one). */
+export function secondsBetween(iso: string, now: number): number {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? 0 : Math.max(0, Math.floor((now - t) / 1000));
+}

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconListDetails, IconSettings, IconAdjustments } from '@tabler/icons-react';
+import { IconArrowLeft, IconListDetails, IconSettings, IconAdjustments, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -9,7 +9,9 @@ import { formatDateTime, formatDuration } from '../../utils/format';
 import { useGames, useServer } from './api';
 import { ServerConfig } from './server-config';
 import { ServerEvents } from './server-events';
+import { ServerPlayersTab } from './server-players';
 import { ServerSettings } from './server-settings';
+import { LiveBadge, RconErrorMarker } from './live-ui';
 import { PortList, PowerButtons, StatusBadge } from './server-ui';
 
 function Info({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -36,7 +38,7 @@ function BackLink() {
   );
 }
 
-const TABS = ['events', 'config', 'settings'] as const;
+const TABS = ['events', 'players', 'config', 'settings'] as const;
 
 export function ServerPage() {
   const params = useParams();
@@ -85,6 +87,8 @@ export function ServerPage() {
                 {s.name}
               </Title>
               <StatusBadge status={s.status} size="lg" testId={`server-status-${s.name}`} />
+              {s.live && <LiveBadge live={s.live} testId="server-live" />}
+              {s.rcon && <RconErrorMarker rcon={s.rcon} testId="server-rcon-error" />}
             </Group>
             <Text c="dimmed" size="sm">
               {game?.name ?? s.game}
@@ -132,6 +136,9 @@ export function ServerPage() {
           <Tabs.Tab value="events" leftSection={<IconListDetails size={16} />} data-testid="tab-events">
             Events
           </Tabs.Tab>
+          <Tabs.Tab value="players" leftSection={<IconUsers size={16} />} data-testid="tab-players">
+            Players
+          </Tabs.Tab>
           <Tabs.Tab value="config" leftSection={<IconAdjustments size={16} />} data-testid="tab-config">
             Configuration
           </Tabs.Tab>
@@ -143,6 +150,9 @@ export function ServerPage() {
         </Tabs.List>
         <Tabs.Panel value="events">
           <ServerEvents serverId={s.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="players">
+          <ServerPlayersTab server={s} canModerate={hasRole(role, 'operator')} isAdmin={isAdmin} />
         </Tabs.Panel>
         <Tabs.Panel value="config">
           <ServerConfig server={s} game={game} isAdmin={isAdmin} />

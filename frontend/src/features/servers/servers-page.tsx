@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, Card, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { IconPlus, IconServer2 } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -9,6 +9,7 @@ import { hasRole, useCurrentUser } from '../../lib/auth';
 import { formatDuration } from '../../utils/format';
 import { useGames, useServers } from './api';
 import { CreateServerModal } from './create-server-modal';
+import { LiveBadge, RconErrorMarker } from './live-ui';
 import { PortList, PowerButtons, StatusBadge } from './server-ui';
 
 export function ServersPage() {
@@ -56,7 +57,7 @@ export function ServersPage() {
         </Card>
       ) : (
         <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={canPower ? 820 : 640}>
+          <Table.ScrollContainer minWidth={canPower ? 900 : 720}>
             <Table verticalSpacing="sm" highlightOnHover data-testid="servers-table">
               <Table.Thead>
                 <Table.Tr>
@@ -88,7 +89,11 @@ export function ServersPage() {
                       <Text size="sm">{gameName(s.game)}</Text>
                     </Table.Td>
                     <Table.Td>
-                      <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
+                      <Group gap={6} wrap="nowrap">
+                        <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
+                        {s.live && <LiveBadge live={s.live} testId={`server-live-${s.name}`} />}
+                        {s.rcon && <RconErrorMarker rcon={s.rcon} testId={`server-rcon-error-${s.name}`} />}
+                      </Group>
                     </Table.Td>
                     <Table.Td>
                       <PortList ports={s.ports} />

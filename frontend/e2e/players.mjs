@@ -1,0 +1,228 @@
+// End-to-end browser test for players and bans.
+//
+//   LANGUARD_URL=http://127.0.0.1:PORT LANGUARD_ADMIN_PASSWORD=... \
+//   LANGUARD_E2E_SRCDS=/abs/path/to/srcds_run LANGUARD_E2E_PLAYERS_PORT=27556 node e2e/players.mjs
+//
+// LANGUARD_E2E_SRCDS must be an executable named `srcds_run` that behaves like a Source server
+// (a symlink to target/debug/fakegame). The panel must poll rosters often
+// (LANGUARD_PLAYERS_POLL_INTERVAL=1) so that joins and bans show up within the step timeouts.
+// A simulated player joins by a line written into `fakegame.control` in the server directory.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT = 15_000;
+const STATUS_TIMEOUT = 20_000;
+const SCREENSHOT = '/tmp/languard-e2e-players-failure.png';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
+const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
+const srcds = process.env.LANGUARD_E2E_SRCDS ?? '';
+const gamePort = process.env.LANGUARD_E2E_PLAYERS_PORT ?? '';
+const serverName = process.env.LANGUARD_E2E_PLAYERS_SERVER_NAME ?? 'e2e-players';
+const PLAYER = 'Alice';
+const STEAM_ID = '76561198000000001';
+
+if (!baseUrl || !adminPassword || !srcds || !gamePort) {
+  console.error('e2e: set LANGUARD_URL, LANGUARD_ADMIN_PASSWORD, LANGUARD_E2E_SRCDS and LANGUARD_E2E_PLAYERS_PORT');
+  process.exit(2);
+}
+
+let browser;
+let page;
+let current = 'start';
+const consoleErrors = [];
+
+async function step(name, fn) {
+  current = name;
+  const started = Date.now();
+  await fn();
+  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
+}
+
+/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
+async function eventually(check, message, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(await message());
+    await page.waitForTimeout(200);
+  }
+}
+
+const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  page = await context.newPage();
+  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  console.log(`e2e: testing players and bans on ${baseUrl}`);
+
+  await step('admin logs in', async () => {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByTestId('login-form').waitFor();
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(adminPassword);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('dashboard').waitFor();
+  });
+
+  await step(`admin creates the Source server ${serverName}`, async () => {
+    await page.getByTestId('nav-servers').click();
+    await page.getByTestId('servers-page').waitFor();
+    await page.getByTestId('create-server-button').click();
+    const form = page.getByTestId('create-server-form');
+    await form.waitFor();
+    await form.getByTestId('server-game').click();
+    await page.getByRole('option', { name: /Source/ }).click();
+    await form.getByTestId('server-name').fill(serverName);
+    await form.getByTestId('server-executable').fill(srcds);
+    await form.getByTestId('server-port').fill(String(gamePort));
+    await form.getByTestId('create-server-submit').click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByTestId(`server-row-${serverName}`).waitFor();
+  });
+
+  await step(`${serverName} starts and its RCON link comes up`, async () => {
+    const start = page.getByTestId(`server-start-${serverName}`);
+    await eventually(async () => !(await start.isDisabled()), () => 'the start button stayed disabled');
+    await start.click();
+    await page.getByTestId(`server-link-${serverName}`).click();
+    await page.getByTestId('server-page').waitFor();
+    await page.getByTestId('tab-players').click();
+    await page.getByTestId('server-players').waitFor();
+    const rcon = page.getByTestId('rcon-status');
+    await eventually(
+      async () => (await rcon.getAttribute('data-state', { timeout: 1000 }).catch(() => null)) === 'connected',
+      async () => `RCON status is "${await text(rcon)}" (server ${await text(page.getByTestId(`server-status-${serverName}`))})`,
+      STATUS_TIMEOUT,
+    );
+    await page.getByTestId('roster-empty').waitFor();
+  });
+
+  let directory = '';
+  await step(`${PLAYER} joins and shows in the roster`, async () => {
+    directory = await text(page.getByTestId('server-directory'));
+    if (!directory.startsWith('/')) throw new Error(`server directory shown as "${directory}"`);
+    appendFileSync(join(directory, 'fakegame.control'), `join ${PLAYER} ${STEAM_ID}\n`);
+    const row = page.getByTestId(`roster-row-${PLAYER}`);
+    await row.waitFor();
+    const shown = await text(row);
+    if (!shown.includes('76561198')) throw new Error(`roster row does not show the identity: ${shown}`);
+    const live = await text(page.getByTestId('roster-live'));
+    if (!live.startsWith('1/')) throw new Error(`live badge reads "${live}", expected 1 player`);
+  });
+
+  await step(`admin bans ${PLAYER} permanently from the roster`, async () => {
+    await page.getByTestId(`ban-${PLAYER}`).click();
+    const form = page.getByTestId('ban-form');
+    await form.waitFor();
+    await form.getByText('Permanent', { exact: true }).click();
+    await form.getByTestId('ban-reason').fill('e2e');
+    await form.getByTestId('ban-submit').click();
+    await form.waitFor({ state: 'detached' });
+  });
+
+  await step(`${PLAYER} leaves the roster and the game got a banid`, async () => {
+    await page.getByTestId(`roster-row-${PLAYER}`).waitFor({ state: 'detached' });
+    await page.getByTestId('roster-empty').waitFor();
+    const commands = join(directory, 'fakegame.commands');
+    await eventually(
+      () => existsSync(commands) && /^banid 0 \[U:1:\d+\] kick$/m.test(readFileSync(commands, 'utf8')),
+      () => `no "banid 0 [U:1:…] kick" in ${commands}: ${existsSync(commands) ? readFileSync(commands, 'utf8') : '(missing)'}`,
+    );
+  });
+
+  await step(`${PLAYER} is listed as banned on the Players page`, async () => {
+    await page.getByTestId('nav-players').click();
+    await page.getByTestId('players-page').waitFor();
+    await page.getByTestId('players-search').fill(PLAYER);
+    await page.getByTestId(`player-banned-${PLAYER}`).waitFor();
+    await page.getByTestId(`player-link-${PLAYER}`).click();
+    await page.getByTestId('player-page').waitFor();
+    const identity = await text(page.getByTestId('player-identity'));
+    if (identity !== STEAM_ID) throw new Error(`player page shows identity "${identity}"`);
+    await page.getByTestId('player-banned').waitFor();
+  });
+
+  let banId = '';
+  await step(`the Bans page lists the ban on ${PLAYER} as active`, async () => {
+    await page.getByTestId('nav-bans').click();
+    await page.getByTestId('bans-page').waitFor();
+    const row = page.locator(`[data-testid^="ban-row-"][data-player="${PLAYER}"]`);
+    await row.waitFor();
+    banId = ((await row.getAttribute('data-testid')) ?? '').replace('ban-row-', '');
+    const shown = await text(row);
+    for (const want of ['e2e', serverName, 'permanent', 'admin']) {
+      if (!shown.includes(want)) throw new Error(`ban row lacks "${want}": ${shown}`);
+    }
+    const state = await text(page.getByTestId(`ban-state-${banId}`));
+    if (state !== 'active') throw new Error(`ban state is "${state}", expected active`);
+  });
+
+  await step('admin lifts the ban after confirmation and it shows lifted', async () => {
+    await page.getByTestId('bans-filter').getByText('All', { exact: true }).click();
+    await page.getByTestId(`unban-${banId}`).click();
+    await page.getByTestId('confirm-button').click();
+    const state = page.getByTestId(`ban-state-${banId}`);
+    await eventually(
+      async () => (await text(state)) === 'lifted',
+      async () => `ban state is "${await text(state)}", expected lifted`,
+    );
+    if (await page.getByTestId(`unban-${banId}`).count()) throw new Error('a lifted ban still offers Unban');
+  });
+
+  await step(`${serverName} stops`, async () => {
+    await page.getByTestId('nav-servers').click();
+    const stop = page.getByTestId(`server-stop-${serverName}`);
+    await eventually(async () => !(await stop.isDisabled()), () => 'the stop button stayed disabled');
+    await stop.click();
+    await page.getByTestId('confirm-action').click();
+    const badge = page.getByTestId(`server-status-${serverName}`);
+    await eventually(
+      async () => (await text(badge)) === 'stopped',
+      async () => `status is "${await text(badge)}", expected stopped`,
+      STATUS_TIMEOUT,
+    );
+  });
+
+  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
+    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
+  }
+
+  console.log('e2e: all player steps passed');
+  await browser.close();
+  process.exit(0);
+} catch (err) {
+  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
+  if (page) {
+    try {
+      console.error(`e2e: page URL was ${page.url()}`);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
+    } catch (shotErr) {
+      console.error(`e2e: could not save a screenshot: ${shotErr}`);
+    }
+  }
+  if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+}
