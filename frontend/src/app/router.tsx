@@ -10,6 +10,7 @@ import { ServerPage } from '../features/servers/server-page';
 import { ServersPage } from '../features/servers/servers-page';
 import { TokensPage } from '../features/tokens/tokens-page';
 import { UsersPage } from '../features/users/users-page';
+import { LiveProvider } from '../lib/live/react';
 import { RequireAuth, RequireRole } from './guards';
 import { NotFound } from './not-found';
 import { Shell } from './shell';
@@ -22,7 +23,9 @@ export function AppRouter() {
         <Route
           element={
             <RequireAuth>
-              <Shell />
+              <LiveProvider>
+                <Shell />
+              </LiveProvider>
             </RequireAuth>
           }
         >

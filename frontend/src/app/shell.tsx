@@ -37,6 +37,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Role } from '../api/client';
 import { RoleBadge } from '../components/ui/role-badge';
 import { hasRole, useCurrentUser, useLogout } from '../lib/auth';
+import { LiveIndicator } from './live-indicator';
 
 interface NavItem {
   to: string;
@@ -153,6 +154,7 @@ export function Shell() {
             </Group>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <LiveIndicator />
             <ThemeToggle />
             <UserMenu />
           </Group>

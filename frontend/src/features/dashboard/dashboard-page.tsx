@@ -1,11 +1,15 @@
-import { Badge, Card, Grid, Group, Progress, SimpleGrid, Skeleton, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconCpu, IconDatabase, IconDeviceDesktop, IconServer2 } from '@tabler/icons-react';
+import { Anchor, Badge, Card, Grid, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconCpu, IconDatabase, IconDeviceDesktop, IconDeviceGamepad2, IconServer2 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { Schemas } from '../../api/client';
 import { PageHeader } from '../../components/ui/page-header';
 import { QueryError } from '../../components/ui/query-error';
-import { formatBytes, formatDateTime, formatDuration, percent } from '../../utils/format';
-import { useHostInfo, useSystemStatus } from './api';
+import { StatusBadge } from '../../components/ui/status-badge';
+import { useNow } from '../../lib/now';
+import { formatBytes, formatDateTime, formatDuration, percent, secondsBetween } from '../../utils/format';
+import { HOST_REFRESH_MS, useHostInfo, useServersOverview, useSystemStatus } from './api';
+import { summarize } from './summary';
 
 function usageColor(p: number) {
   return p >= 90 ? 'red' : p >= 75 ? 'orange' : 'teal';
@@ -57,6 +61,7 @@ function CardTitle({ icon, title, extra }: { icon: ReactNode; title: string; ext
 
 function StatusCard() {
   const status = useSystemStatus();
+  const now = useNow(1000);
   return (
     <Card withBorder padding="lg" data-testid="status-card">
       <CardTitle
@@ -85,7 +90,9 @@ function StatusCard() {
               {status.data.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}
             </Group>
           </Row>
-          <Row label="Uptime">{formatDuration(status.data.uptime_seconds)}</Row>
+          <Row label="Uptime" testId="status-uptime">
+            {formatDuration(secondsBetween(status.data.started_at, now))}
+          </Row>
           <Row label="Started">{formatDateTime(status.data.started_at)}</Row>
         </Stack>
       )}
@@ -148,15 +155,105 @@ function HostCard() {
   );
 }
 
+const SHOWN_SERVERS = 8;
+
+function ServersCard() {
+  const servers = useServersOverview();
+  if (servers.isPending) {
+    return (
+      <Card withBorder padding="lg">
+        <Skeleton h={140} />
+      </Card>
+    );
+  }
+  if (servers.isError) {
+    return (
+      <Card withBorder padding="lg">
+        <QueryError error={servers.error} onRetry={() => servers.refetch()} />
+      </Card>
+    );
+  }
+  const sum = summarize(servers.data.items, servers.data.total);
+  const shown = sum.ordered.slice(0, SHOWN_SERVERS);
+  return (
+    <Card withBorder padding="lg" data-testid="servers-card">
+      <CardTitle
+        icon={<IconDeviceGamepad2 size={20} />}
+        title="Game servers"
+        extra={
+          <Anchor component={Link} to="/servers" size="sm">
+            All servers
+          </Anchor>
+        }
+      />
+      {sum.total === 0 ? (
+        <Text c="dimmed" size="sm" data-testid="servers-card-empty">
+          No game servers yet.
+        </Text>
+      ) : (
+        <Stack gap="md">
+          <Group gap="xs">
+            <Badge variant="light" color="teal" size="lg" style={{ textTransform: 'none' }} data-testid="servers-card-running">
+              {sum.running} of {sum.total} running
+            </Badge>
+            {sum.failing > 0 && (
+              <Badge variant="light" color="red" size="lg" style={{ textTransform: 'none' }} data-testid="servers-card-failing">
+                {sum.failing} crashed or failed
+              </Badge>
+            )}
+            <Badge variant="light" color="indigo" size="lg" style={{ textTransform: 'none' }} data-testid="servers-card-players">
+              {sum.players} player{sum.players === 1 ? '' : 's'} online
+            </Badge>
+          </Group>
+          <Table.ScrollContainer minWidth={420}>
+            <Table verticalSpacing={6}>
+              <Table.Tbody>
+                {shown.map((s) => (
+                  <Table.Tr key={s.id} data-testid={`dashboard-server-${s.name}`}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/servers/${s.id}`} size="sm" fw={500}>
+                        {s.name}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td w={110}>
+                      <StatusBadge status={s.status} size="sm" testId={`dashboard-server-status-${s.name}`} />
+                    </Table.Td>
+                    <Table.Td w={150}>
+                      <Text size="sm" c={s.live ? undefined : 'dimmed'} ta="right">
+                        {s.live ? `${s.live.players}${s.live.max_players != null ? `/${s.live.max_players}` : ''} players` : '—'}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {sum.total > shown.length && (
+            <Text size="xs" c="dimmed">
+              and {sum.total - shown.length} more
+            </Text>
+          )}
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
 export function DashboardPage() {
   return (
     <div data-testid="dashboard">
-      <PageHeader title="Dashboard" description="Live view of this Languard host, refreshed every 5 seconds." />
+      <PageHeader
+        title="Dashboard"
+        description={`Game servers update as they change; host figures refresh every ${HOST_REFRESH_MS / 1000} seconds.`}
+      />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <StatusCard />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 8 }}>
+          <ServersCard />
+        </Grid.Col>
+        <Grid.Col span={12}>
           <HostCard />
         </Grid.Col>
       </Grid>

@@ -1,5 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useLiveSubscription } from '../../lib/live/react';
+import { queryKeys } from '../../lib/query-keys';
 
 export type Server = Schemas['Server'];
 export type ServerState = Schemas['ServerState'];
@@ -8,11 +10,15 @@ export type ServerEvent = Schemas['ServerEvent'];
 export type PowerAction = 'start' | 'stop' | 'restart' | 'kill';
 export type JsonObject = Record<string, unknown>;
 
-/** Status changes are only visible by polling, so server data refreshes often. */
-export const REFRESH_MS = 2000;
+const serversKey = queryKeys.servers;
+const serverKey = queryKeys.server;
 
-const serversKey = ['servers'] as const;
-const serverKey = (id: number) => [...serversKey, 'one', id] as const;
+/** Seconds the server's process has been up at `now` (null when it is not running). */
+export function uptimeAt(server: Pick<Server, 'started_at'>, now: number): number | null {
+  if (!server.started_at) return null;
+  const t = Date.parse(server.started_at);
+  return Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000));
+}
 
 export function useGames() {
   return useQuery({
@@ -22,29 +28,32 @@ export function useGames() {
   });
 }
 
+/** A page of servers; states and live figures arrive over the live stream. */
 export function useServers(page: number, perPage: number) {
+  useLiveSubscription('*', ['status', 'players', 'event']);
   return useQuery({
-    queryKey: [...serversKey, 'list', { page, perPage }],
+    queryKey: queryKeys.serverList(page, perPage),
     queryFn: ({ signal }) =>
       unwrap(api.GET('/api/v1/servers', { params: { query: { page, per_page: perPage } }, signal })),
     placeholderData: keepPreviousData,
-    refetchInterval: REFRESH_MS,
   });
 }
 
 export function useServer(id: number) {
+  useLiveSubscription(id > 0 ? [id] : null, ['status', 'players']);
   return useQuery({
     queryKey: serverKey(id),
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/servers/{id}', { params: { path: { id } }, signal })),
     enabled: id > 0,
-    refetchInterval: (q) => (q.state.error ? false : REFRESH_MS),
     retry: (count, err) => count < 2 && !(err instanceof Error && 'status' in err && err.status === 404),
   });
 }
 
+/** The event timeline; new events are put on the first page as they happen. */
 export function useServerEvents(id: number, page: number, perPage: number) {
+  useLiveSubscription([id], ['event']);
   return useQuery({
-    queryKey: [...serverKey(id), 'events', { page, perPage }],
+    queryKey: queryKeys.eventsPage(id, page, perPage),
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/servers/{id}/events', {
@@ -53,7 +62,6 @@ export function useServerEvents(id: number, page: number, perPage: number) {
         }),
       ),
     placeholderData: keepPreviousData,
-    refetchInterval: REFRESH_MS * 2,
   });
 }
 

@@ -1,5 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useLiveSubscription } from '../../lib/live/react';
+import { queryKeys } from '../../lib/query-keys';
 import type { BanBody } from './ban-request';
 
 export type ServerPlayers = Schemas['ServerPlayers'];
@@ -7,20 +9,19 @@ export type OnlinePlayer = Schemas['OnlinePlayer'];
 export type RconStatus = Schemas['RconStatus'];
 export type LiveSummary = Schemas['LiveSummary'];
 
-/** The panel polls the game every few seconds; asking more often shows nothing new. */
-export const ROSTER_REFRESH_MS = 3000;
+const rosterKey = queryKeys.roster;
+const sessionsKey = queryKeys.sessions;
 
-const rosterKey = (id: number) => ['servers', 'one', id, 'players'] as const;
-const sessionsKey = (id: number) => ['servers', 'one', id, 'sessions'] as const;
-
+/** Who is on the server; the live stream replaces it whenever the panel's poll sees a change. */
 export function useServerPlayers(id: number) {
+  useLiveSubscription([id], ['players', 'status']);
   return useQuery({
     queryKey: rosterKey(id),
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/servers/{id}/players', { params: { path: { id } }, signal })),
-    refetchInterval: ROSTER_REFRESH_MS,
   });
 }
 
+/** Recent visits: fetched again when the live roster shows someone joining or leaving. */
 export function useServerSessions(id: number, page: number, perPage: number) {
   return useQuery({
     queryKey: [...sessionsKey(id), { page, perPage }],
@@ -29,7 +30,6 @@ export function useServerSessions(id: number, page: number, perPage: number) {
         api.GET('/api/v1/servers/{id}/sessions', { params: { path: { id }, query: { page, per_page: perPage } }, signal }),
       ),
     placeholderData: keepPreviousData,
-    refetchInterval: ROSTER_REFRESH_MS * 2,
   });
 }
 
@@ -69,12 +69,5 @@ export function useSay() {
   return useMutation({
     mutationFn: ({ id, message }: { id: number; message: string }) =>
       unwrap(api.POST('/api/v1/servers/{id}/say', { params: { path: { id } }, body: { message } })),
-  });
-}
-
-export function useRconCommand() {
-  return useMutation({
-    mutationFn: ({ id, command }: { id: number; command: string }) =>
-      unwrap(api.POST('/api/v1/servers/{id}/rcon', { params: { path: { id } }, body: { command } })),
   });
 }

@@ -1,18 +1,21 @@
 import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconListDetails, IconSettings, IconAdjustments, IconUsers } from '@tabler/icons-react';
+import { IconArrowLeft, IconListDetails, IconSettings, IconAdjustments, IconTerminal2, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { QueryError } from '../../components/ui/query-error';
+import { StatusBadge } from '../../components/ui/status-badge';
 import { hasRole, useCurrentUser } from '../../lib/auth';
+import { useNow } from '../../lib/now';
 import { formatDateTime, formatDuration } from '../../utils/format';
-import { useGames, useServer } from './api';
+import { uptimeAt, useGames, useServer, type Server } from './api';
 import { ServerConfig } from './server-config';
+import { ServerConsole } from './server-console';
 import { ServerEvents } from './server-events';
 import { ServerPlayersTab } from './server-players';
 import { ServerSettings } from './server-settings';
 import { LiveBadge, RconErrorMarker } from './live-ui';
-import { PortList, PowerButtons, StatusBadge } from './server-ui';
+import { PortList, PowerButtons } from './server-ui';
 
 function Info({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -27,6 +30,11 @@ function Info({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
+function Uptime({ server }: { server: Server }) {
+  const uptime = uptimeAt(server, useNow(1000));
+  return uptime == null ? '—' : formatDuration(uptime);
+}
+
 function BackLink() {
   return (
     <Anchor component={Link} to="/servers" size="sm" c="dimmed">
@@ -38,7 +46,7 @@ function BackLink() {
   );
 }
 
-const TABS = ['events', 'players', 'config', 'settings'] as const;
+const TABS = ['events', 'console', 'players', 'config', 'settings'] as const;
 
 export function ServerPage() {
   const params = useParams();
@@ -104,7 +112,7 @@ export function ServerPage() {
             {s.pid ?? '—'}
           </Info>
           <Info label="Uptime" testId="server-uptime">
-            {s.uptime_seconds == null ? '—' : formatDuration(s.uptime_seconds)}
+            <Uptime server={s} />
           </Info>
           <Info label="Started">{formatDateTime(s.started_at)}</Info>
           <Info label="Ports">
@@ -136,6 +144,9 @@ export function ServerPage() {
           <Tabs.Tab value="events" leftSection={<IconListDetails size={16} />} data-testid="tab-events">
             Events
           </Tabs.Tab>
+          <Tabs.Tab value="console" leftSection={<IconTerminal2 size={16} />} data-testid="tab-console">
+            Console
+          </Tabs.Tab>
           <Tabs.Tab value="players" leftSection={<IconUsers size={16} />} data-testid="tab-players">
             Players
           </Tabs.Tab>
@@ -150,6 +161,9 @@ export function ServerPage() {
         </Tabs.List>
         <Tabs.Panel value="events">
           <ServerEvents serverId={s.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="console">
+          <ServerConsole key={s.id} server={s} canCommand={hasRole(role, 'operator')} />
         </Tabs.Panel>
         <Tabs.Panel value="players">
           <ServerPlayersTab server={s} canModerate={hasRole(role, 'operator')} isAdmin={isAdmin} />

@@ -11,7 +11,6 @@ import type { Server } from './api';
 import { LiveBadge, RconStatusLine } from './live-ui';
 import { BanDialog, KickDialog } from './player-dialogs';
 import { useSay, useServerPlayers, type OnlinePlayer, type ServerPlayers } from './players-api';
-import { RconConsole } from './rcon-console';
 import { ServerSessions } from './server-sessions';
 
 interface Props {
@@ -197,7 +196,7 @@ function SayBox({ serverId, disabled }: { serverId: number; disabled: boolean })
   );
 }
 
-/** The Players tab: who is on now, RCON link state, chat, moderation, console, recent visits. */
+/** The Players tab: who is on now, RCON link state, chat, moderation, recent visits. */
 export function ServerPlayersTab({ server, canModerate, isAdmin }: Props) {
   const roster = useServerPlayers(server.id);
   const data = roster.data;
@@ -228,7 +227,6 @@ export function ServerPlayersTab({ server, canModerate, isAdmin }: Props) {
           {canModerate && <SayBox serverId={server.id} disabled={!linkUp} />}
         </Stack>
       )}
-      {isAdmin && data?.monitored && <RconConsole serverId={server.id} disabled={!linkUp} />}
       <Stack gap="xs">
         <Title order={4}>Recent visits</Title>
         <ServerSessions serverId={server.id} isAdmin={isAdmin} />

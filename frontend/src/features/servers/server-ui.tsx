@@ -10,24 +10,6 @@ import type { Schemas } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { usePowerAction, type PowerAction, type Server, type ServerState } from './api';
 
-const STATUS: Record<ServerState, { color: string; variant: 'light' | 'filled' | 'dot' }> = {
-  stopped: { color: 'gray', variant: 'light' },
-  starting: { color: 'blue', variant: 'light' },
-  running: { color: 'teal', variant: 'filled' },
-  stopping: { color: 'orange', variant: 'light' },
-  crashed: { color: 'red', variant: 'filled' },
-  error: { color: 'red', variant: 'light' },
-};
-
-export function StatusBadge({ status, testId, size = 'md' }: { status: ServerState; testId?: string; size?: 'sm' | 'md' | 'lg' }) {
-  const s = STATUS[status] ?? STATUS.stopped;
-  return (
-    <Badge color={s.color} variant={s.variant} size={size} data-testid={testId} miw="fit-content" styles={{ root: { textTransform: 'none', flexShrink: 0 }, label: { overflow: 'visible' } }}>
-      {status}
-    </Badge>
-  );
-}
-
 export function PortList({ ports }: { ports: Schemas['PortSpec'][] }) {
   if (ports.length === 0) return <Text size="sm" c="dimmed">—</Text>;
   return (

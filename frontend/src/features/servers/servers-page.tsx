@@ -5,12 +5,14 @@ import { Link } from 'react-router';
 import { PageHeader } from '../../components/ui/page-header';
 import { Pager } from '../../components/ui/pager';
 import { QueryError } from '../../components/ui/query-error';
+import { StatusBadge } from '../../components/ui/status-badge';
 import { hasRole, useCurrentUser } from '../../lib/auth';
+import { useNow } from '../../lib/now';
 import { formatDuration } from '../../utils/format';
-import { useGames, useServers } from './api';
+import { uptimeAt, useGames, useServers } from './api';
 import { CreateServerModal } from './create-server-modal';
 import { LiveBadge, RconErrorMarker } from './live-ui';
-import { PortList, PowerButtons, StatusBadge } from './server-ui';
+import { PortList, PowerButtons } from './server-ui';
 
 export function ServersPage() {
   const [page, setPage] = useState(1);
@@ -21,6 +23,7 @@ export function ServersPage() {
   const isAdmin = hasRole(me.data?.role, 'admin');
   const canPower = hasRole(me.data?.role, 'operator');
   const [creating, setCreating] = useState(false);
+  const now = useNow(1000);
   const gameName = (id: string) => games.data?.find((g) => g.id === id)?.name ?? id;
   const cols = canPower ? 6 : 5;
 
@@ -28,7 +31,7 @@ export function ServersPage() {
     <div data-testid="servers-page">
       <PageHeader
         title="Servers"
-        description="Game servers managed by this host. Status refreshes every 2 seconds."
+        description="Game servers managed by this host. States and player counts update as they change."
         action={
           isAdmin && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} data-testid="create-server-button">
@@ -78,38 +81,41 @@ export function ServersPage() {
                       </Table.Td>
                     </Table.Tr>
                   ))}
-                {servers.data?.items.map((s) => (
-                  <Table.Tr key={s.id} data-testid={`server-row-${s.name}`}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/servers/${s.id}`} fw={500} size="sm" data-testid={`server-link-${s.name}`}>
-                        {s.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{gameName(s.game)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
-                        {s.live && <LiveBadge live={s.live} testId={`server-live-${s.name}`} />}
-                        {s.rcon && <RconErrorMarker rcon={s.rcon} testId={`server-rcon-error-${s.name}`} />}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <PortList ports={s.ports} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" c={s.uptime_seconds == null ? 'dimmed' : undefined}>
-                        {s.uptime_seconds == null ? '—' : formatDuration(s.uptime_seconds)}
-                      </Text>
-                    </Table.Td>
-                    {canPower && (
+                {servers.data?.items.map((s) => {
+                  const uptime = uptimeAt(s, now);
+                  return (
+                    <Table.Tr key={s.id} data-testid={`server-row-${s.name}`}>
                       <Table.Td>
-                        <PowerButtons server={s} compact />
+                        <Anchor component={Link} to={`/servers/${s.id}`} fw={500} size="sm" data-testid={`server-link-${s.name}`}>
+                          {s.name}
+                        </Anchor>
                       </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
+                      <Table.Td>
+                        <Text size="sm">{gameName(s.game)}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
+                          {s.live && <LiveBadge live={s.live} testId={`server-live-${s.name}`} />}
+                          {s.rcon && <RconErrorMarker rcon={s.rcon} testId={`server-rcon-error-${s.name}`} />}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <PortList ports={s.ports} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" c={uptime == null ? 'dimmed' : undefined}>
+                          {uptime == null ? '—' : formatDuration(uptime)}
+                        </Text>
+                      </Table.Td>
+                      {canPower && (
+                        <Table.Td>
+                          <PowerButtons server={s} compact />
+                        </Table.Td>
+                      )}
+                    </Table.Tr>
+                  );
+                })}
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>

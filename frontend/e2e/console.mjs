@@ -1,0 +1,286 @@
+// End-to-end browser test for the live console.
+//
+//   LANGUARD_URL=http://127.0.0.1:PORT LANGUARD_ADMIN_PASSWORD=... \
+//   LANGUARD_E2E_SRCDS=/abs/path/to/srcds_run LANGUARD_E2E_CONSOLE_PORT=27557 node e2e/console.mjs
+//
+// LANGUARD_E2E_SRCDS must be an executable named `srcds_run` that behaves like a Source server
+// (a symlink to target/debug/fakegame). New console lines are made by writing commands into
+// `fakegame.control` in the server directory; they must show up without reloading the page.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT = 15_000;
+const STATUS_TIMEOUT = 20_000;
+const SCREENSHOT = '/tmp/languard-e2e-console-failure.png';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
+const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
+const srcds = process.env.LANGUARD_E2E_SRCDS ?? '';
+const gamePort = process.env.LANGUARD_E2E_CONSOLE_PORT ?? '';
+const serverName = process.env.LANGUARD_E2E_CONSOLE_SERVER_NAME ?? 'e2e-console';
+const MARKER = 'hello-from-e2e';
+const PLAYER = 'Someone';
+const STEAM_ID = '76561197960287930';
+const FLOOD = 300;
+
+if (!baseUrl || !adminPassword || !srcds || !gamePort) {
+  console.error('e2e: set LANGUARD_URL, LANGUARD_ADMIN_PASSWORD, LANGUARD_E2E_SRCDS and LANGUARD_E2E_CONSOLE_PORT');
+  process.exit(2);
+}
+
+let browser;
+let page;
+let current = 'start';
+const consoleErrors = [];
+
+async function step(name, fn) {
+  current = name;
+  const started = Date.now();
+  await fn();
+  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
+}
+
+/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
+async function eventually(check, message, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(await message());
+    await page.waitForTimeout(200);
+  }
+}
+
+const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+
+/** The console's lines as `{kind, level, text}`. */
+const consoleLines = () =>
+  page.getByTestId('console-line').evaluateAll((els) =>
+    els.map((el) => ({ kind: el.dataset.kind, level: el.dataset.level ?? null, text: el.textContent ?? '' })),
+  );
+
+const tail = async (n = 12) => (await consoleLines()).slice(-n).map((l) => `[${l.kind}${l.level ? `/${l.level}` : ''}] ${l.text}`).join('\n    ');
+
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  page = await context.newPage();
+  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const sockets = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+
+  console.log(`e2e: testing the live console on ${baseUrl}`);
+
+  await step('admin logs in and the live connection opens', async () => {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByTestId('login-form').waitFor();
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(adminPassword);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('dashboard').waitFor();
+    await eventually(
+      () => sockets.some((u) => /\/api\/v1\/ws\?ticket=[0-9a-f]+$/.test(u)),
+      () => `no WebSocket to /api/v1/ws?ticket=… opened (saw ${JSON.stringify(sockets)})`,
+    );
+    if (await page.getByTestId('live-reconnecting').count()) throw new Error('"Reconnecting…" shown while connected');
+  });
+
+  await step(`admin creates the Source server ${serverName}`, async () => {
+    await page.getByTestId('nav-servers').click();
+    await page.getByTestId('servers-page').waitFor();
+    await page.getByTestId('create-server-button').click();
+    const form = page.getByTestId('create-server-form');
+    await form.waitFor();
+    await form.getByTestId('server-game').click();
+    await page.getByRole('option', { name: /Source/ }).click();
+    await form.getByTestId('server-name').fill(serverName);
+    await form.getByTestId('server-executable').fill(srcds);
+    await form.getByTestId('server-port').fill(String(gamePort));
+    await form.getByTestId('create-server-submit').click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByTestId(`server-row-${serverName}`).waitFor();
+  });
+
+  let directory = '';
+  await step(`${serverName} starts (the list follows its state live) and RCON comes up`, async () => {
+    const start = page.getByTestId(`server-start-${serverName}`);
+    await eventually(async () => !(await start.isDisabled()), () => 'the start button stayed disabled');
+    await start.click();
+    const badge = page.getByTestId(`server-status-${serverName}`);
+    await eventually(
+      async () => (await text(badge)) === 'running',
+      async () => `status is "${await text(badge)}" on the servers list, expected running`,
+      STATUS_TIMEOUT,
+    );
+    await page.getByTestId(`server-link-${serverName}`).click();
+    await page.getByTestId('server-page').waitFor();
+    directory = await text(page.getByTestId('server-directory'));
+    if (!directory.startsWith('/')) throw new Error(`server directory shown as "${directory}"`);
+    await page.getByTestId('tab-players').click();
+    const rcon = page.getByTestId('rcon-status');
+    await eventually(
+      async () => (await rcon.getAttribute('data-state', { timeout: 1000 }).catch(() => null)) === 'connected',
+      async () => `RCON status is "${await text(rcon)}"`,
+      STATUS_TIMEOUT,
+    );
+    if (await page.getByTestId('rcon-console').count()) throw new Error('the Players tab still has its own RCON console');
+  });
+
+  await step('the Console tab opens with a command line', async () => {
+    await page.evaluate(() => {
+      window.__languardE2eNoReload = true;
+    });
+    await page.getByTestId('tab-console').click();
+    await page.getByTestId('server-console').waitFor();
+    const input = page.getByTestId('console-input');
+    await eventually(async () => !(await input.isDisabled()), async () => `the command line stayed disabled: "${await input.getAttribute('placeholder')}"`);
+  });
+
+  await step('`status` is sent and its reply shows inline', async () => {
+    const input = page.getByTestId('console-input');
+    await input.fill('status');
+    await input.press('Enter');
+    if ((await input.inputValue()) !== '') throw new Error('the command line was not cleared after sending');
+    await eventually(
+      async () => {
+        const lines = await consoleLines();
+        const sent = lines.findIndex((l) => l.kind === 'command' && l.text === '> status');
+        return sent >= 0 && lines.slice(sent + 1).some((l) => l.kind === 'reply' && l.text.startsWith('hostname: '));
+      },
+      async () => `no "> status" followed by a "hostname: …" reply; the console ends with:\n    ${await tail()}`,
+    );
+    const failures = (await consoleLines()).filter((l) => l.kind === 'failure');
+    if (failures.length) throw new Error(`the console shows failures: ${failures.map((l) => l.text).join('; ')}`);
+  });
+
+  await step('Up brings the last command back from the history', async () => {
+    const input = page.getByTestId('console-input');
+    await input.press('ArrowUp');
+    const value = await input.inputValue();
+    if (value !== 'status') throw new Error(`ArrowUp gave "${value}", expected "status"`);
+    await input.press('ArrowDown');
+    if ((await input.inputValue()) !== '') throw new Error('ArrowDown did not go back to the empty line');
+    const stored = await page.evaluate(() =>
+      Object.keys(sessionStorage)
+        .filter((k) => k.startsWith('languard.console-history.'))
+        .map((k) => sessionStorage.getItem(k)),
+    );
+    if (!stored.some((v) => v && JSON.parse(v).includes('status'))) throw new Error(`history not kept in sessionStorage: ${JSON.stringify(stored)}`);
+  });
+
+  await step(`a line the game writes ("log ${MARKER}") arrives live`, async () => {
+    appendFileSync(join(directory, 'fakegame.control'), `log ${MARKER}\n`);
+    await eventually(
+      async () => (await consoleLines()).some((l) => l.kind === 'output' && l.text.includes(MARKER)),
+      async () => `"${MARKER}" did not appear; the console ends with:\n    ${await tail()}`,
+    );
+  });
+
+  await step(`${PLAYER} joins and the connect line arrives with the level the adapter read`, async () => {
+    appendFileSync(join(directory, 'fakegame.control'), `join ${PLAYER} ${STEAM_ID}\n`);
+    const line = await eventually(
+      async () => (await consoleLines()).find((l) => l.kind === 'output' && l.text.includes(`"${PLAYER}<`) && l.text.includes('connected')),
+      async () => `no connect line for ${PLAYER}; the console ends with:\n    ${await tail()}`,
+    );
+    if (!line.level) throw new Error(`the connect line has no level: ${line.text}`);
+  });
+
+  await step('scrolling up pauses auto-scroll and counts new lines until resumed', async () => {
+    const view = page.getByTestId('console-view');
+    appendFileSync(join(directory, 'fakegame.control'), `flood 60 e2e-fill\n`);
+    await eventually(
+      async () => (await consoleLines()).some((l) => l.text.includes('e2e-fill 60')),
+      async () => `the first flood did not arrive; the console ends with:\n    ${await tail()}`,
+    );
+    if ((await view.getAttribute('data-follow')) !== 'true') throw new Error('the console did not follow new lines');
+    await view.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    const resume = page.getByTestId('console-resume');
+    await resume.waitFor();
+    appendFileSync(join(directory, 'fakegame.control'), `flood ${FLOOD} e2e-flood\n`);
+    await eventually(
+      async () => /^\d+ new lines?$/.test(await text(resume)) && Number((await text(resume)).split(' ')[0]) >= FLOOD,
+      async () => `the resume button reads "${await text(resume)}", expected at least ${FLOOD} new lines`,
+    );
+    const top = await view.evaluate((el) => el.scrollTop);
+    if (top > 50) throw new Error(`the view moved while paused (scrollTop ${top})`);
+    await resume.click();
+    await resume.waitFor({ state: 'detached' });
+    await eventually(
+      () => view.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 30),
+      () => 'the view did not go back to the bottom after resuming',
+    );
+    const last = (await consoleLines()).at(-1);
+    if (!last?.text.includes(`e2e-flood ${FLOOD}`)) throw new Error(`the last line is "${last?.text}"`);
+  });
+
+  await step('all of that happened without a reload', async () => {
+    const same = await page.evaluate(() => window.__languardE2eNoReload === true);
+    if (!same) throw new Error('the page was reloaded');
+  });
+
+  await step('a command the panel refuses shows its error inline', async () => {
+    const input = page.getByTestId('console-input');
+    const before = (await consoleLines()).length;
+    await input.fill('echo \u0007bell');
+    await input.press('Enter');
+    await eventually(
+      async () => (await consoleLines()).slice(before).some((l) => l.kind === 'failure' && /control characters/.test(l.text)),
+      async () => `no inline error for a command with a control character; the console ends with:\n    ${await tail()}`,
+    );
+  });
+
+  await step(`${serverName} stops and the console says it is not running`, async () => {
+    const stop = page.getByTestId(`server-stop-${serverName}`);
+    await eventually(async () => !(await stop.isDisabled()), () => 'the stop button stayed disabled');
+    await stop.click();
+    await page.getByTestId('confirm-action').click();
+    const badge = page.getByTestId(`server-status-${serverName}`);
+    await eventually(
+      async () => (await text(badge)) === 'stopped',
+      async () => `status is "${await text(badge)}", expected stopped`,
+      STATUS_TIMEOUT,
+    );
+    const input = page.getByTestId('console-input');
+    await eventually(() => input.isDisabled(), () => 'the command line stayed enabled for a stopped server');
+  });
+
+  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
+    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
+  }
+
+  console.log('e2e: all console steps passed');
+  await browser.close();
+  process.exit(0);
+} catch (err) {
+  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
+  if (page) {
+    try {
+      console.error(`e2e: page URL was ${page.url()}`);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
+    } catch (shotErr) {
+      console.error(`e2e: could not save a screenshot: ${shotErr}`);
+    }
+  }
+  if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+}
