@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { components } from '../../api/schema';
 import { queryKeys } from '../query-keys';
@@ -120,6 +120,34 @@ describe('applyFrame', () => {
     expect(qc.getQueryData(queryKeys.roster(3))).toEqual(roster);
     expect(qc.getQueryData<Schemas['Server']>(queryKeys.server(3))).toMatchObject({ live, rcon });
     expect(isStale(qc, [...queryKeys.sessions(3), { page: 1, perPage: 10 }])).toBe(true);
+  });
+
+  it('fetches again when a fetch under way would overwrite the frame with older state', async () => {
+    const qc = client();
+    const stale = { monitored: true, players: [{ session_id: 1, player_id: 1, name: 'Alice', identity: 'x', joined_at: '2026-02-01T09:00:00Z' }] };
+    const fresh = { monitored: true, players: [] };
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const queryFn = async () => {
+      calls++;
+      if (calls === 1) {
+        await gate;
+        return stale;
+      }
+      return fresh;
+    };
+    // A mounted roster (an observer) whose first fetch is still on the way.
+    const observer = new QueryObserver(qc, { queryKey: queryKeys.roster(3), queryFn });
+    const unsubscribe = observer.subscribe(() => {});
+    await Promise.resolve();
+    expect(qc.getQueryState(queryKeys.roster(3))?.fetchStatus).toBe('fetching');
+    applyFrame(qc, frame('players', 3, fresh));
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toBe(2);
+    expect(qc.getQueryData(queryKeys.roster(3))).toEqual(fresh);
+    unsubscribe();
   });
 
   it('leaves the visit list alone when only the figures changed', () => {

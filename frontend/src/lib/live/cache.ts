@@ -50,8 +50,17 @@ export function withStatus(server: Server, status: ServerState, pid: number | nu
   return { server: next, exact: !active || (wasActive && !!server.started_at) };
 }
 
+/**
+ * A fetch that was under way when a frame came may carry older state and would overwrite the
+ * frame's; such queries are fetched again (the running fetch is dropped).
+ */
+function refetchIfFetching(qc: QueryClient, key: readonly unknown[]) {
+  if (qc.getQueryState(key)?.fetchStatus === 'fetching') void qc.invalidateQueries({ queryKey: key, exact: true });
+}
+
 function patchServer(qc: QueryClient, id: number, patch: (s: Server) => Server) {
   qc.setQueryData<Server>(queryKeys.server(id), (old) => (old ? patch(old) : old));
+  refetchIfFetching(qc, queryKeys.server(id));
   let listed = false;
   qc.setQueriesData<ServerPage>({ queryKey: queryKeys.serverLists }, (old) => {
     if (!old || !Array.isArray(old.items)) return old;
@@ -59,6 +68,7 @@ function patchServer(qc: QueryClient, id: number, patch: (s: Server) => Server) 
     listed = true;
     return { ...old, items: old.items.map((s) => (s.id === id ? patch(s) : s)) };
   });
+  for (const q of qc.getQueryCache().findAll({ queryKey: queryKeys.serverLists })) refetchIfFetching(qc, q.queryKey);
   return listed;
 }
 
@@ -94,6 +104,7 @@ function onPlayers(qc: QueryClient, id: number, frame: LiveFrame) {
   const roster = frame.data as unknown as ServerPlayers;
   const before = qc.getQueryData<ServerPlayers>(queryKeys.roster(id));
   qc.setQueryData<ServerPlayers>(queryKeys.roster(id), roster);
+  refetchIfFetching(qc, queryKeys.roster(id));
   patchServer(qc, id, (s) => ({ ...s, live: roster.live ?? null, rcon: roster.rcon ?? null }));
   // Someone joined or left: the visit list changed too.
   if (rosterShape(before) !== rosterShape(roster)) void qc.invalidateQueries({ queryKey: queryKeys.sessions(id) });
@@ -117,6 +128,7 @@ function onEvent(qc: QueryClient, id: number, frame: LiveFrame) {
       items: [event, ...page.items].slice(0, page.per_page),
       total: page.total + 1,
     });
+    refetchIfFetching(qc, key);
   }
   for (const key of later) void qc.invalidateQueries({ queryKey: key, exact: true });
   // A `created` event for a server the lists do not have yet.
