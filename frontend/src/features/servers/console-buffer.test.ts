@@ -67,6 +67,49 @@ describe('ConsoleBuffer', () => {
   });
 });
 
+describe('ConsoleBuffer.prependHistory', () => {
+  const h = (line: string, level = 'info', source = 'console') => ({ line, level, source });
+
+  it('puts stored lines first, with their levels, and keeps ids increasing', () => {
+    const b = new ConsoleBuffer();
+    b.onConsole({ source: 'console', line: 'live 1' });
+    expect(b.prependHistory([h('old 1', 'warn'), h('old 2', 'loud')])).toBe(2);
+    expect(b.toArray().map((l) => [l.text, l.level])).toEqual([
+      ['old 1', 'warn'],
+      ['old 2', null],
+      ['live 1', null],
+    ]);
+    const ids = b.toArray().map((l) => l.id);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(3);
+    b.onConsole({ source: 'console', line: 'live 2' });
+    expect(b.toArray().at(-1)!.id).toBeGreaterThan(ids[2]);
+  });
+
+  it('does not show lines twice that were stored and also arrived live', () => {
+    const b = new ConsoleBuffer();
+    b.onConsole({ source: 'console', line: 'b' });
+    b.onConsole({ source: 'console', line: 'c' });
+    b.onConsole({ source: 'console', line: 'd' });
+    b.prependHistory([h('a'), h('b'), h('c')]);
+    expect(texts(b)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('keeps a repeated line that only looks like an overlap from another source', () => {
+    const b = new ConsoleBuffer();
+    b.onConsole({ source: 'game', line: 'same' });
+    b.prependHistory([h('same', 'info', 'console')]);
+    expect(texts(b)).toEqual(['same', 'same']);
+  });
+
+  it('stays within the limit, dropping the oldest stored lines', () => {
+    const b = new ConsoleBuffer(3);
+    b.onConsole({ source: 'console', line: 'live' });
+    b.prependHistory([h('1'), h('2'), h('3'), h('4')]);
+    expect(texts(b)).toEqual(['3', '4', 'live']);
+  });
+});
+
 describe('stripAnsi', () => {
   it('removes colour codes and keeps the text', () => {
     expect(stripAnsi('\u001b[32m[INFO]\u001b[0m Done (3.2s)!')).toBe('[INFO] Done (3.2s)!');

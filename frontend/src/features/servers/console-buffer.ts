@@ -16,6 +16,13 @@ export interface ConsoleLine {
   source: string | null;
 }
 
+/** A stored line (from `GET /servers/{id}/logs`). */
+export interface HistoryLine {
+  source: string;
+  line: string;
+  level: string;
+}
+
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
 // Colour and cursor sequences some games print; shown as text they are noise.
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
@@ -76,6 +83,40 @@ export class ConsoleBuffer {
     this.appended++;
     // Trim in batches so that a flood does not shift the whole array on every line.
     if (this.lines.length > this.limit + Math.min(512, this.limit)) this.lines.splice(0, this.lines.length - this.limit);
+  }
+
+  /**
+   * Puts stored lines (oldest first) before what arrived live while they were being fetched.
+   * The newest stored lines may be the same as the first live ones; those are not shown twice.
+   * Returns how many were added.
+   */
+  prependHistory(history: readonly HistoryLine[]): number {
+    const live = this.lines.filter((l) => l.kind === 'output');
+    const same = (h: HistoryLine, l: ConsoleLine) => stripAnsi(h.line) === l.text && h.source === l.source;
+    let overlap = 0;
+    for (let k = Math.min(history.length, live.length); k > 0; k--) {
+      const start = history.length - k;
+      let all = true;
+      for (let i = 0; i < k && all; i++) all = same(history[start + i], live[i]);
+      if (all) {
+        overlap = k;
+        break;
+      }
+    }
+    const keep = history.slice(0, history.length - overlap).slice(-this.limit);
+    const older: ConsoleLine[] = keep.map((h) => ({
+      id: 0,
+      kind: 'output',
+      text: stripAnsi(h.line),
+      level: LEVELS.includes(h.level as Level) ? (h.level as Level) : null,
+      source: h.source,
+    }));
+    // Ids only have to be unique and increasing down the list: renumber everything.
+    this.lines = [...older, ...this.lines];
+    this.lines.forEach((l, i) => (l.id = this.nextId + i));
+    this.nextId += this.lines.length;
+    if (this.lines.length > this.limit) this.lines.splice(0, this.lines.length - this.limit);
+    return older.length;
   }
 
   /** Forgets the lines on screen (levels still pending for a next line are kept). */

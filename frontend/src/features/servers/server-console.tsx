@@ -1,13 +1,17 @@
 import { ActionIcon, Alert, Box, Button, Card, Group, Loader, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconArrowDown, IconEraser, IconInfoCircle, IconSend, IconTerminal2 } from '@tabler/icons-react';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { errorMessage } from '../../api/errors';
 import { CommandError, type LiveMessage } from '../../lib/live/client';
 import { useLiveClient, useLiveStatus, useLiveSubscription } from '../../lib/live/react';
 import type { Server } from './api';
 import { CommandHistory, historyKey } from './command-history';
 import { ConsoleBuffer, type ConsoleLine } from './console-buffer';
+import { fetchRecentLines } from './logs-api';
 
 export const CONSOLE_LINES = 5000;
+/** Stored lines shown when the console opens (the most one page of the logs API holds). */
+const HISTORY_LINES = 1000;
 const MAX_COMMAND_CHARS = 1000;
 /** Within this many pixels of the bottom counts as "at the bottom" (follow new lines). */
 const BOTTOM_SLACK = 24;
@@ -104,6 +108,24 @@ export function ServerConsole({ server, canCommand }: { server: Server; canComma
     }
     redraw();
   });
+
+  // The lines written before the tab opened, from the log store; live ones that came in while
+  // they were on the way stay after them.
+  const [loadingHistory, setLoadingHistory] = useState(true);
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchRecentLines(server.id, HISTORY_LINES, abort.signal)
+      .then((entries) => buffer.prependHistory(entries))
+      .catch((err: unknown) => {
+        if (!abort.signal.aborted) buffer.push('notice', `Earlier lines could not be loaded: ${errorMessage(err)}`);
+      })
+      .finally(() => {
+        if (abort.signal.aborted) return;
+        setLoadingHistory(false);
+        redraw();
+      });
+    return () => abort.abort();
+  }, [server.id, buffer, redraw]);
 
   // Say so in the console itself when the stream drops and comes back.
   const wasOpen = useRef(connected);
@@ -218,10 +240,15 @@ export function ServerConsole({ server, canCommand }: { server: Server; canComma
               lineHeight: 1.45,
             }}
           >
-            {lines.length === 0 ? (
+            {lines.length === 0 && loadingHistory ? (
+              <Group gap="xs" c="dimmed" data-testid="console-loading">
+                <Loader size="xs" color="gray" />
+                <span>Loading recent lines…</span>
+              </Group>
+            ) : lines.length === 0 ? (
               <div style={{ color: 'var(--mantine-color-dark-2)' }} data-testid="console-empty">
                 {server.status === 'running'
-                  ? 'Waiting for output: lines the game writes from now on appear here.'
+                  ? 'Nothing written yet: lines the game writes appear here as they are written.'
                   : 'The server is not running. Its output appears here once it starts.'}
               </div>
             ) : (

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconListDetails, IconSettings, IconAdjustments, IconTerminal2, IconUsers } from '@tabler/icons-react';
+import { IconArrowLeft, IconFileText, IconListDetails, IconSettings, IconAdjustments, IconTerminal2, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -12,6 +12,7 @@ import { uptimeAt, useGames, useServer, type Server } from './api';
 import { ServerConfig } from './server-config';
 import { ServerConsole } from './server-console';
 import { ServerEvents } from './server-events';
+import { ServerLogs } from './server-logs';
 import { ServerPlayersTab } from './server-players';
 import { ServerSettings } from './server-settings';
 import { LiveBadge, RconErrorMarker } from './live-ui';
@@ -46,7 +47,7 @@ function BackLink() {
   );
 }
 
-const TABS = ['events', 'console', 'players', 'config', 'settings'] as const;
+const TABS = ['events', 'console', 'logs', 'players', 'config', 'settings'] as const;
 
 export function ServerPage() {
   const params = useParams();
@@ -147,6 +148,9 @@ export function ServerPage() {
           <Tabs.Tab value="console" leftSection={<IconTerminal2 size={16} />} data-testid="tab-console">
             Console
           </Tabs.Tab>
+          <Tabs.Tab value="logs" leftSection={<IconFileText size={16} />} data-testid="tab-logs">
+            Logs
+          </Tabs.Tab>
           <Tabs.Tab value="players" leftSection={<IconUsers size={16} />} data-testid="tab-players">
             Players
           </Tabs.Tab>
@@ -164,6 +168,9 @@ export function ServerPage() {
         </Tabs.Panel>
         <Tabs.Panel value="console">
           <ServerConsole key={s.id} server={s} canCommand={hasRole(role, 'operator')} />
+        </Tabs.Panel>
+        <Tabs.Panel value="logs">
+          <ServerLogs key={s.id} server={s} isAdmin={isAdmin} />
         </Tabs.Panel>
         <Tabs.Panel value="players">
           <ServerPlayersTab server={s} canModerate={hasRole(role, 'operator')} isAdmin={isAdmin} />
