@@ -33,6 +33,8 @@ pub struct AppState {
     pub supervisor: Supervisor,
     pub bus: crate::events::Bus,
     pub tickets: crate::events::ws::Tickets,
+    pub http_stats: Arc<crate::metrics::http::HttpStats>,
+    pub processes: crate::metrics::prometheus::ProcessReader,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -44,8 +46,10 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::servers::routes::configure(cfg);
     crate::players::routes::configure(cfg);
     crate::bans::routes::configure(cfg);
+    crate::logs::routes::configure(cfg);
     crate::events::ws::configure(cfg);
     crate::system::configure(cfg);
+    cfg.service(crate::metrics::prometheus::metrics);
     cfg.service(openapi_json);
 }
 
@@ -91,6 +95,7 @@ impl Application {
             board: crate::players::live::LiveBoard::default(),
             poll_interval: std::time::Duration::from_secs(config.players_poll_interval),
             lost_after: std::time::Duration::from_secs(config.rcon_lost_after),
+            logs: crate::logs::writer::LogWriter::start(db.clone()),
         };
         let supervisor = Supervisor::boot(db.clone(), secret_box, players.clone())
             .await
@@ -104,6 +109,7 @@ impl Application {
             config.session_retention_days,
             config.live_state_retention_days,
         ));
+        tokio::spawn(crate::logs::prune_forever(db.clone(), config.log_retention_days));
         if let Some(key) = config.steam_api_key.clone() {
             let api = crate::players::steam::SteamApi {
                 key,
@@ -130,6 +136,8 @@ impl Application {
             supervisor,
             bus,
             tickets: crate::events::ws::Tickets::default(),
+            http_stats: Arc::default(),
+            processes: crate::metrics::prometheus::ProcessReader::default(),
             config,
         });
         let body_limit = state.config.max_body_bytes;
@@ -156,6 +164,7 @@ impl Application {
                 .split_for_parts();
             let app = app
                 .wrap(from_fn(crate::audit::record_requests))
+                .wrap(from_fn(crate::metrics::http::count_requests))
                 .wrap(headers::security_headers())
                 .wrap(Condition::new(!cors_origins.is_empty(), cors))
                 .service(web::redirect("/api/docs", "/api/docs/"))

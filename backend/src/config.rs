@@ -74,6 +74,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "base URL of the Steam Web API",
     ),
     ("session_retention_days", "365", "days closed player sessions are kept"),
+    ("log_retention_days", "30", "days stored log lines are kept"),
     (
         "live_state_retention_days",
         "90",
@@ -100,6 +101,7 @@ pub struct Config {
     pub steam_api_key: Option<String>,
     pub steam_api_url: String,
     pub session_retention_days: i64,
+    pub log_retention_days: i64,
     pub live_state_retention_days: i64,
 }
 
@@ -256,6 +258,7 @@ impl Config {
         }
         let steam_api_url = v.to_owned();
         let session_retention_days = parse_number(get("session_retention_days"), "session_retention_days", 1, 36_500)?;
+        let log_retention_days = parse_number(get("log_retention_days"), "log_retention_days", 1, 36_500)?;
         let live_state_retention_days =
             parse_number(get("live_state_retention_days"), "live_state_retention_days", 1, 36_500)?;
         let (v, _) = get("log_level");
@@ -265,6 +268,7 @@ impl Config {
             steam_api_key,
             steam_api_url,
             session_retention_days,
+            log_retention_days,
             live_state_retention_days,
             listen,
             data_dir,
@@ -312,6 +316,7 @@ impl Config {
             ("steam_api_key", secret(&self.steam_api_key)),
             ("steam_api_url", self.steam_api_url.clone()),
             ("session_retention_days", self.session_retention_days.to_string()),
+            ("log_retention_days", self.log_retention_days.to_string()),
             ("live_state_retention_days", self.live_state_retention_days.to_string()),
         ]
     }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod games;
 pub mod http;
 pub mod logs;
+pub mod metrics;
 pub mod openapi;
 pub mod players;
 pub mod rcon;

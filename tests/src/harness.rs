@@ -108,7 +108,17 @@ impl TestApp {
 
     /// Kills the panel with SIGKILL (no cleanup at all) and starts it again on the same data.
     pub async fn crash_and_restart(&mut self) {
+        self.crash().await;
+        self.restart().await;
+    }
+
+    /// SIGKILL, no cleanup; the game servers it started keep running.
+    pub async fn crash(&mut self) {
         let _ = self.child.kill().await;
+    }
+
+    /// Starts the panel again on the same data (after [`TestApp::crash`]).
+    pub async fn restart(&mut self) {
         let (child, url) = start(self.data_dir.path(), &self.env).await;
         self.child = child;
         self.url = url;

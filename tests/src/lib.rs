@@ -36,6 +36,8 @@ mod cli;
 #[cfg(test)]
 mod events;
 #[cfg(test)]
+mod logs;
+#[cfg(test)]
 mod matrix;
 #[cfg(test)]
 mod openapi;

@@ -177,6 +177,30 @@ async fn server_routes(app: &TestApp, admin: &str, i: usize) -> Vec<Row> {
             Need::Role(Level::Viewer),
             200,
         ),
+        (
+            Method::GET,
+            "/servers/{id}/logs",
+            id_path("/logs"),
+            None,
+            Need::Role(Level::Viewer),
+            200,
+        ),
+        (
+            Method::DELETE,
+            "/servers/{id}/logs",
+            id_path("/logs"),
+            None,
+            admin_only(),
+            200,
+        ),
+        (
+            Method::GET,
+            "/metrics",
+            "/metrics".to_owned(),
+            None,
+            Need::Role(Level::Viewer),
+            200,
+        ),
         // No such player: refused after the role check.
         (
             Method::POST,

@@ -175,6 +175,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    log_entries (id) {
+        id -> BigInt,
+        server_id -> BigInt,
+        source -> Text,
+        logged_at -> Timestamp,
+        game_time -> Nullable<Text>,
+        level -> Text,
+        kind -> Text,
+        message -> Text,
+        line -> Text,
+    }
+}
+
+diesel::table! {
+    log_cursors (server_id, source) {
+        server_id -> BigInt,
+        source -> Text,
+        path -> Text,
+        device -> BigInt,
+        inode -> BigInt,
+        read_to -> BigInt,
+    }
+}
+
+diesel::joinable!(log_entries -> servers (server_id));
 diesel::joinable!(player_names -> players (player_id));
 diesel::joinable!(player_sessions -> players (player_id));
 diesel::joinable!(player_sessions -> servers (server_id));
@@ -189,5 +215,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     live_states,
     bans,
     ban_enforcements,
+    log_entries,
     servers
 );

@@ -95,8 +95,9 @@ pub struct LaunchPlan {
     pub ports: Vec<PortSpec>,
     pub rcon: Option<RconTarget>,
     pub stop: GracefulStop,
-    /// The game's own log file (absolute), if it writes one besides stdout.
-    pub log_file: Option<PathBuf>,
+    /// The game's own log (absolute), if it writes one besides stdout: its lines are the ones
+    /// stored and parsed, while stdout (the same lines, for the games we know) is streamed raw.
+    pub log: Option<GameLog>,
 }
 
 /// Everything an adapter needs to plan a start. `config` has passed [`GameAdapter::validate`].
@@ -170,6 +171,15 @@ pub trait GameAdapter: Send + Sync {
     fn plan(&self, spec: &ServerSpec<'_>) -> Result<LaunchPlan, ApiError>;
     /// Parses one line of the console or log file; `None` for lines that are not log lines.
     fn parse_log_line(&self, line: &str) -> Option<LogLine>;
+}
+
+/// Where a game writes its log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GameLog {
+    /// Always the same file (rotated or truncated by the game on start).
+    File(PathBuf),
+    /// A new file per start in `dir`: the newest one with this extension is followed.
+    Newest { dir: PathBuf, extension: &'static str },
 }
 
 /// The games there are adapters for, as the API names them.

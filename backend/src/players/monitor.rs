@@ -27,6 +27,8 @@ pub struct Runtime {
     pub poll_interval: Duration,
     /// Sessions are closed when RCON stays unreachable this long.
     pub lost_after: Duration,
+    /// Stores what the servers' tailers read.
+    pub logs: crate::logs::writer::LogWriter,
 }
 
 /// Aborts the poller when dropped; [`Monitor::finish`] also closes the sessions it left open.

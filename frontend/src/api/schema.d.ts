@@ -167,6 +167,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metrics for Prometheus (any signed-in user or API token; send it as a bearer token). */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -342,6 +359,24 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/servers/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's stored log lines, newest first, filtered; page backwards with `cursor`. */
+        get: operations["list_logs"];
+        put?: never;
+        post?: never;
+        /** Deletes every stored log line of the server (the game's files are not touched). */
+        delete: operations["delete_logs"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1013,12 +1048,55 @@ export interface components {
             /** Format: double */
             one: number;
         };
+        /** @description One line a server wrote, as its game's adapter parsed it. */
+        LogEntry: {
+            /** @description The time as the game printed it (games print wall-clock time without a date or zone). */
+            game_time?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every stored line; pass the last one seen as `cursor` for older lines.
+             */
+            id: number;
+            /** @description `joined`, `left`, `chat`, `other`, …: what the line is about. */
+            kind: string;
+            /** @description `debug`, `info`, `warn` or `error`. */
+            level: string;
+            /** @description The line as written. */
+            line: string;
+            /**
+             * Format: date-time
+             * @description When Languard read the line.
+             */
+            logged_at: string;
+            /** @description The line without the game's timestamp prefix. */
+            message: string;
+            /** Format: int64 */
+            server_id: number;
+            /** @description `console` (the captured stdout/stderr) or `game` (the game's own log file). */
+            source: string;
+        };
+        /** @description Newest first; `next_cursor` is null when there is nothing older. */
+        LogPage: {
+            items: components["schemas"]["LogEntry"][];
+            /**
+             * Format: int64
+             * @description Pass as `cursor` for the next (older) page.
+             */
+            next_cursor?: number | null;
+        };
         LoginRequest: {
             password: string;
             username: string;
         };
         LogoutRequest: {
             refresh_token: string;
+        };
+        LogsDeleted: {
+            /**
+             * Format: int64
+             * @description Lines deleted.
+             */
+            deleted: number;
         };
         /** @description A player on the server right now. */
         OnlinePlayer: {
@@ -1939,6 +2017,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Game"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             /** @description Missing, invalid, expired or revoked token */
@@ -2923,6 +3039,157 @@ export interface operations {
                 };
             };
             /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_logs: {
+        parameters: {
+            query?: {
+                /** @description The least severe level shown: `debug`, `info`, `warn` or `error` (default: all). */
+                level?: string;
+                /** @description `console` or `game`. */
+                source?: string;
+                /** @description Only lines of this kind (e.g. `joined`, `chat`). */
+                kind?: string;
+                /** @description Lines read at or after this time. */
+                since?: string;
+                /** @description Lines read before this time. */
+                until?: string;
+                /** @description Case-insensitive text the line contains. */
+                q?: string;
+                /** @description `next_cursor` of the previous page: only lines older than it. */
+                cursor?: number;
+                /** @description Lines per page, 1–1000 (default 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of log lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            /** @description A filter is invalid (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; `field` names the culprit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_logs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many lines were deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogsDeleted"];
+                };
+            };
+            /** @description The request could not be read (malformed JSON, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such server */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -15,8 +15,8 @@ use serde_json::Value;
 use self::config::Arma3Config;
 use super::common::{check_executable, parse_config, port_offset, required_secret, to_json, with_defaults};
 use super::{
-    GameAdapter, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile, ServerSpec,
-    Transport,
+    GameAdapter, GameLog, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile,
+    ServerSpec, Transport,
 };
 use crate::error::ApiError;
 
@@ -167,7 +167,10 @@ impl GameAdapter for Arma3 {
             }),
             stop: GracefulStop::Rcon("#shutdown".into()),
             // The RPT's name carries the start time and is not known in advance.
-            log_file: None,
+            log: Some(GameLog::Newest {
+                dir: spec.directory.join("profiles"),
+                extension: "rpt",
+            }),
         })
     }
 

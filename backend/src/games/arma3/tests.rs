@@ -2,7 +2,7 @@ use serde_json::{json, Value};
 
 use super::Arma3;
 use crate::games::testutil::{assert_field, assert_rejects, file, golden, plan, plan_err, schema_roundtrip, secrets};
-use crate::games::{GameAdapter, GracefulStop, LogEventKind, LogLevel, RconFlavour, Secrets, Transport};
+use crate::games::{GameAdapter, GameLog, GracefulStop, LogEventKind, LogLevel, RconFlavour, Secrets, Transport};
 
 fn representative() -> Value {
     json!({
@@ -111,7 +111,13 @@ fn launch_plan() {
     let rcon = p.rcon.as_ref().map(|r| (r.flavour, r.port, r.password.as_str()));
     assert_eq!(rcon, Some((RconFlavour::Battleye, 2312, "rc0n-S3cret")));
     assert_eq!(p.stop, GracefulStop::Rcon("#shutdown".into()));
-    assert_eq!(p.log_file, None);
+    assert_eq!(
+        p.log,
+        Some(GameLog::Newest {
+            dir: "/srv/languard/servers/7/profiles".into(),
+            extension: "rpt"
+        })
+    );
 }
 
 /// Defaults give the minimal command line.

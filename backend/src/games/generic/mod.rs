@@ -11,7 +11,7 @@ use super::common::{
     check_relative_path, field, no_control_chars, parse_config, required_secret, to_json, with_defaults,
 };
 use super::{
-    GameAdapter, GracefulStop, LaunchPlan, LogEventKind, LogLevel, LogLine, PortSpec, RconFlavour, RconTarget,
+    GameAdapter, GameLog, GracefulStop, LaunchPlan, LogEventKind, LogLevel, LogLine, PortSpec, RconFlavour, RconTarget,
     ServerSpec, Transport,
 };
 use crate::error::ApiError;
@@ -240,7 +240,7 @@ impl GameAdapter for Generic {
                 Some(cmd) => GracefulStop::Stdin(cmd),
                 None => GracefulStop::Signal,
             },
-            log_file: c.log_file.map(|f| spec.directory.join(f)),
+            log: c.log_file.map(|f| GameLog::File(spec.directory.join(f))),
         })
     }
 

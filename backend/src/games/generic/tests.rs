@@ -1,10 +1,8 @@
-use std::path::Path;
-
 use serde_json::json;
 
 use super::Generic;
 use crate::games::testutil::{assert_field, assert_rejects, plan, plan_err, schema_roundtrip, secrets, NASTY};
-use crate::games::{GameAdapter, GracefulStop, LogEventKind, RconFlavour, Secrets, Transport};
+use crate::games::{GameAdapter, GameLog, GracefulStop, LogEventKind, RconFlavour, Secrets, Transport};
 
 #[test]
 fn launch_plan() {
@@ -36,8 +34,8 @@ fn launch_plan() {
     assert_eq!(rcon, Some((RconFlavour::Source, 28016, "rc0n-S3cret")));
     assert_eq!(p.stop, GracefulStop::Stdin("save-and-quit".into()));
     assert_eq!(
-        p.log_file.as_deref(),
-        Some(Path::new("/srv/languard/servers/7/logs/server.log"))
+        p.log,
+        Some(GameLog::File("/srv/languard/servers/7/logs/server.log".into()))
     );
 }
 
@@ -47,7 +45,7 @@ fn defaults_plan() {
     assert!(p.args.is_empty());
     let ports: Vec<_> = p.ports.iter().map(|s| (s.port, s.transport)).collect();
     assert_eq!(ports, [(7777, Transport::Tcp), (7777, Transport::Udp)]);
-    assert_eq!((p.rcon, p.stop, p.log_file), (None, GracefulStop::Signal, None));
+    assert_eq!((p.rcon, p.stop, p.log), (None, GracefulStop::Signal, None));
     // RCON needs its password.
     let err = plan_err(
         &Generic,

@@ -12,8 +12,8 @@ use serde_json::Value;
 use self::config::MinecraftConfig;
 use super::common::{check_executable, parse_config, port_offset, required_secret, to_json, with_defaults};
 use super::{
-    GameAdapter, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile, ServerSpec,
-    Transport,
+    GameAdapter, GameLog, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile,
+    ServerSpec, Transport,
 };
 use crate::error::ApiError;
 
@@ -107,7 +107,7 @@ impl GameAdapter for Minecraft {
                 password: rcon_password.to_owned(),
             }),
             stop: GracefulStop::Stdin("stop".into()),
-            log_file: Some(spec.directory.join("logs").join("latest.log")),
+            log: Some(GameLog::File(spec.directory.join("logs").join("latest.log"))),
         })
     }
 

@@ -8,7 +8,7 @@ use super::Minecraft;
 use crate::games::testutil::{
     assert_field, assert_rejects, file, golden, plan, plan_err, schema_roundtrip, secrets, NASTY,
 };
-use crate::games::{GameAdapter, GracefulStop, LogEventKind, LogLevel, RconFlavour, Secrets, Transport};
+use crate::games::{GameAdapter, GameLog, GracefulStop, LogEventKind, LogLevel, RconFlavour, Secrets, Transport};
 
 fn representative() -> Value {
     json!({
@@ -117,8 +117,8 @@ fn launch_plan() {
     assert_eq!(rcon, Some((RconFlavour::Minecraft, 25575, "rc0n-S3cret")));
     assert_eq!(p.stop, GracefulStop::Stdin("stop".into()));
     assert_eq!(
-        p.log_file.as_deref(),
-        Some(Path::new("/srv/languard/servers/7/logs/latest.log"))
+        p.log,
+        Some(GameLog::File("/srv/languard/servers/7/logs/latest.log".into()))
     );
 }
 

@@ -211,7 +211,7 @@ impl GameAdapter for Source {
             }),
             stop: GracefulStop::Rcon("quit".into()),
             // srcds names its log files itself (`<game>/logs/L<date>….log`); stdout is read instead.
-            log_file: None,
+            log: None,
         })
     }
 

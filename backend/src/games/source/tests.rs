@@ -64,7 +64,7 @@ fn launch_plan() {
     let rcon = p.rcon.as_ref().map(|r| (r.flavour, r.port, r.password.as_str()));
     assert_eq!(rcon, Some((RconFlavour::Source, 27015, "rc0n-S3cret")));
     assert_eq!(p.stop, GracefulStop::Rcon("quit".into()));
-    assert_eq!(p.log_file, None);
+    assert_eq!(p.log, None);
 }
 
 #[test]

@@ -149,14 +149,19 @@ async fn at(deadline: Option<Instant>) {
     }
 }
 
-pub(super) fn console_tailers(
+pub(super) async fn console_tailers(
     server: i64,
     directory: &Path,
+    game_log: Option<crate::games::GameLog>,
     adapter: &'static dyn crate::games::GameAdapter,
     players: &Runtime,
 ) -> crate::logs::tailer::Tailers {
-    let files = vec![(directory.join(process::CONSOLE_LOG), "console")];
-    crate::logs::tailer::follow(server, files, adapter, players.bus.clone())
+    let ctx = crate::logs::tailer::Tailing {
+        db: players.db.clone(),
+        bus: players.bus.clone(),
+        writer: players.logs.clone(),
+    };
+    crate::logs::tailer::follow(server, directory.join(process::CONSOLE_LOG), game_log, adapter, &ctx).await
 }
 
 /// `max_players` of a game config, when it has one.
@@ -360,7 +365,7 @@ impl Actor {
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
         // Following before the spawn: the game's first lines are not missed.
-        let tailers = console_tailers(self.server, &directory, adapter, &self.players);
+        let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
         let (child, id) =
             process::spawn(&directory, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
         self.expecting_exit = false;

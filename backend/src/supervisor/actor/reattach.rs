@@ -49,9 +49,11 @@ impl Actor {
         let tailers = super::console_tailers(
             self.server,
             std::path::Path::new(&row.directory),
+            planned.as_ref().and_then(|(_, plan)| plan.log.clone()),
             crate::games::find(&row.game).unwrap_or(&crate::games::generic::Generic),
             &self.players,
-        );
+        )
+        .await;
         let (stop, rcon) = planned.map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));
         self.live = Some(Live {
             id,
