@@ -256,8 +256,10 @@ fn kill_games_under(dir: &std::path::Path) {
             continue;
         };
         if std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd.starts_with(dir)) {
+            // `--` first: without it procps' kill parses `-145` as options and signals pid -1,
+            // which is every process on the machine (seen with strace: kill(-1, SIGKILL)).
             let _ = std::process::Command::new("kill")
-                .args(["-KILL", &format!("-{pid}")])
+                .args(["-KILL", "--", &format!("-{pid}")])
                 .output();
             let _ = std::process::Command::new("kill")
                 .args(["-KILL", &pid.to_string()])

@@ -44,6 +44,8 @@ mod openapi;
 #[cfg(test)]
 mod players;
 #[cfg(test)]
+mod prometheus;
+#[cfg(test)]
 mod servers;
 #[cfg(test)]
 mod system;
