@@ -198,6 +198,14 @@ async fn subscriptions_tickets_and_rights(backend: Backend) {
     let reply = until(&mut bot, "command reply", |f| f["type"] == "reply").await;
     assert_eq!(reply.last().unwrap()["data"]["output"], "hi\n");
     assert_eq!(reply.last().unwrap()["data"]["id"], "c2");
+    // Both commands are in the audit log, the refused one with its 403.
+    let (_, audit) = app.get("/audit?method=WS", &admin).await;
+    let entries = audit["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{audit}");
+    assert_eq!(entries[0]["path"], "/api/v1/ws");
+    assert_eq!(entries[0]["status"], 200, "{audit}");
+    assert_eq!(entries[1]["status"], 403, "{audit}");
+    assert!(entries[0]["summary"].as_str().unwrap().contains("echo hi"), "{audit}");
     send(&mut bot, json!({"type": "bogus"})).await;
     assert_eq!(
         until(&mut bot, "error", |f| f["type"] == "error").await.last().unwrap()["type"],

@@ -49,6 +49,8 @@ pub enum AuditedMethod {
     Put,
     Patch,
     Delete,
+    /// Console commands sent over the WebSocket stream.
+    Ws,
 }
 
 impl AuditedMethod {
@@ -58,6 +60,7 @@ impl AuditedMethod {
             AuditedMethod::Put => "PUT",
             AuditedMethod::Patch => "PATCH",
             AuditedMethod::Delete => "DELETE",
+            AuditedMethod::Ws => "WS",
         }
     }
 }

@@ -314,7 +314,7 @@ impl Session {
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
                 )]
             }
-            ClientMessage::Command { server, line, id } => match self.command(state, server, &line).await {
+            ClientMessage::Command { server, line, id } => match self.audited_command(state, server, &line).await {
                 Ok(output) => vec![control(
                     "reply",
                     json!({"id": id, "server_id": server, "line": line, "output": output}),
@@ -341,6 +341,17 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Every command is in the audit log like a mutating HTTP request, refused ones included.
+    async fn audited_command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {
+        let result = self.command(state, server, line).await;
+        let status = match &result {
+            Ok(_) => 200,
+            Err(e) => actix_web::ResponseError::status_code(e).as_u16(),
+        };
+        crate::audit::middleware::record_ws_command(state, &self.principal, server, line, status).await;
+        result
     }
 
     async fn command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {

@@ -1452,7 +1452,7 @@ export interface operations {
                 /** @description Start of the request path, e.g. `/api/v1/users`. */
                 path?: string;
                 /** @description Only requests with this method. */
-                method?: "POST" | "PUT" | "PATCH" | "DELETE";
+                method?: "POST" | "PUT" | "PATCH" | "DELETE" | "WS";
                 /** @description Only entries at or after this time (RFC 3339). */
                 since?: string;
                 /** @description Only entries before this time (RFC 3339). */
