@@ -3,7 +3,7 @@ import { api, unwrap } from '../../api/client';
 import type { operations } from '../../api/schema';
 
 export type AuditedMethod = NonNullable<NonNullable<operations['list_audit']['parameters']['query']>['method']>;
-export const AUDITED_METHODS: AuditedMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+export const AUDITED_METHODS: AuditedMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE', 'WS'];
 
 export interface AuditFilters {
   actor: string;
