@@ -6,6 +6,7 @@ The password goes through LANGUARD_RCON_PASSWORD, as admins use it.
 
 import os
 import random
+import time
 import socket
 import subprocess
 import threading
@@ -115,7 +116,11 @@ def check_battleye(languard):
         check(len(PLAYERS.encode()) > 3 * 512, "the reply must span several parts")
         rc, out, err = languard_rcon(languard, "battleye", server.port, "be secret", "say", "-1", "hi all")
         check((rc, out) == (0, "echo: say -1 hi all\n"), f"battleye say: {rc} {out!r} {err!r}")
-        # Each duplicated server message was acked twice (berconpy counts the first).
+        # Each duplicated server message was acked twice (berconpy counts the first). The
+        # server thread may still be reading the last acks when the client has exited.
+        deadline = time.monotonic() + 5
+        while len(server.acks) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
         firsts = sum(1 for _, first in server.acks if first)
         check(firsts == 2 and len(server.acks) == 4, f"acks {server.acks!r}")
         rc, out, err = languard_rcon(languard, "battleye", server.port, "wrong", "players")

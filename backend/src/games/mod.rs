@@ -119,6 +119,18 @@ pub enum LogLevel {
     Error,
 }
 
+impl LogLevel {
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogEventKind {
     PlayerJoined {
@@ -134,6 +146,19 @@ pub enum LogEventKind {
     /// The game reports it is ready for players (e.g. Minecraft's "Done (…)!").
     Ready,
     Other,
+}
+
+impl LogEventKind {
+    /// The stored name, used by the `kind` filter of the logs API.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LogEventKind::PlayerJoined { .. } => "playerjoined",
+            LogEventKind::PlayerLeft { .. } => "playerleft",
+            LogEventKind::Chat { .. } => "chat",
+            LogEventKind::Ready => "ready",
+            LogEventKind::Other => "other",
+        }
+    }
 }
 
 /// One parsed log line.

@@ -114,7 +114,7 @@ async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static 
                         Channel::Log,
                         Some(server),
                         json!({"source": follow.source, "level": parsed.level, "time": parsed.time,
-                               "message": parsed.message, "kind": kind_name(parsed)}),
+                               "message": parsed.message, "kind": parsed.kind.name()}),
                     );
                 }
                 entries.push(entry(server, follow.source, at, parsed, &line));
@@ -137,12 +137,6 @@ async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static 
     }
 }
 
-/// `PlayerJoined { .. }` → `playerjoined`: the variant's name, for filtering.
-fn kind_name(parsed: &LogLine) -> String {
-    let kind = format!("{:?}", parsed.kind);
-    kind.split([' ', '{', '(']).next().unwrap_or("Other").to_lowercase()
-}
-
 fn entry(
     server: i64,
     source: &'static str,
@@ -151,16 +145,8 @@ fn entry(
     line: &str,
 ) -> NewEntry {
     let (level, kind, game_time, message) = match parsed {
-        Some(p) => {
-            let level = match p.level {
-                crate::games::LogLevel::Debug => "debug",
-                crate::games::LogLevel::Info => "info",
-                crate::games::LogLevel::Warn => "warn",
-                crate::games::LogLevel::Error => "error",
-            };
-            (level, kind_name(&p), p.time, p.message)
-        }
-        None => ("info", "other".to_owned(), None, line.to_owned()),
+        Some(p) => (p.level.as_str(), p.kind.name(), p.time, p.message),
+        None => ("info", "other", None, line.to_owned()),
     };
     NewEntry {
         server_id: server,
@@ -168,7 +154,7 @@ fn entry(
         logged_at: at,
         game_time,
         level,
-        kind,
+        kind: kind.to_owned(),
         message,
         line: line.to_owned(),
     }

@@ -17,9 +17,6 @@ use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
 use crate::with_conn;
 
-/// States a server can be in, so that every one is reported (zero included).
-const STATES: [&str; 6] = ["stopped", "starting", "running", "stopping", "crashed", "error"];
-
 /// One managed server as a scrape sees it.
 pub struct ServerFigures {
     pub id: i64,
@@ -160,7 +157,8 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
 pub fn render(s: &Snapshot) -> String {
     let mut out = String::new();
     family(&mut out, "languard_servers", "gauge", "Managed game servers by state.");
-    for st in STATES {
+    // Every state is reported, zero included.
+    for st in crate::servers::model::ServerState::ALL.map(|s| s.as_str()) {
         let n = s.servers.iter().filter(|x| x.state == st).count();
         let _ = writeln!(out, "languard_servers{{state=\"{st}\"}} {n}");
     }

@@ -21,6 +21,15 @@ pub enum ServerState {
 }
 
 impl ServerState {
+    pub const ALL: [ServerState; 6] = [
+        ServerState::Stopped,
+        ServerState::Starting,
+        ServerState::Running,
+        ServerState::Stopping,
+        ServerState::Crashed,
+        ServerState::Error,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ServerState::Stopped => "stopped",
