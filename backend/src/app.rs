@@ -34,7 +34,7 @@ pub struct AppState {
     pub bus: crate::events::Bus,
     pub tickets: crate::events::ws::Tickets,
     pub http_stats: Arc<crate::metrics::http::HttpStats>,
-    pub processes: crate::metrics::prometheus::ProcessReader,
+    pub processes: Arc<crate::metrics::prometheus::ProcessReader>,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -47,6 +47,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::players::routes::configure(cfg);
     crate::bans::routes::configure(cfg);
     crate::logs::routes::configure(cfg);
+    crate::metrics::routes::configure(cfg);
     crate::events::ws::configure(cfg);
     crate::system::configure(cfg);
     cfg.service(crate::metrics::prometheus::metrics);
@@ -110,6 +111,21 @@ impl Application {
             config.live_state_retention_days,
         ));
         tokio::spawn(crate::logs::prune_forever(db.clone(), config.log_retention_days));
+        let host = Arc::new(HostReader::default());
+        let processes = Arc::new(crate::metrics::prometheus::ProcessReader::default());
+        tokio::spawn(
+            crate::metrics::sampler::Sampler {
+                db: db.clone(),
+                bus: bus.clone(),
+                board: players.board.clone(),
+                processes: processes.clone(),
+                host: host.clone(),
+                data_dir: config.data_dir.clone(),
+                interval: std::time::Duration::from_secs(config.metrics_interval),
+                retention_days: config.metrics_retention_days,
+            }
+            .run_forever(),
+        );
         if let Some(key) = config.steam_api_key.clone() {
             let api = crate::players::steam::SteamApi {
                 key,
@@ -129,7 +145,7 @@ impl Application {
             db,
             keys,
             throttle: LoginThrottle::default(),
-            host: Arc::new(HostReader::default()),
+            host,
             started_at: Utc::now(),
             api_routes: spa::ApiRoutes::from_document(&serde_json::to_value(&document)?),
             openapi_json: crate::openapi::to_json(&document),
@@ -137,7 +153,7 @@ impl Application {
             bus,
             tickets: crate::events::ws::Tickets::default(),
             http_stats: Arc::default(),
-            processes: crate::metrics::prometheus::ProcessReader::default(),
+            processes,
             config,
         });
         let body_limit = state.config.max_body_bytes;

@@ -80,6 +80,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "90",
         "days of player-count/map history kept",
     ),
+    (
+        "metrics_interval",
+        "5",
+        "seconds between two samples of each running server's and the host's figures (1–3600)",
+    ),
+    (
+        "metrics_retention_days",
+        "365",
+        "days hourly figures are kept (5-minute ones 90 days, 1-minute ones 14, raw samples 2)",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -103,6 +113,8 @@ pub struct Config {
     pub session_retention_days: i64,
     pub log_retention_days: i64,
     pub live_state_retention_days: i64,
+    pub metrics_interval: u64,
+    pub metrics_retention_days: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -261,8 +273,12 @@ impl Config {
         let log_retention_days = parse_number(get("log_retention_days"), "log_retention_days", 1, 36_500)?;
         let live_state_retention_days =
             parse_number(get("live_state_retention_days"), "live_state_retention_days", 1, 36_500)?;
+        let metrics_interval = parse_number(get("metrics_interval"), "metrics_interval", 1, 3600)? as u64;
+        let metrics_retention_days = parse_number(get("metrics_retention_days"), "metrics_retention_days", 1, 36_500)?;
         let (v, _) = get("log_level");
         Ok(Config {
+            metrics_interval,
+            metrics_retention_days,
             players_poll_interval,
             rcon_lost_after,
             steam_api_key,
@@ -318,6 +334,8 @@ impl Config {
             ("session_retention_days", self.session_retention_days.to_string()),
             ("log_retention_days", self.log_retention_days.to_string()),
             ("live_state_retention_days", self.live_state_retention_days.to_string()),
+            ("metrics_interval", self.metrics_interval.to_string()),
+            ("metrics_retention_days", self.metrics_retention_days.to_string()),
         ]
     }
 }

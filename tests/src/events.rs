@@ -14,22 +14,22 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::harness::{fake_executable, free_port_block, Backend, Options, TestApp};
 use crate::sim::{control, create, power, wait_status};
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn ws_url(app: &TestApp, query: &str) -> String {
+pub(crate) fn ws_url(app: &TestApp, query: &str) -> String {
     format!("{}/api/v1/ws{query}", app.url.replacen("http", "ws", 1))
 }
 
-async fn ticket(app: &TestApp, token: &str) -> String {
+pub(crate) async fn ticket(app: &TestApp, token: &str) -> String {
     let (status, body) = app.post("/ws/ticket", Some(token), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["expires_in"], 30);
     body["ticket"].as_str().unwrap().to_owned()
 }
 
-async fn open(app: &TestApp, token: &str) -> Ws {
+pub(crate) async fn open(app: &TestApp, token: &str) -> Ws {
     let url = ws_url(app, &format!("?ticket={}", ticket(app, token).await));
     tokio_tungstenite::connect_async(url)
         .await
@@ -37,12 +37,12 @@ async fn open(app: &TestApp, token: &str) -> Ws {
         .0
 }
 
-async fn send(ws: &mut Ws, message: Value) {
+pub(crate) async fn send(ws: &mut Ws, message: Value) {
     ws.send(Message::text(message.to_string())).await.unwrap();
 }
 
 /// The next JSON message (pings are answered by the client library and skipped here).
-async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
+pub(crate) async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
     let deadline = Instant::now() + within;
     loop {
         let left = deadline.checked_duration_since(Instant::now())?;
@@ -55,7 +55,7 @@ async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
 }
 
 /// Reads until `ok` accepts a message; returns everything read, that one last.
-async fn until(ws: &mut Ws, what: &str, ok: impl Fn(&Value) -> bool) -> Vec<Value> {
+pub(crate) async fn until(ws: &mut Ws, what: &str, ok: impl Fn(&Value) -> bool) -> Vec<Value> {
     let mut seen = Vec::new();
     loop {
         let Some(message) = next(ws, WAIT).await else {

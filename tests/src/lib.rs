@@ -40,6 +40,8 @@ mod logs;
 #[cfg(test)]
 mod matrix;
 #[cfg(test)]
+mod metrics;
+#[cfg(test)]
 mod openapi;
 #[cfg(test)]
 mod players;

@@ -195,6 +195,22 @@ async fn server_routes(app: &TestApp, admin: &str, i: usize) -> Vec<Row> {
         ),
         (
             Method::GET,
+            "/servers/{id}/metrics",
+            id_path("/metrics"),
+            None,
+            Need::Role(Level::Viewer),
+            200,
+        ),
+        (
+            Method::GET,
+            "/system/metrics",
+            "/system/metrics".to_owned(),
+            None,
+            Need::Role(Level::Viewer),
+            200,
+        ),
+        (
+            Method::GET,
             "/metrics",
             "/metrics".to_owned(),
             None,

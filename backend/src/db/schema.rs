@@ -200,7 +200,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    metric_points (id) {
+        id -> BigInt,
+        server_id -> Nullable<BigInt>,
+        resolution -> Integer,
+        at -> Timestamp,
+        samples -> Integer,
+        cpu_min -> Double,
+        cpu_avg -> Double,
+        cpu_max -> Double,
+        memory_min -> Double,
+        memory_avg -> Double,
+        memory_max -> Double,
+        players_samples -> Integer,
+        players_min -> Nullable<Double>,
+        players_avg -> Nullable<Double>,
+        players_max -> Nullable<Double>,
+        disk_min -> Nullable<Double>,
+        disk_avg -> Nullable<Double>,
+        disk_max -> Nullable<Double>,
+        load_min -> Nullable<Double>,
+        load_avg -> Nullable<Double>,
+        load_max -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    metric_rollups (resolution) {
+        resolution -> Integer,
+        done_to -> Timestamp,
+    }
+}
+
 diesel::joinable!(log_entries -> servers (server_id));
+diesel::joinable!(metric_points -> servers (server_id));
 diesel::joinable!(player_names -> players (player_id));
 diesel::joinable!(player_sessions -> players (player_id));
 diesel::joinable!(player_sessions -> servers (server_id));
@@ -216,5 +250,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     bans,
     ban_enforcements,
     log_entries,
+    metric_points,
     servers
 );

@@ -1,4 +1,9 @@
-//! Figures for monitoring systems: HTTP request counters and the Prometheus exposition.
+//! Figures: a sampler stores each running server's and the host's CPU, memory, players, disk
+//! and load with min/avg/max rollups; HTTP request counters; the Prometheus exposition.
 
 pub mod http;
+pub mod model;
 pub mod prometheus;
+pub mod routes;
+pub mod sampler;
+pub mod store;

@@ -382,6 +382,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/servers/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CPU % and memory of the server's process tree and its player count over a range, as
+         *     min/avg/max per bucket.
+         */
+        get: operations["server_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/servers/{id}/players": {
         parameters: {
             query?: never;
@@ -579,6 +599,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The host's CPU %, memory used, disk used (of the data dir's disk) and load over a range. */
+        get: operations["host_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/status": {
         parameters: {
             query?: never;
@@ -718,6 +755,15 @@ export interface components {
     schemas: {
         /** @enum {string} */
         ActorKind: "user" | "token" | "anonymous";
+        /** @description Minimum, mean and maximum of one series over a point's samples. */
+        Agg: {
+            /** Format: double */
+            avg: number;
+            /** Format: double */
+            max: number;
+            /** Format: double */
+            min: number;
+        };
         /** @description An API token as listed (the secret itself is only returned once, at creation). */
         ApiToken: {
             /** Format: date-time */
@@ -1098,6 +1144,26 @@ export interface components {
              */
             deleted: number;
         };
+        /** @description A range of stored figures. */
+        MetricSeries: {
+            /**
+             * Format: int32
+             * @description Width of each point's bucket (0 for raw samples).
+             */
+            bucket_seconds: number;
+            /** Format: date-time */
+            from: string;
+            /** @description Oldest first. The newest bucket may still be filling. */
+            points: components["schemas"]["Point"][];
+            resolution: components["schemas"]["Resolution"];
+            /**
+             * Format: int64
+             * @description Null for the host's figures.
+             */
+            server_id?: number | null;
+            /** Format: date-time */
+            to: string;
+        };
         /** @description A player on the server right now. */
         OnlinePlayer: {
             avatar_url?: string | null;
@@ -1172,6 +1238,29 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description One point of a server's or the host's figures. */
+        Point: {
+            /**
+             * Format: date-time
+             * @description The sample's time, or the start of the bucket.
+             */
+            at: string;
+            /**
+             * @description CPU time used, in percent of one core (a server's whole process tree; for the host, of
+             *     all cores together: 100 = every core busy).
+             */
+            cpu_percent: components["schemas"]["Agg"];
+            disk_used_bytes?: components["schemas"]["Agg"] | null;
+            load_one?: components["schemas"]["Agg"] | null;
+            /** @description Resident memory of the server's process tree, or memory used on the host, in bytes. */
+            memory_bytes: components["schemas"]["Agg"];
+            players?: components["schemas"]["Agg"] | null;
+            /**
+             * Format: int32
+             * @description Raw samples this point aggregates (1 for a raw point).
+             */
+            samples: number;
+        };
         /** @description One port the game binds; the supervisor checks each is free before starting. */
         PortSpec: {
             /** Format: int32 */
@@ -1211,6 +1300,8 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @enum {string} */
+        Resolution: "raw" | "1m" | "5m" | "1h";
         /**
          * @description What a user or token may do: viewers read, operators also run power actions, admins do
          *     everything including user management.
@@ -3209,6 +3300,83 @@ export interface operations {
             };
         };
     };
+    server_metrics: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: one hour before `to`). */
+                from?: string;
+                /** @description End of the range (default: now). */
+                to?: string;
+                /**
+                 * @description `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default the finest that keeps the range
+                 *     to a few hundred points.
+                 */
+                resolution?: components["schemas"]["Resolution"];
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server's figures, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricSeries"];
+                };
+            };
+            /** @description A parameter is not of its type (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter is invalid (the field is named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     server_players: {
         parameters: {
             query?: never;
@@ -4064,6 +4232,72 @@ export interface operations {
             };
             /** @description The caller's role does not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    host_metrics: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: one hour before `to`). */
+                from?: string;
+                /** @description End of the range (default: now). */
+                to?: string;
+                /**
+                 * @description `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default the finest that keeps the range
+                 *     to a few hundred points.
+                 */
+                resolution?: components["schemas"]["Resolution"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The host's figures, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricSeries"];
+                };
+            };
+            /** @description A parameter is not of its type (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter is invalid (the field is named) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

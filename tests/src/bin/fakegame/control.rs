@@ -10,7 +10,8 @@
 //!
 //! Commands: `join <name> [steamid64]` (name may contain spaces), `leave <name>`, `chat <name> <text>`,
 //! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`, `flood <n> [text]` (n
-//! numbered log lines as fast as possible). Blank lines and
+//! numbered log lines as fast as possible), `burn <ms>` (keep one core busy that long, on a
+//! thread of its own). Blank lines and
 //! `#` comments are skipped; unknown commands are reported on stderr and skipped.
 //!
 //! BattlEye delivery knobs (Arma only, process-wide, default off / 1000):
@@ -50,6 +51,8 @@ pub enum Command {
     Log(String),
     /// `flood <n> [text]`: n log lines as fast as possible, numbered `<text> 1` … `<text> n`.
     Flood(u32, String),
+    /// `burn <ms>`: one core busy for that long.
+    Burn(u64),
     BeReorder(bool),
     BePartSize(usize),
     BeDuplicate(bool),
@@ -101,6 +104,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
                 text.trim().to_string(),
             )
         }
+        "burn" => Command::Burn(rest.parse().map_err(|_| format!("bad duration {rest:?}"))?),
         "be-reorder" => Command::BeReorder(on_off(verb, rest)?),
         "be-duplicate" => Command::BeDuplicate(on_off(verb, rest)?),
         "be-part-size" => Command::BePartSize(
@@ -123,6 +127,15 @@ fn run(game: &dyn Game, cmd: Command) {
         Command::Hang => common::hang(),
         Command::Log(text) => game.log(&text),
         Command::Flood(n, text) => (1..=n).for_each(|i| game.log(&format!("{text} {i}"))),
+        Command::Burn(ms) => {
+            std::thread::spawn(move || {
+                let until = std::time::Instant::now() + Duration::from_millis(ms);
+                let mut x = 0u64;
+                while std::time::Instant::now() < until {
+                    x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                }
+            });
+        }
         Command::BeReorder(on) => Knobs::set_reorder(on),
         Command::BePartSize(n) => Knobs::set_part_size(n),
         Command::BeDuplicate(on) => Knobs::set_duplicate(on),
@@ -204,5 +217,7 @@ mod tests {
         assert_eq!(parse("be-part-size 64").unwrap(), Some(Command::BePartSize(64)));
         assert!(parse("be-part-size 0").is_err());
         assert!(parse("be-reorder maybe").is_err());
+        assert_eq!(parse("burn 1500").unwrap(), Some(Command::Burn(1500)));
+        assert!(parse("burn soon").is_err());
     }
 }

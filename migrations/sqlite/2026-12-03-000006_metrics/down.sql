@@ -1,0 +1,2 @@
+DROP TABLE metric_rollups;
+DROP TABLE metric_points;
