@@ -48,6 +48,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::bans::routes::configure(cfg);
     crate::logs::routes::configure(cfg);
     crate::metrics::routes::configure(cfg);
+    crate::content::routes::configure(cfg);
     crate::events::ws::configure(cfg);
     crate::system::configure(cfg);
     cfg.service(crate::metrics::prometheus::metrics);
@@ -98,7 +99,7 @@ impl Application {
             lost_after: std::time::Duration::from_secs(config.rcon_lost_after),
             logs: crate::logs::writer::LogWriter::start(db.clone()),
         };
-        let supervisor = Supervisor::boot(db.clone(), secret_box, players.clone())
+        let supervisor = Supervisor::boot(db.clone(), secret_box, players.clone(), config.mods_root.clone())
             .await
             .map_err(|e| anyhow::anyhow!("starting the supervisor: {e:?}"))?;
         tokio::spawn(crate::bans::enforce::expire_forever(

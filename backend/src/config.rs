@@ -86,6 +86,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "seconds between two samples of each running server's and the host's figures (1–3600)",
     ),
     (
+        "mods_root",
+        "",
+        "folder holding the mod library's `@mod` folders; empty means `<data_dir>/mods`",
+    ),
+    (
+        "max_upload_bytes",
+        "536870912",
+        "largest mission, map or datapack upload, in bytes",
+    ),
+    (
         "metrics_retention_days",
         "365",
         "days hourly figures are kept (5-minute ones 90 days, 1-minute ones 14, raw samples 2)",
@@ -115,6 +125,8 @@ pub struct Config {
     pub live_state_retention_days: i64,
     pub metrics_interval: u64,
     pub metrics_retention_days: i64,
+    pub mods_root: PathBuf,
+    pub max_upload_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -275,8 +287,21 @@ impl Config {
             parse_number(get("live_state_retention_days"), "live_state_retention_days", 1, 36_500)?;
         let metrics_interval = parse_number(get("metrics_interval"), "metrics_interval", 1, 3600)? as u64;
         let metrics_retention_days = parse_number(get("metrics_retention_days"), "metrics_retention_days", 1, 36_500)?;
+        let (v, s) = get("mods_root");
+        let mods_root = if v.is_empty() {
+            data_dir.join("mods")
+        } else {
+            PathBuf::from(v)
+        };
+        // Mod folders are passed as `-mod=<root>/@a;<root>/@b`.
+        if v.contains([';', '"', '\'']) {
+            return Err(config_error("mods_root", s, "must not contain `;` or quotes"));
+        }
+        let max_upload_bytes = parse_number(get("max_upload_bytes"), "max_upload_bytes", 1024, 1 << 40)? as u64;
         let (v, _) = get("log_level");
         Ok(Config {
+            mods_root,
+            max_upload_bytes,
             metrics_interval,
             metrics_retention_days,
             players_poll_interval,
@@ -336,6 +361,8 @@ impl Config {
             ("live_state_retention_days", self.live_state_retention_days.to_string()),
             ("metrics_interval", self.metrics_interval.to_string()),
             ("metrics_retention_days", self.metrics_retention_days.to_string()),
+            ("mods_root", self.mods_root.display().to_string()),
+            ("max_upload_bytes", self.max_upload_bytes.to_string()),
         ]
     }
 }

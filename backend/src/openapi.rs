@@ -37,6 +37,7 @@ use crate::error::ErrorBody;
         (name = "players", description = "Live rosters, sessions, player history, kick, say and raw RCON"),
         (name = "bans", description = "Bans kept by Languard and written into the games' own ban lists"),
         (name = "events", description = "The live WebSocket event stream"),
+        (name = "content", description = "Missions, maps and datapacks, the Arma mission rotation, the mod library and each server's mods"),
         (name = "logs", description = "Stored log lines of each server: search, paging, deletion"),
         (name = "audit", description = "Who changed what (admin)"),
         (name = "system", description = "Health, panel status and host figures"),

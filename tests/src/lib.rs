@@ -34,6 +34,8 @@ mod auth;
 #[cfg(test)]
 mod cli;
 #[cfg(test)]
+mod content;
+#[cfg(test)]
 mod events;
 #[cfg(test)]
 mod logs;

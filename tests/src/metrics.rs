@@ -85,7 +85,7 @@ async fn metrics_are_sampled_streamed_and_downsampled(backend: Backend) {
         (Some(id), Some("raw"))
     );
     let raw_points = points(&raw);
-    assert!(raw_points.len() >= 3, "{raw}");
+    assert!(raw_points.len() >= 2, "{raw}");
     assert!(raw_points
         .iter()
         .all(|p| p["samples"] == 1 && p["memory_bytes"]["min"].as_f64() > Some(0.0)));

@@ -81,6 +81,7 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        restart_required -> Bool,
     }
 }
 
@@ -233,7 +234,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mods (id) {
+        id -> BigInt,
+        name -> Text,
+        folder -> Text,
+        workshop_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        size_bytes -> BigInt,
+        keys -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    server_mods (server_id, mod_id) {
+        server_id -> BigInt,
+        mod_id -> BigInt,
+        position -> Integer,
+        server_only -> Bool,
+    }
+}
+
+diesel::table! {
+    content_files (server_id, file_name) {
+        server_id -> BigInt,
+        file_name -> Text,
+        size_bytes -> BigInt,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(log_entries -> servers (server_id));
+diesel::joinable!(server_mods -> servers (server_id));
+diesel::joinable!(server_mods -> mods (mod_id));
+diesel::joinable!(content_files -> servers (server_id));
 diesel::joinable!(metric_points -> servers (server_id));
 diesel::joinable!(player_names -> players (player_id));
 diesel::joinable!(player_sessions -> players (player_id));
@@ -251,5 +288,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ban_enforcements,
     log_entries,
     metric_points,
+    mods,
+    server_mods,
+    content_files,
     servers
 );

@@ -98,6 +98,31 @@ pub struct LaunchPlan {
     /// The game's own log (absolute), if it writes one besides stdout: its lines are the ones
     /// stored and parsed, while stdout (the same lines, for the games we know) is streamed raw.
     pub log: Option<GameLog>,
+    /// Signature keys (absolute paths) to put in the server's `keys/` folder before the start;
+    /// keys put there earlier for mods no longer loaded are removed.
+    pub keys: Vec<PathBuf>,
+}
+
+/// A library mod in a server's mod set, as the launch line needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchMod {
+    /// The mod's folder (absolute).
+    pub folder: PathBuf,
+    /// Loaded by the server only (`-serverMod`), not required from clients (`-mod`).
+    pub server_only: bool,
+    /// Its `.bikey` files (absolute).
+    pub keys: Vec<PathBuf>,
+}
+
+/// Where a game keeps uploadable content (missions, maps, datapacks) and what it is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFolder {
+    /// Relative to the server directory.
+    pub dir: PathBuf,
+    /// The only extension accepted, lowercase, without the dot.
+    pub extension: &'static str,
+    /// What the files are, for messages and the UI: `missions`, `maps`, `datapacks`.
+    pub kind: &'static str,
 }
 
 /// Everything an adapter needs to plan a start. `config` has passed [`GameAdapter::validate`].
@@ -108,6 +133,8 @@ pub struct ServerSpec<'a> {
     pub game_port: u16,
     pub config: &'a Value,
     pub secrets: &'a Secrets,
+    /// The server's mod set, in load order (games without mods ignore it).
+    pub mods: &'a [LaunchMod],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -196,6 +223,12 @@ pub trait GameAdapter: Send + Sync {
     fn plan(&self, spec: &ServerSpec<'_>) -> Result<LaunchPlan, ApiError>;
     /// Parses one line of the console or log file; `None` for lines that are not log lines.
     fn parse_log_line(&self, line: &str) -> Option<LogLine>;
+    /// The folder of uploadable content for this config, if the game has one.
+    fn content(&self, config: &Value) -> Option<ContentFolder>;
+    /// Whether the game loads library mods (`GET/PUT /servers/{id}/mods`).
+    fn supports_mods(&self) -> bool {
+        false
+    }
 }
 
 /// Where a game writes its log.
@@ -287,6 +320,7 @@ mod tests {
             game_port: 2302,
             config: &config,
             secrets: &testutil::secrets(),
+            mods: &[],
         };
         for adapter in all().iter().filter(|a| !a.allowed_executables().is_empty()) {
             match adapter.plan(&spec) {

@@ -18,6 +18,18 @@ pub fn secrets() -> Secrets {
 }
 
 pub fn plan(adapter: &dyn GameAdapter, exe: &str, port: u16, config: &Value, secrets: &Secrets) -> LaunchPlan {
+    plan_with_mods(adapter, exe, port, config, secrets, &[]).unwrap_or_else(|e| panic!("plan should succeed: {e:?}"))
+}
+
+/// Validate + plan with a mod set.
+pub fn plan_with_mods(
+    adapter: &dyn GameAdapter,
+    exe: &str,
+    port: u16,
+    config: &Value,
+    secrets: &Secrets,
+    mods: &[crate::games::LaunchMod],
+) -> Result<LaunchPlan, ApiError> {
     let config = adapter
         .validate(config)
         .unwrap_or_else(|e| panic!("config should validate: {e:?}"));
@@ -27,10 +39,9 @@ pub fn plan(adapter: &dyn GameAdapter, exe: &str, port: u16, config: &Value, sec
         game_port: port,
         config: &config,
         secrets,
+        mods,
     };
-    adapter
-        .plan(&spec)
-        .unwrap_or_else(|e| panic!("plan should succeed: {e:?}"))
+    adapter.plan(&spec)
 }
 
 /// Runs validate + plan and returns the error (panics if both succeed).
@@ -46,6 +57,7 @@ pub fn plan_err(adapter: &dyn GameAdapter, port: u16, config: &Value, secrets: &
         game_port: port,
         config: &config,
         secrets,
+        mods: &[],
     };
     match adapter.plan(&spec) {
         Ok(_) => panic!("expected a validation error for {config}"),

@@ -83,6 +83,7 @@ pub struct ServerRow {
     pub started_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub restart_required: bool,
 }
 
 /// A managed game server. Passwords are never shown: only whether each is set.
@@ -112,6 +113,8 @@ pub struct Server {
     pub live: Option<crate::players::model::LiveSummary>,
     /// The state of the RCON link while the server runs.
     pub rcon: Option<crate::players::model::RconStatus>,
+    /// Its config, mods or mission rotation changed while it ran: a restart applies them.
+    pub restart_required: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

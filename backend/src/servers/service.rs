@@ -27,7 +27,7 @@ pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
     let secret_box = supervisor.secret_box();
     let (live, rcon) = supervisor.players().board.summary(row.id);
     let secrets = store::open_secrets(secret_box, &row.secrets)?;
-    let ports = plan_for(&row, secret_box)
+    let ports = plan_for(&row, secret_box, &[])
         .map(|(_, plan)| plan.ports)
         .unwrap_or_default();
     let status = ServerState::parse(&row.state);
@@ -53,6 +53,7 @@ pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
         has_admin_password: secrets.admin_password.is_some(),
         live,
         rcon,
+        restart_required: row.restart_required && status.is_active(),
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
     })
@@ -210,6 +211,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
         game_port: request.game_port,
         config: &config,
         secrets: &secrets,
+        mods: &[],
     })?;
     let sealed = store::seal_secrets(state.supervisor.secret_box(), &secrets)?;
     let dir_for_fs = directory.clone();
@@ -316,7 +318,7 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
     if let Some(sealed) = &sealed {
         merged.secrets = sealed.clone();
     }
-    plan_for(&merged, state.supervisor.secret_box())?;
+    plan_for(&merged, state.supervisor.secret_box(), &[])?;
     let executable = request.executable;
     let auto_restart = request.auto_restart;
     let conflict_name = name.clone().unwrap_or_default();
@@ -412,6 +414,7 @@ pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<V
         game_port: u16::try_from(row.game_port).unwrap_or_default(),
         config: &config,
         secrets: &secrets,
+        mods: &[],
     })?;
     let text = config.to_string();
     state
@@ -433,6 +436,7 @@ pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<V
         None,
     )
     .await?;
+    store::set_restart_required(&state.db, id, true).await?;
     Ok(config)
 }
 
@@ -453,7 +457,8 @@ pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
         admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
     row.secrets = store::seal_secrets(state.supervisor.secret_box(), &masked)?;
-    let (_, plan) = plan_for(&row, state.supervisor.secret_box())?;
+    let mods = crate::content::mods::launch_mods(&state.db, id, state.supervisor.mods_root()).await?;
+    let (_, plan) = plan_for(&row, state.supervisor.secret_box(), &mods)?;
     let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {
         program: plan.program.display().to_string(),

@@ -14,6 +14,32 @@ use crate::secrets::SecretBox;
 use crate::supervisor::process::ProcessId;
 use crate::with_conn;
 
+/// `true` marks a server whose process runs with an older config, mods or rotation (stopped
+/// servers need no restart); `false`, at a start, clears the mark.
+pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult<()> {
+    db.run(move |pool| {
+        with_conn!(pool, |c| {
+            let target = servers::table.filter(servers::id.eq(id));
+            if required {
+                diesel::update(target.filter(servers::state.eq_any(["starting", "running"])))
+                    .set(servers::restart_required.eq(true))
+                    .execute(c)?;
+            } else {
+                diesel::update(target)
+                    .set(servers::restart_required.eq(false))
+                    .execute(c)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// A process is there (or about to be).
+pub fn is_active(row: &ServerRow) -> bool {
+    ServerState::parse(&row.state).is_active()
+}
+
 pub fn not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("server {id} does not exist"))
 }

@@ -3,6 +3,7 @@
 //! a oneshot reply. There is no shared map of processes: the map holds only mailboxes.
 
 pub mod actor;
+pub mod keys;
 pub mod plan;
 pub mod process;
 
@@ -40,16 +41,24 @@ pub struct Supervisor {
     db: Db,
     secret_box: Arc<SecretBox>,
     players: Runtime,
+    /// Where library mods live (their folders are passed to the games).
+    mods_root: std::path::PathBuf,
     mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
 }
 
 impl Supervisor {
     /// Starts an actor for every server; each reattaches to its process if it still runs.
-    pub async fn boot(db: Db, secret_box: Arc<SecretBox>, players: Runtime) -> ApiResult<Supervisor> {
+    pub async fn boot(
+        db: Db,
+        secret_box: Arc<SecretBox>,
+        players: Runtime,
+        mods_root: std::path::PathBuf,
+    ) -> ApiResult<Supervisor> {
         let supervisor = Supervisor {
             db: db.clone(),
             secret_box,
             players,
+            mods_root,
             mailboxes: Arc::default(),
         };
         for id in store::all_ids(&db).await? {
@@ -65,7 +74,14 @@ impl Supervisor {
     /// Starts the actor of a (new) server.
     pub fn attach(&self, id: i64) {
         let (tx, rx) = mpsc::channel(16);
-        actor::spawn(id, self.db.clone(), self.secret_box.clone(), self.players.clone(), rx);
+        actor::spawn(
+            id,
+            self.db.clone(),
+            self.secret_box.clone(),
+            self.players.clone(),
+            self.mods_root.clone(),
+            rx,
+        );
         self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
     }
 
@@ -86,6 +102,10 @@ impl Supervisor {
             .await
             .map_err(|_| gone(id))?;
         answer.await.map_err(|_| gone(id))?
+    }
+
+    pub fn mods_root(&self) -> &std::path::Path {
+        &self.mods_root
     }
 
     pub fn players(&self) -> &Runtime {

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::error::{ApiError, ApiResult};
-use crate::games::{self, GameAdapter, LaunchPlan, ServerSpec};
+use crate::games::{self, GameAdapter, LaunchMod, LaunchPlan, ServerSpec};
 use crate::secrets::SecretBox;
 use crate::servers::model::ServerRow;
 use crate::servers::store;
@@ -49,7 +49,11 @@ pub fn check_executable(adapter: &dyn GameAdapter, executable: &Path, must_exist
 }
 
 /// The launch plan for a row: validated config, decrypted secrets.
-pub fn plan_for(row: &ServerRow, secret_box: &SecretBox) -> ApiResult<(&'static dyn GameAdapter, LaunchPlan)> {
+pub fn plan_for(
+    row: &ServerRow,
+    secret_box: &SecretBox,
+    mods: &[LaunchMod],
+) -> ApiResult<(&'static dyn GameAdapter, LaunchPlan)> {
     let adapter = adapter_of(row)?;
     let stored: serde_json::Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
     let config = adapter.validate(&stored)?;
@@ -61,6 +65,7 @@ pub fn plan_for(row: &ServerRow, secret_box: &SecretBox) -> ApiResult<(&'static 
         game_port: port,
         config: &config,
         secrets: &secrets,
+        mods,
     })?;
     Ok((adapter, plan))
 }

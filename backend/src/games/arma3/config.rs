@@ -30,8 +30,6 @@ pub struct Arma3Config {
     pub auto_init: bool,
     pub load_mission_to_memory: bool,
     pub limit_fps: Option<u16>,
-    pub mods: Vec<String>,
-    pub server_mods: Vec<String>,
     pub profile_name: String,
     /// `None`: game port + 10, outside the five ports the game itself binds.
     pub rcon_port: Option<u16>,
@@ -62,8 +60,6 @@ impl Default for Arma3Config {
             auto_init: false,
             load_mission_to_memory: false,
             limit_fps: None,
-            mods: Vec::new(),
-            server_mods: Vec::new(),
             profile_name: "server".into(),
             rcon_port: None,
             basic: Basic::default(),
@@ -116,6 +112,16 @@ pub struct Mission {
     pub template: String,
     #[serde(default = "regular")]
     pub difficulty: Difficulty,
+    /// Values for the mission's own parameters, written as its `class Params`.
+    #[serde(default)]
+    pub params: Vec<MissionParam>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissionParam {
+    pub name: String,
+    pub value: f64,
 }
 
 fn regular() -> Difficulty {
@@ -244,24 +250,34 @@ impl CustomDifficulty {
     }
 }
 
-fn is_mod_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '+')
-}
-
-fn check_mod_list(key: &str, mods: &[String]) -> Result<(), ApiError> {
-    for (i, name) in mods.iter().enumerate() {
-        let f = format!("config.{key}.{i}");
-        // `;` separates mods in `-mod=`, and `/` or `\` would point outside the server dir.
-        if !name.starts_with('@') {
-            return Err(ApiError::validation(f, "must be a mod folder name starting with `@`"));
-        }
+/// A mission parameter is a class name in server.cfg.
+fn check_params(i: usize, params: &[MissionParam]) -> Result<(), ApiError> {
+    for (j, p) in params.iter().enumerate() {
+        let f = format!("config.missions.{i}.params.{j}.name");
+        let ident = p
+            .name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         check_name(
             &f,
-            &name[1..],
+            &p.name,
             64,
-            is_mod_char,
-            "letters, digits, space, `_-.+` after the `@`",
+            |c| c.is_ascii_alphanumeric() || c == '_',
+            "letters, digits, `_`",
         )?;
+        if !ident {
+            return Err(ApiError::validation(f, "must start with a letter or `_`"));
+        }
+        if params[..j].iter().any(|q| q.name.eq_ignore_ascii_case(&p.name)) {
+            return Err(ApiError::validation(f, "is given twice"));
+        }
+        if !p.value.is_finite() {
+            return Err(ApiError::validation(
+                format!("config.missions.{i}.params.{j}.value"),
+                "must be a finite number",
+            ));
+        }
     }
     Ok(())
 }
@@ -310,6 +326,7 @@ impl Arma3Config {
                 return Err(ApiError::validation(f, "must not be empty"));
             }
             no_control_chars(&f, &m.template)?;
+            check_params(i, &m.params)?;
         }
         check_name(
             &field("world"),
@@ -327,8 +344,6 @@ impl Arma3Config {
         if let Some(fps) = self.limit_fps {
             check_range(&field("limit_fps"), fps, 5, 1000)?;
         }
-        check_mod_list("mods", &self.mods)?;
-        check_mod_list("server_mods", &self.server_mods)?;
         let profile_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
         check_name(
             &field("profile_name"),

@@ -15,8 +15,8 @@ use serde_json::Value;
 use self::config::Arma3Config;
 use super::common::{check_executable, parse_config, port_offset, required_secret, to_json, with_defaults};
 use super::{
-    GameAdapter, GameLog, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile,
-    ServerSpec, Transport,
+    ContentFolder, GameAdapter, GameLog, GracefulStop, LaunchMod, LaunchPlan, LogLine, PortSpec, RconFlavour,
+    RconTarget, RenderedFile, ServerSpec, Transport,
 };
 use crate::error::ApiError;
 
@@ -46,7 +46,7 @@ impl Arma3 {
         Ok(port)
     }
 
-    fn args(c: &Arma3Config, game_port: u16) -> Vec<String> {
+    fn args(c: &Arma3Config, game_port: u16, mods: &[LaunchMod]) -> Result<Vec<String>, ApiError> {
         let mut args = vec![
             format!("-port={game_port}"),
             "-config=server.cfg".into(),
@@ -65,14 +65,25 @@ impl Arma3 {
         if let Some(fps) = c.limit_fps {
             args.push(format!("-limitFPS={fps}"));
         }
-        // One argv element each: no shell is involved, so the `;` needs no quoting.
-        if !c.mods.is_empty() {
-            args.push(format!("-mod={}", c.mods.join(";")));
+        // One argv element each: no shell is involved, so the `;` needs no quoting, but it
+        // separates mods, so a folder holding one (or a quote) cannot be passed at all.
+        for (server_only, flag) in [(false, "-mod"), (true, "-serverMod")] {
+            let mut folders = Vec::new();
+            for m in mods.iter().filter(|m| m.server_only == server_only) {
+                let text = m.folder.to_str().unwrap_or_default();
+                if text.is_empty() || text.contains([';', '"', '\'']) || text.chars().any(char::is_control) {
+                    return Err(ApiError::validation(
+                        "mods",
+                        format!("the folder {} cannot be passed in {flag}=", m.folder.display()),
+                    ));
+                }
+                folders.push(text);
+            }
+            if !folders.is_empty() {
+                args.push(format!("{flag}={}", folders.join(";")));
+            }
         }
-        if !c.server_mods.is_empty() {
-            args.push(format!("-serverMod={}", c.server_mods.join(";")));
-        }
-        args
+        Ok(args)
     }
 }
 
@@ -156,7 +167,7 @@ impl GameAdapter for Arma3 {
         ];
         Ok(LaunchPlan {
             program: spec.executable.to_path_buf(),
-            args: Self::args(&c, p),
+            args: Self::args(&c, p, spec.mods)?,
             cwd: spec.directory.to_path_buf(),
             files,
             ports,
@@ -171,10 +182,28 @@ impl GameAdapter for Arma3 {
                 dir: spec.directory.join("profiles"),
                 extension: "rpt",
             }),
+            // With signatures verified, clients may only join with mods the server has keys for.
+            keys: if c.verify_signatures == 2 {
+                spec.mods.iter().flat_map(|m| m.keys.iter().cloned()).collect()
+            } else {
+                Vec::new()
+            },
         })
     }
 
     fn parse_log_line(&self, line: &str) -> Option<LogLine> {
         log::parse(line)
+    }
+
+    fn content(&self, _config: &Value) -> Option<ContentFolder> {
+        Some(ContentFolder {
+            dir: "mpmissions".into(),
+            extension: "pbo",
+            kind: "missions",
+        })
+    }
+
+    fn supports_mods(&self) -> bool {
+        true
     }
 }

@@ -73,6 +73,14 @@ pub fn server_cfg(c: &Arma3Config, secrets: &Secrets) -> Result<String, ApiError
         let _ = writeln!(out, "    class Mission{}\n    {{", i + 1);
         let _ = writeln!(out, "        template = {template};");
         let _ = writeln!(out, "        difficulty = \"{}\";", m.difficulty.as_str());
+        if !m.params.is_empty() {
+            out.push_str("        class Params\n        {\n");
+            for p in &m.params {
+                // Names are checked identifiers and values finite numbers: nothing to quote.
+                let _ = writeln!(out, "            {} = {};", p.name, p.value);
+            }
+            out.push_str("        };\n");
+        }
         out.push_str("    };\n");
     }
     out.push_str("};\n");

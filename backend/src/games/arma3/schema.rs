@@ -34,7 +34,16 @@ pub fn schema() -> Value {
         "required": ["template"],
         "properties": {
             "template": {"type": "string", "description": "e.g. MyCoop.Altis (the .pbo name without extension)"},
-            "difficulty": {"type": "string", "enum": ["Recruit", "Regular", "Veteran", "Custom"], "default": "Regular"}
+            "difficulty": {"type": "string", "enum": ["Recruit", "Regular", "Veteran", "Custom"], "default": "Regular"},
+            "params": {"type": "array", "description": "The mission's parameters (class Params)", "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "value"],
+                "properties": {
+                    "name": {"type": "string", "description": "Parameter class name, e.g. Daytime"},
+                    "value": {"type": "number"}
+                }
+            }}
         }
     });
     let basic = json!({"type": "object", "additionalProperties": false, "properties": {
@@ -71,8 +80,6 @@ pub fn schema() -> Value {
             "auto_init": {"type": "boolean", "description": "Start the mission without an admin (-autoInit)"},
             "load_mission_to_memory": {"type": "boolean"},
             "limit_fps": {"type": ["integer", "null"], "minimum": 5, "maximum": 1000},
-            "mods": strings("Mod folders, e.g. @CBA_A3"),
-            "server_mods": strings("Server-only mod folders"),
             "profile_name": {"type": "string", "description": "-name= profile"},
             "rcon_port": {"type": ["integer", "null"], "minimum": 1024, "maximum": 65535, "description": "BattlEye RCon port; empty means game port + 10"},
             "basic": basic,

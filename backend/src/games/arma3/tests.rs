@@ -1,7 +1,9 @@
 use serde_json::{json, Value};
 
 use super::Arma3;
-use crate::games::testutil::{assert_field, assert_rejects, file, golden, plan, plan_err, schema_roundtrip, secrets};
+use crate::games::testutil::{
+    assert_field, assert_rejects, file, golden, plan, plan_err, plan_with_mods, schema_roundtrip, secrets,
+};
 use crate::games::{GameAdapter, GameLog, GracefulStop, LogEventKind, LogLevel, RconFlavour, Secrets, Transport};
 
 fn representative() -> Value {
@@ -18,12 +20,13 @@ fn representative() -> Value {
         "persistent": true,
         "auto_init": true,
         "limit_fps": 50,
-        "mods": ["@CBA_A3", "@ace"],
-        "server_mods": ["@server tools"],
         "world": "Altis",
         "profile_name": "languard",
         "missions": [
-            {"template": "MyCoop.Altis", "difficulty": "Custom"},
+            {"template": "MyCoop.Altis", "difficulty": "Custom", "params": [
+                {"name": "Daytime", "value": 12},
+                {"name": "Weather_Set", "value": 0.25}
+            ]},
             {"template": "Escape \"Tanoa\".Tanoa"}
         ],
         "custom_difficulty": {"third_person_view": 2, "skill_ai": 0.75}
@@ -88,10 +91,9 @@ fn launch_plan() {
             "-world=Altis",
             "-autoInit",
             "-limitFPS=50",
-            "-mod=@CBA_A3;@ace",
-            "-serverMod=@server tools",
         ]
     );
+    assert!(p.keys.is_empty());
     let ports: Vec<_> = p
         .ports
         .iter()
@@ -185,8 +187,19 @@ fn validation_names_fields() {
             "config.missions.0.params",
         ),
         (json!({"missions": [{"difficulty": "Regular"}]}), "config.missions.0"),
-        (json!({"mods": ["cba"]}), "config.mods.0"),
-        (json!({"mods": ["@a/../../etc"]}), "config.mods.0"),
+        (json!({"mods": ["@cba"]}), "config.mods"),
+        (
+            json!({"missions": [{"template": "a.Altis", "params": [{"name": "1x", "value": 1}]}]}),
+            "config.missions.0.params.0.name",
+        ),
+        (
+            json!({"missions": [{"template": "a.Altis", "params": [{"name": "a b", "value": 1}]}]}),
+            "config.missions.0.params.0.name",
+        ),
+        (
+            json!({"missions": [{"template": "a.Altis", "params": [{"name": "Day", "value": 1}, {"name": "day", "value": 2}]}]}),
+            "config.missions.0.params.1.name",
+        ),
         (json!({"limit_fps": 2}), "config.limit_fps"),
         (json!({"rcon_port": 80}), "config.rcon_port"),
         (json!({"basic": {"max_bandwidth": 100}}), "config.basic.max_bandwidth"),
@@ -269,4 +282,64 @@ fn rpt_lines() {
         LogLevel::Warn
     );
     assert_eq!(Arma3.parse_log_line("   "), None);
+}
+
+fn lib_mod(name: &str, server_only: bool) -> crate::games::LaunchMod {
+    crate::games::LaunchMod {
+        folder: format!("/srv/mods/{name}").into(),
+        server_only,
+        keys: vec![format!("/srv/mods/{name}/keys/{}.bikey", name.trim_start_matches('@')).into()],
+    }
+}
+
+/// `-mod=` and `-serverMod=` keep the set's order within each flag; keys follow
+/// `verify_signatures`.
+#[test]
+fn mod_launch_lines() {
+    let args_of = |mods: &[crate::games::LaunchMod], config: Value| {
+        let p = plan_with_mods(&Arma3, "arma3server_x64", 2302, &config, &secrets(), mods).unwrap();
+        let mods: Vec<String> = p
+            .args
+            .iter()
+            .filter(|a| a.starts_with("-mod=") || a.starts_with("-serverMod="))
+            .cloned()
+            .collect();
+        (mods, p.keys)
+    };
+    let cases: [(Vec<crate::games::LaunchMod>, Vec<&str>); 4] = [
+        (vec![], vec![]),
+        (
+            vec![lib_mod("@cba", false), lib_mod("@ace", false)],
+            vec!["-mod=/srv/mods/@cba;/srv/mods/@ace"],
+        ),
+        (
+            vec![lib_mod("@ace", false), lib_mod("@cba", false)],
+            vec!["-mod=/srv/mods/@ace;/srv/mods/@cba"],
+        ),
+        (
+            vec![
+                lib_mod("@tools", true),
+                lib_mod("@cba", false),
+                lib_mod("@admin menu", true),
+                lib_mod("@ace", false),
+            ],
+            vec![
+                "-mod=/srv/mods/@cba;/srv/mods/@ace",
+                "-serverMod=/srv/mods/@tools;/srv/mods/@admin menu",
+            ],
+        ),
+    ];
+    for (mods, want) in cases {
+        let (got, keys) = args_of(&mods, json!({}));
+        assert_eq!(got, want);
+        assert_eq!(
+            keys.len(),
+            mods.len(),
+            "verify_signatures 2 (the default) installs every key"
+        );
+    }
+    let only_server = [lib_mod("@tools", true)];
+    assert_eq!(args_of(&only_server, json!({})).0, ["-serverMod=/srv/mods/@tools"]);
+    let (_, keys) = args_of(&[lib_mod("@ace", false)], json!({"verify_signatures": 0}));
+    assert!(keys.is_empty(), "no keys without signature checks");
 }

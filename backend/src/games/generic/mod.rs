@@ -11,8 +11,8 @@ use super::common::{
     check_relative_path, field, no_control_chars, parse_config, required_secret, to_json, with_defaults,
 };
 use super::{
-    GameAdapter, GameLog, GracefulStop, LaunchPlan, LogEventKind, LogLevel, LogLine, PortSpec, RconFlavour, RconTarget,
-    ServerSpec, Transport,
+    ContentFolder, GameAdapter, GameLog, GracefulStop, LaunchPlan, LogEventKind, LogLevel, LogLine, PortSpec,
+    RconFlavour, RconTarget, ServerSpec, Transport,
 };
 use crate::error::ApiError;
 
@@ -241,6 +241,7 @@ impl GameAdapter for Generic {
                 None => GracefulStop::Signal,
             },
             log: c.log_file.map(|f| GameLog::File(spec.directory.join(f))),
+            keys: Vec::new(),
         })
     }
 
@@ -253,5 +254,9 @@ impl GameAdapter for Generic {
             message: line.to_owned(),
             kind: LogEventKind::Other,
         })
+    }
+
+    fn content(&self, _config: &Value) -> Option<ContentFolder> {
+        None
     }
 }

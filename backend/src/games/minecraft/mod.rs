@@ -12,8 +12,8 @@ use serde_json::Value;
 use self::config::MinecraftConfig;
 use super::common::{check_executable, parse_config, port_offset, required_secret, to_json, with_defaults};
 use super::{
-    GameAdapter, GameLog, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile,
-    ServerSpec, Transport,
+    ContentFolder, GameAdapter, GameLog, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget,
+    RenderedFile, ServerSpec, Transport,
 };
 use crate::error::ApiError;
 
@@ -108,10 +108,21 @@ impl GameAdapter for Minecraft {
             }),
             stop: GracefulStop::Stdin("stop".into()),
             log: Some(GameLog::File(spec.directory.join("logs").join("latest.log"))),
+            keys: Vec::new(),
         })
     }
 
     fn parse_log_line(&self, line: &str) -> Option<LogLine> {
         log::parse(line)
+    }
+
+    /// Datapacks are zip files in the world's `datapacks/` folder.
+    fn content(&self, config: &Value) -> Option<ContentFolder> {
+        let c: MinecraftConfig = parse_config(config).ok()?;
+        Some(ContentFolder {
+            dir: std::path::PathBuf::from(c.level_name).join("datapacks"),
+            extension: "zip",
+            kind: "datapacks",
+        })
     }
 }

@@ -7,6 +7,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -15,8 +16,8 @@ use super::common::{
     check_executable, check_name, check_range, field, parse_config, required_secret, to_json, with_defaults,
 };
 use super::{
-    GameAdapter, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile, ServerSpec,
-    Transport,
+    ContentFolder, GameAdapter, GracefulStop, LaunchPlan, LogLine, PortSpec, RconFlavour, RconTarget, RenderedFile,
+    ServerSpec, Transport,
 };
 use crate::error::ApiError;
 
@@ -212,10 +213,21 @@ impl GameAdapter for Source {
             stop: GracefulStop::Rcon("quit".into()),
             // srcds names its log files itself (`<game>/logs/L<date>….log`); stdout is read instead.
             log: None,
+            keys: Vec::new(),
         })
     }
 
     fn parse_log_line(&self, line: &str) -> Option<LogLine> {
         log::parse(line)
+    }
+
+    /// Maps live in the game folder srcds runs (`-game`).
+    fn content(&self, config: &Value) -> Option<ContentFolder> {
+        let c: SourceConfig = parse_config(config).ok()?;
+        Some(ContentFolder {
+            dir: PathBuf::from(c.game).join("maps"),
+            extension: "bsp",
+            kind: "maps",
+        })
     }
 }

@@ -73,6 +73,7 @@ struct Actor {
     db: Db,
     secret_box: Arc<SecretBox>,
     players: Runtime,
+    mods_root: PathBuf,
     state: ServerState,
     live: Option<Live>,
     /// Exits nobody asked for, within the restart window.
@@ -90,6 +91,7 @@ pub(crate) fn spawn(
     db: Db,
     secret_box: Arc<SecretBox>,
     players: Runtime,
+    mods_root: PathBuf,
     mailbox: mpsc::Receiver<Command>,
 ) {
     tokio::spawn(async move {
@@ -98,6 +100,7 @@ pub(crate) fn spawn(
             db,
             secret_box,
             players,
+            mods_root,
             state: ServerState::Stopped,
             live: None,
             crashes: VecDeque::new(),
@@ -338,7 +341,8 @@ impl Actor {
 
     async fn start(&mut self) -> ApiResult<()> {
         let row = store::row(&self.db, self.server).await?;
-        let (adapter, plan) = plan_for(&row, &self.secret_box)?;
+        let mods = crate::content::mods::launch_mods(&self.db, self.server, &self.mods_root).await?;
+        let (adapter, plan) = plan_for(&row, &self.secret_box, &mods)?;
         check_executable(adapter, Path::new(&row.executable), true)?;
         if let Some(port) = process::first_port_in_use(&plan.ports) {
             return Err(ApiError::conflict(
@@ -356,10 +360,11 @@ impl Actor {
         }
         let directory = PathBuf::from(&row.directory);
         let dir = directory.clone();
-        let files = plan.files.clone();
+        let (files, keys) = (plan.files.clone(), plan.keys.clone());
         tokio::task::spawn_blocking(move || {
             std::fs::create_dir_all(&dir)?;
-            process::write_files(&dir, &files)
+            process::write_files(&dir, &files)?;
+            super::keys::sync(&dir, &keys)
         })
         .await
         .map_err(ApiError::internal)?
@@ -386,6 +391,8 @@ impl Actor {
         });
         self.up_at = Some(Instant::now() + STARTUP_GRACE);
         self.set_state(ServerState::Starting).await?;
+        // This start loads the current mods and rotation.
+        store::set_restart_required(&self.db, self.server, false).await?;
         self.event(
             "starting",
             format!("started {} (pid {})", plan.program.display(), id.pid),

@@ -45,7 +45,7 @@ impl Actor {
                 )
                 .await;
         };
-        let planned = plan_for(&row, &self.secret_box).ok();
+        let planned = plan_for(&row, &self.secret_box, &[]).ok();
         let tailers = super::console_tailers(
             self.server,
             std::path::Path::new(&row.directory),

@@ -118,6 +118,15 @@ pub fn run(exe: &str, args: &[String]) {
         ));
     }
     log.line(&format!("{} Host identity created.", stamp()));
+    // What it was given, so tests can see the launch line and server.cfg took effect.
+    for (flag, label) in [("mod", "Mods"), ("serverMod", "Server mods")] {
+        if let Some(list) = eq_arg(args, flag) {
+            log.line(&format!("{} {label}: {list}", stamp()));
+        }
+    }
+    if !cfg.templates.is_empty() {
+        log.line(&format!("{} Mission rotation: {}", stamp(), cfg.templates.join(", ")));
+    }
     let arma = Arc::new(Arma {
         log,
         roster: Mutex::new(Roster::default()),
@@ -269,8 +278,14 @@ impl Handler for Arma {
                 self.shutdown_soon();
                 String::new()
             }
-            "#restart" | "#reassign" | "#lock" | "#unlock" | "#init" | "#mission" | "loadscripts" | "loadevents"
-            | "maxping" => String::new(),
+            "#mission" => {
+                self.log
+                    .line(&format!("{} Mission switched to {}", stamp(), rest.trim()));
+                String::new()
+            }
+            "#restart" | "#reassign" | "#lock" | "#unlock" | "#init" | "loadscripts" | "loadevents" | "maxping" => {
+                String::new()
+            }
             _ => "Unknown command".into(),
         }
     }

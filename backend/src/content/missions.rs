@@ -1,0 +1,506 @@
+//! Content files of a server (Arma missions, Source maps, Minecraft datapacks) in the folder
+//! its adapter names, and the Arma mission rotation, which is the `missions` list of the
+//! server's config (so `class Missions` in server.cfg and the config preview follow it).
+
+use std::path::{Path, PathBuf};
+
+use actix_multipart::Multipart;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+use utoipa::ToSchema;
+
+use super::names::{content_file_name, stem};
+use crate::app::AppState;
+use crate::db::schema::content_files;
+use crate::db::{now, to_utc, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::games::{self, ContentFolder, GameAdapter};
+use crate::servers::model::ServerRow;
+use crate::servers::store as servers_store;
+use crate::with_conn;
+
+/// One file in a server's content folder.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContentFile {
+    /// The file name, e.g. `coop_01.altis.pbo`.
+    pub name: String,
+    /// For Arma missions: the name server.cfg uses (`coop_01.altis`).
+    pub mission: Option<String>,
+    /// For Arma missions: the terrain part of the name (`altis`).
+    pub terrain: Option<String>,
+    pub size_bytes: i64,
+    pub modified_at: DateTime<Utc>,
+    /// Null for files put there by other means than an upload.
+    pub uploaded_at: Option<DateTime<Utc>>,
+    pub uploaded_by: Option<String>,
+    /// In the server's mission rotation (Arma).
+    pub in_rotation: bool,
+}
+
+/// A server's content folder and its files, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContentList {
+    /// `missions`, `maps` or `datapacks`.
+    pub kind: String,
+    /// Relative to the server directory.
+    pub folder: String,
+    /// The accepted extension.
+    pub extension: String,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: u64,
+    pub files: Vec<ContentFile>,
+}
+
+/// The multipart form of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file; its name must be `<mission>.<terrain>.pbo` for Arma, `<map>.bsp` for Source,
+    /// `<pack>.zip` for Minecraft.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Uploaded {
+    pub file: ContentFile,
+    /// A file of that name was there and has been replaced.
+    pub replaced: bool,
+}
+
+/// One mission of the rotation, in the order the server plays them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotationEntry {
+    /// The mission's name without `.pbo`, e.g. `coop_01.altis`.
+    pub mission: String,
+    /// `Recruit`, `Regular` (default), `Veteran` or `Custom`.
+    #[serde(default = "regular")]
+    pub difficulty: String,
+    /// The mission's parameters (`class Params`).
+    #[serde(default)]
+    pub params: Vec<RotationParam>,
+}
+
+fn regular() -> String {
+    "Regular".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotationParam {
+    pub name: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rotation {
+    pub rotation: Vec<RotationEntry>,
+    /// Changed while the server runs: the new rotation applies at the next start (or switch
+    /// mission now with `apply`).
+    pub restart_required: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotationInput {
+    pub rotation: Vec<RotationEntry>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyRequest {
+    /// Which entry of the rotation to switch to (default 0, the first).
+    #[serde(default)]
+    pub index: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Applied {
+    /// The command sent over RCON.
+    pub command: String,
+    /// The game's reply.
+    pub output: String,
+}
+
+/// The server, its adapter and its content folder (409 for games without one).
+pub struct Target {
+    pub row: ServerRow,
+    pub adapter: &'static dyn GameAdapter,
+    pub config: Value,
+    pub folder: ContentFolder,
+}
+
+impl Target {
+    pub async fn load(db: &Db, id: i64) -> ApiResult<Target> {
+        let row = servers_store::row(db, id).await?;
+        let adapter = games::find(&row.game)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("server {id} has unknown game `{}`", row.game)))?;
+        let config: Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
+        let folder = adapter.content(&config).ok_or_else(|| {
+            ApiError::conflict(
+                "unsupported",
+                format!("{} servers have no content folder", adapter.name()),
+            )
+        })?;
+        Ok(Target {
+            row,
+            adapter,
+            config,
+            folder,
+        })
+    }
+
+    fn dir(&self) -> PathBuf {
+        Path::new(&self.row.directory).join(&self.folder.dir)
+    }
+
+    fn is_missions(&self) -> bool {
+        self.folder.extension == "pbo"
+    }
+
+    /// The templates of the rotation (Arma), as stored in the config.
+    fn rotation_templates(&self) -> Vec<String> {
+        self.config["missions"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .filter_map(|m| m["template"].as_str().map(str::to_lowercase))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Queryable)]
+struct UploadRow {
+    file_name: String,
+    uploaded_by: String,
+    uploaded_at: NaiveDateTime,
+}
+
+fn describe(
+    t: &Target,
+    name: &str,
+    meta: &std::fs::Metadata,
+    upload: Option<&UploadRow>,
+    rotation: &[String],
+) -> ContentFile {
+    let mission = t.is_missions().then(|| stem(&t.folder, name).to_owned());
+    let terrain = mission
+        .as_deref()
+        .and_then(|m| m.rsplit_once('.'))
+        .map(|(_, terrain)| terrain.to_owned());
+    let modified = meta.modified().ok().map(DateTime::<Utc>::from).unwrap_or_else(Utc::now);
+    ContentFile {
+        in_rotation: mission.as_ref().is_some_and(|m| rotation.contains(m)),
+        name: name.to_owned(),
+        mission,
+        terrain,
+        size_bytes: meta.len() as i64,
+        modified_at: modified,
+        uploaded_at: upload.map(|u| to_utc(u.uploaded_at)),
+        uploaded_by: upload.map(|u| u.uploaded_by.clone()),
+    }
+}
+
+pub async fn list(state: &AppState, id: i64) -> ApiResult<ContentList> {
+    let t = Target::load(&state.db, id).await?;
+    let uploads: Vec<UploadRow> = state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| Ok(content_files::table
+                .filter(content_files::server_id.eq(id))
+                .select((
+                    content_files::file_name,
+                    content_files::uploaded_by,
+                    content_files::uploaded_at
+                ))
+                .load(c)?))
+        })
+        .await?;
+    let dir = t.dir();
+    let extension = t.folder.extension;
+    let entries = tokio::task::spawn_blocking(move || -> Vec<(String, std::fs::Metadata)> {
+        std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| {
+                        let name = e.file_name().into_string().ok()?;
+                        let meta = e.metadata().ok()?;
+                        let ours = meta.is_file()
+                            && !name.starts_with('.')
+                            && Path::new(&name)
+                                .extension()
+                                .is_some_and(|x| x.eq_ignore_ascii_case(extension));
+                        ours.then_some((name, meta))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let rotation = t.rotation_templates();
+    let mut files: Vec<ContentFile> = entries
+        .iter()
+        .map(|(name, meta)| describe(&t, name, meta, uploads.iter().find(|u| &u.file_name == name), &rotation))
+        .collect();
+    files.sort_by(|a, b| b.modified_at.cmp(&a.modified_at).then(a.name.cmp(&b.name)));
+    Ok(ContentList {
+        kind: t.folder.kind.to_owned(),
+        folder: t.folder.dir.display().to_string(),
+        extension: t.folder.extension.to_owned(),
+        max_upload_bytes: state.config.max_upload_bytes,
+        files,
+    })
+}
+
+/// Streams the `file` part to a temporary file in the content folder and renames it into
+/// place once complete and synced: an interrupted or refused upload leaves nothing behind.
+pub async fn upload(state: &AppState, id: i64, user: String, mut form: Multipart) -> ApiResult<Uploaded> {
+    let t = Target::load(&state.db, id).await?;
+    let limit = state.config.max_upload_bytes;
+    let dir = t.dir();
+    while let Some(part) = form.next().await {
+        let mut part = part.map_err(unreadable)?;
+        if part.name() != Some("file") {
+            while let Some(chunk) = part.next().await {
+                chunk.map_err(unreadable)?;
+            }
+            continue;
+        }
+        let given = part
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::validation("file", "the part has no file name"))?;
+        let name = content_file_name(&t.folder, &given)?;
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
+        let temp = dir.join(format!(".{name}.{}.languard-upload", rand::random::<u32>()));
+        let written = write_part(&mut part, &temp, limit).await;
+        let size = match written {
+            Ok(size) => size,
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&temp).await;
+                return Err(e);
+            }
+        };
+        let target = dir.join(&name);
+        let replaced = tokio::fs::symlink_metadata(&target).await.is_ok();
+        tokio::fs::rename(&temp, &target).await.map_err(ApiError::internal)?;
+        let d = dir.clone();
+        let _ = tokio::task::spawn_blocking(move || std::fs::File::open(d).and_then(|d| d.sync_all())).await;
+        let (n, by, at) = (name.clone(), user.clone(), now());
+        state
+            .db
+            .run(move |pool| {
+                with_conn!(pool, |c| {
+                    diesel::insert_into(content_files::table)
+                        .values((
+                            content_files::server_id.eq(id),
+                            content_files::file_name.eq(&n),
+                            content_files::size_bytes.eq(size),
+                            content_files::uploaded_by.eq(&by),
+                            content_files::uploaded_at.eq(at),
+                        ))
+                        .on_conflict((content_files::server_id, content_files::file_name))
+                        .do_update()
+                        .set((
+                            content_files::size_bytes.eq(excluded(content_files::size_bytes)),
+                            content_files::uploaded_by.eq(excluded(content_files::uploaded_by)),
+                            content_files::uploaded_at.eq(excluded(content_files::uploaded_at)),
+                        ))
+                        .execute(c)?;
+                    Ok(())
+                })
+            })
+            .await?;
+        let meta = tokio::fs::metadata(&target).await.map_err(ApiError::internal)?;
+        let upload = UploadRow {
+            file_name: name.clone(),
+            uploaded_by: user,
+            uploaded_at: at,
+        };
+        let file = describe(&t, &name, &meta, Some(&upload), &t.rotation_templates());
+        return Ok(Uploaded { file, replaced });
+    }
+    Err(ApiError::validation("file", "the form has no `file` part"))
+}
+
+fn unreadable(e: actix_multipart::MultipartError) -> ApiError {
+    ApiError::BadRequest {
+        kind: "invalid_body",
+        message: format!("the upload is not a readable multipart/form-data body: {e}"),
+        field: Some("file".into()),
+    }
+}
+
+async fn write_part(part: &mut actix_multipart::Field, temp: &Path, limit: u64) -> ApiResult<i64> {
+    let mut out = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(temp)
+        .await
+        .map_err(ApiError::internal)?;
+    let mut size = 0u64;
+    while let Some(chunk) = part.next().await {
+        let chunk = chunk.map_err(unreadable)?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(ApiError::PayloadTooLarge {
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            });
+        }
+        out.write_all(&chunk).await.map_err(ApiError::internal)?;
+    }
+    if size == 0 {
+        return Err(ApiError::validation("file", "the file is empty"));
+    }
+    out.sync_all().await.map_err(ApiError::internal)?;
+    Ok(size as i64)
+}
+
+/// Deletes a content file; a mission in the rotation is refused (409).
+pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
+    let t = Target::load(&state.db, id).await?;
+    let name = content_file_name(&t.folder, file)?;
+    if name != file {
+        return Err(ApiError::NotFound(format!("no file {file}")));
+    }
+    if t.is_missions() && t.rotation_templates().contains(&stem(&t.folder, &name).to_owned()) {
+        return Err(ApiError::conflict(
+            "in_rotation",
+            format!("{name} is in the mission rotation; remove it from the rotation first"),
+        ));
+    }
+    let path = t.dir().join(&name);
+    match tokio::fs::symlink_metadata(&path).await {
+        Ok(meta) if meta.is_file() => {}
+        _ => return Err(ApiError::NotFound(format!("no file {name}"))),
+    }
+    tokio::fs::remove_file(&path).await.map_err(ApiError::internal)?;
+    state
+        .db
+        .run(move |pool| {
+            with_conn!(pool, |c| {
+                diesel::delete(
+                    content_files::table
+                        .filter(content_files::server_id.eq(id))
+                        .filter(content_files::file_name.eq(&name)),
+                )
+                .execute(c)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+async fn missions_target(db: &Db, id: i64) -> ApiResult<Target> {
+    let t = Target::load(db, id).await?;
+    if !t.is_missions() {
+        return Err(ApiError::conflict(
+            "unsupported",
+            format!("{} servers have no mission rotation", t.adapter.name()),
+        ));
+    }
+    Ok(t)
+}
+
+fn rotation_of(config: &Value) -> ApiResult<Vec<RotationEntry>> {
+    let missions = config.get("missions").cloned().unwrap_or(Value::Array(Vec::new()));
+    let stored: Vec<Value> = serde_json::from_value(missions).map_err(ApiError::internal)?;
+    Ok(stored
+        .into_iter()
+        .map(|m| RotationEntry {
+            mission: m["template"].as_str().unwrap_or_default().to_owned(),
+            difficulty: m["difficulty"].as_str().unwrap_or("Regular").to_owned(),
+            params: serde_json::from_value(m["params"].clone()).unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub async fn rotation(state: &AppState, id: i64) -> ApiResult<Rotation> {
+    let t = missions_target(&state.db, id).await?;
+    Ok(Rotation {
+        rotation: rotation_of(&t.config)?,
+        restart_required: t.row.restart_required && servers_store::is_active(&t.row),
+    })
+}
+
+/// Saves the rotation into the config: every mission must be uploaded; errors name the
+/// rotation entry (`rotation.2.params.0.name`).
+pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> ApiResult<Rotation> {
+    let t = missions_target(&state.db, id).await?;
+    let dir = t.dir();
+    for (i, entry) in input.rotation.iter().enumerate() {
+        let field = format!("rotation.{i}.mission");
+        let file = format!("{}.{}", entry.mission, t.folder.extension);
+        let name = content_file_name(&t.folder, &file).map_err(|_| {
+            ApiError::validation(
+                &field,
+                format!("`{}` is not a mission name like coop_01.altis", entry.mission),
+            )
+        })?;
+        if !dir.join(&name).is_file() {
+            return Err(ApiError::validation(field, format!("no uploaded mission {name}")));
+        }
+    }
+    let missions: Vec<Value> = input
+        .rotation
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "template": e.mission.to_lowercase(),
+                "difficulty": e.difficulty,
+                "params": e.params.iter().map(|p| serde_json::json!({"name": p.name, "value": p.value})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut config = t.config.clone();
+    config["missions"] = Value::Array(missions);
+    crate::servers::service::set_config(state, id, config)
+        .await
+        .map_err(|e| match e {
+            ApiError::Validation { field, message } => ApiError::Validation {
+                field: field
+                    .replacen("config.missions.", "rotation.", 1)
+                    .replace(".template", ".mission"),
+                message,
+            },
+            other => other,
+        })?;
+    rotation(state, id).await
+}
+
+/// Switches the running server to one mission of the rotation over RCON (`#mission`).
+pub async fn apply(state: &AppState, id: i64, request: ApplyRequest) -> ApiResult<Applied> {
+    let t = missions_target(&state.db, id).await?;
+    let rotation = rotation_of(&t.config)?;
+    let entry = rotation
+        .get(request.index)
+        .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", rotation.len())))?;
+    let link =
+        state.supervisor.link(id).await?.ok_or_else(|| {
+            ApiError::conflict("not_running", "the server is not running, or its RCON is not connected")
+        })?;
+    let command = format!("#mission {} {}", entry.mission, entry.difficulty);
+    let output = link.command(&command).await?;
+    servers_store::add_event(
+        &state.db,
+        &state.bus,
+        id,
+        "mission_changed",
+        format!("switched to {} ({})", entry.mission, entry.difficulty),
+        None,
+    )
+    .await?;
+    Ok(Applied { command, output })
+}
