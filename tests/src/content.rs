@@ -1,7 +1,7 @@
 //! Missions, the rotation and mods against the real panel and the Arma simulator: uploads
 //! refused and accepted, the rotation rendered into server.cfg, the mod library and a server's
 //! mod set on the simulator's command line, keys installed and removed, "restart required"
-//! while running, and switching mission over RCON.
+//! while running, switching mission over RCON, and uploads reported as `job` frames.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,6 +9,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use crate::events::{next, open, send, until};
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Options, TestApp};
 use crate::sim::{create, power, wait_status};
 
@@ -112,6 +113,14 @@ async fn missions_rotation_and_mods(backend: Backend) {
     let dir = PathBuf::from(arma["directory"].as_str().unwrap());
 
     // Uploads: refused names and sizes leave nothing behind; a valid one is stored lowercased.
+    // Each upload is a `job` on the socket: running, then done or failed.
+    let mut ws = open(&app, &viewer).await;
+    send(
+        &mut ws,
+        json!({"type": "subscribe", "servers": [id], "channels": ["job"]}),
+    )
+    .await;
+    assert_eq!(next(&mut ws, WAIT).await.unwrap()["type"], "subscribed");
     for bad in ["../x.pbo", "x.exe", "co\"op.altis.pbo", "coop.pbo"] {
         assert_error(
             upload(&app, &admin, id, bad, b"PBO").await,
@@ -126,6 +135,12 @@ async fn missions_rotation_and_mods(backend: Backend) {
         "payload_too_large",
         None,
     );
+    let failed = until(&mut ws, "the oversized upload's end", |f| {
+        f["data"]["state"] == "failed"
+    })
+    .await;
+    assert_eq!(failed.last().unwrap()["data"]["subject"], "big.altis.pbo");
+    assert_eq!(failed[0]["data"]["state"], "running");
     assert_eq!(
         upload(&app, &viewer, id, "coop_01.altis.pbo", b"PBO").await.0,
         StatusCode::FORBIDDEN
@@ -136,6 +151,16 @@ async fn missions_rotation_and_mods(backend: Backend) {
     assert_eq!(stored["file"]["mission"], "coop_01.altis");
     assert_eq!(stored["file"]["terrain"], "altis");
     assert_eq!(stored["replaced"], false);
+    let done = until(&mut ws, "the upload's end", |f| f["data"]["state"] == "done").await;
+    let done = &done.last().unwrap()["data"];
+    assert_eq!(
+        (done["subject"].as_str(), done["done_bytes"].as_u64()),
+        (Some("coop_01.altis.pbo"), Some(LIMIT as u64))
+    );
+    assert!(
+        done["total_bytes"].as_u64().unwrap() > LIMIT as u64,
+        "the request's length: {done}"
+    );
     let on_disk: Vec<String> = std::fs::read_dir(dir.join("mpmissions"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

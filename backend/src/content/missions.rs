@@ -19,6 +19,7 @@ use crate::app::AppState;
 use crate::db::schema::content_files;
 use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
+use crate::events::job::Job;
 use crate::games::{self, ContentFolder, GameAdapter};
 use crate::servers::model::ServerRow;
 use crate::servers::store as servers_store;
@@ -263,7 +264,14 @@ pub async fn list(state: &AppState, id: i64) -> ApiResult<ContentList> {
 
 /// Streams the `file` part to a temporary file in the content folder and renames it into
 /// place once complete and synced: an interrupted or refused upload leaves nothing behind.
-pub async fn upload(state: &AppState, id: i64, user: String, mut form: Multipart) -> ApiResult<Uploaded> {
+/// `total` is the request's length, for the `job` frames' progress.
+pub async fn upload(
+    state: &AppState,
+    id: i64,
+    user: String,
+    total: Option<u64>,
+    mut form: Multipart,
+) -> ApiResult<Uploaded> {
     let t = Target::load(&state.db, id).await?;
     let limit = state.config.max_upload_bytes;
     let dir = t.dir();
@@ -285,14 +293,17 @@ pub async fn upload(state: &AppState, id: i64, user: String, mut form: Multipart
             .await
             .map_err(|e| ApiError::internal(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
         let temp = dir.join(format!(".{name}.{}.languard-upload", rand::random::<u32>()));
-        let written = write_part(&mut part, &temp, limit).await;
+        let mut job = Job::start(&state.bus, id, "upload", &name, total);
+        let written = write_part(&mut part, &temp, limit, &mut job).await;
         let size = match written {
             Ok(size) => size,
-            Err(e) => {
+            Err((e, done)) => {
                 let _ = tokio::fs::remove_file(&temp).await;
+                job.failed(done, &e.to_string());
                 return Err(e);
             }
         };
+        job.done(size as u64);
         let target = dir.join(&name);
         let replaced = tokio::fs::symlink_metadata(&target).await.is_ok();
         tokio::fs::rename(&temp, &target).await.map_err(ApiError::internal)?;
@@ -343,28 +354,34 @@ fn unreadable(e: actix_multipart::MultipartError) -> ApiError {
     }
 }
 
-async fn write_part(part: &mut actix_multipart::Field, temp: &Path, limit: u64) -> ApiResult<i64> {
+/// The bytes written, or the error with how far it got.
+async fn write_part(
+    part: &mut actix_multipart::Field,
+    temp: &Path,
+    limit: u64,
+    job: &mut Job,
+) -> Result<i64, (ApiError, u64)> {
     let mut out = tokio::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(temp)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(|e| (ApiError::internal(e), 0))?;
     let mut size = 0u64;
     while let Some(chunk) = part.next().await {
-        let chunk = chunk.map_err(unreadable)?;
+        let chunk = chunk.map_err(|e| (unreadable(e), size))?;
         size += chunk.len() as u64;
         if size > limit {
-            return Err(ApiError::PayloadTooLarge {
-                limit: usize::try_from(limit).unwrap_or(usize::MAX),
-            });
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            return Err((ApiError::PayloadTooLarge { limit }, size));
         }
-        out.write_all(&chunk).await.map_err(ApiError::internal)?;
+        out.write_all(&chunk).await.map_err(|e| (ApiError::internal(e), size))?;
+        job.progress(size);
     }
     if size == 0 {
-        return Err(ApiError::validation("file", "the file is empty"));
+        return Err((ApiError::validation("file", "the file is empty"), 0));
     }
-    out.sync_all().await.map_err(ApiError::internal)?;
+    out.sync_all().await.map_err(|e| (ApiError::internal(e), size))?;
     Ok(size as i64)
 }
 

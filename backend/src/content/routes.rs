@@ -67,8 +67,12 @@ async fn upload_content(
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
     let id = id.into_inner();
+    let total = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse().ok());
     let form = Multipart::new(req.headers(), payload.into_inner());
-    let uploaded = missions::upload(&state, id, p.username.clone(), form).await?;
+    let uploaded = missions::upload(&state, id, p.username.clone(), total, form).await?;
     req.extensions_mut()
         .insert(RequestSummary::from_body(serde_json::json!({
             "file": uploaded.file.name,

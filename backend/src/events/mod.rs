@@ -2,6 +2,7 @@
 //! is a numbered [`Frame`] published here and fanned out to WebSocket sessions. A bounded ring
 //! of recent frames lets a reconnecting client resume from the last `seq` it saw.
 
+pub mod job;
 pub mod ws;
 
 use std::collections::VecDeque;
