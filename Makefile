@@ -52,8 +52,10 @@ e2e: frontend ## browser tests: Playwright driving Debian's chromium against the
 	LANGUARD_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	LANGUARD_E2E_PLAYERS_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	LANGUARD_E2E_CONSOLE_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
+	LANGUARD_E2E_METRICS_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	LANGUARD_PLAYERS_POLL_INTERVAL=1 \
-	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers && npm run e2e:players && npm run e2e:console'
+	LANGUARD_METRICS_INTERVAL=1 \
+	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers && npm run e2e:players && npm run e2e:console && npm run e2e:metrics'
 
 schemathesis: ## property-based requests from the committed spec against the running binary
 	$(BUILD_DEBUG)

@@ -126,6 +126,7 @@ try {
   await step('the server page shows its events', async () => {
     await page.getByTestId(`server-link-${serverName}`).click();
     await page.getByTestId('server-page').waitFor();
+    await page.getByTestId('tab-events').click();
     await page.getByTestId('event-running').first().waitFor();
     await page.getByTestId('event-stopped').first().waitFor();
   });

@@ -11,4 +11,8 @@ export const queryKeys = {
   sessions: (id: number) => ['servers', 'one', id, 'sessions'] as const,
   events: (id: number) => ['servers', 'one', id, 'events'] as const,
   eventsPage: (id: number, page: number, perPage: number) => ['servers', 'one', id, 'events', { page, perPage }] as const,
+  serverMetrics: (id: number, range: string) => ['servers', 'one', id, 'metrics', range] as const,
+  system: ['system'] as const,
+  hostInfo: ['system', 'info'] as const,
+  hostMetrics: (range: string) => ['system', 'metrics', range] as const,
 };

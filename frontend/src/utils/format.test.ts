@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, percent, secondsBetween, shortIdentity } from './format';
+import { formatBytes, formatCount, formatDuration, formatPercent, percent, secondsBetween, shortIdentity } from './format';
 
 describe('format helpers', () => {
   it('formats bytes with binary units', () => {
@@ -7,6 +7,13 @@ describe('format helpers', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(8 * 1024 ** 3)).toBe('8.0 GiB');
+  });
+  it('formats percentages and counts for chart axes', () => {
+    expect(formatPercent(3.14159)).toBe('3.1 %');
+    expect(formatPercent(187.6)).toBe('188 %');
+    expect(formatPercent(0)).toBe('0 %');
+    expect(formatCount(4)).toBe('4');
+    expect(formatCount(2.25)).toBe('2.3');
   });
   it('formats durations', () => {
     expect(formatDuration(5)).toBe('5s');

@@ -30,6 +30,16 @@ export function formatDateTime(value: string | null | undefined): string {
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A CPU or usage figure: one decimal below 10 %, whole numbers above (and for round values). */
+export function formatPercent(value: number): string {
+  return `${Number.isInteger(value) || Math.abs(value) >= 10 ? value.toFixed(0) : value.toFixed(1)} %`;
+}
+
+/** A count that may be an average (players over a bucket): whole numbers stay whole. */
+export function formatCount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
 export function percent(part: number, total: number): number {
   if (!total || total <= 0) return 0;
   return Math.min(100, Math.max(0, (part / total) * 100));

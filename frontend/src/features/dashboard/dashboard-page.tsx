@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Grid, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Card, Grid, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconCpu, IconDatabase, IconDeviceDesktop, IconDeviceGamepad2, IconServer2 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -8,7 +8,8 @@ import { QueryError } from '../../components/ui/query-error';
 import { StatusBadge } from '../../components/ui/status-badge';
 import { useNow } from '../../lib/now';
 import { formatBytes, formatDateTime, formatDuration, percent, secondsBetween } from '../../utils/format';
-import { HOST_REFRESH_MS, useHostInfo, useServersOverview, useSystemStatus } from './api';
+import { useHostInfo, useServersOverview, useSystemStatus } from './api';
+import { HostCharts } from './host-charts';
 import { summarize } from './summary';
 
 function usageColor(p: number) {
@@ -132,10 +133,12 @@ function HostCard() {
               {h.cpu_brand || 'unknown'} × {h.cpu_count}
             </Group>
           </Row>
-          <Row label="Load average">
+          <Row label="Load average" testId="host-load">
             {h.load_average.one.toFixed(2)} · {h.load_average.five.toFixed(2)} · {h.load_average.fifteen.toFixed(2)}
           </Row>
-          <Row label="Host uptime">{formatDuration(h.uptime_seconds)}</Row>
+          <Row label="Host uptime" testId="host-uptime">
+            {formatDuration(h.uptime_seconds)}
+          </Row>
           <Row label="Data directory">{h.data_dir.path}</Row>
         </Stack>
         <Stack gap="md">
@@ -151,6 +154,9 @@ function HostCard() {
           />
         </Stack>
       </SimpleGrid>
+      <Box mt="xl">
+        <HostCharts memoryTotal={h.memory_total_bytes} />
+      </Box>
     </Card>
   );
 }
@@ -244,7 +250,7 @@ export function DashboardPage() {
     <div data-testid="dashboard">
       <PageHeader
         title="Dashboard"
-        description={`Game servers update as they change; host figures refresh every ${HOST_REFRESH_MS / 1000} seconds.`}
+        description="Game servers update as they change; host figures with every sample, a few seconds apart."
       />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 4 }}>

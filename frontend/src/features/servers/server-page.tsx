@@ -1,5 +1,5 @@
 import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconFileText, IconListDetails, IconSettings, IconAdjustments, IconTerminal2, IconUsers } from '@tabler/icons-react';
+import { IconArrowLeft, IconChartLine, IconFileText, IconListDetails, IconSettings, IconAdjustments, IconTerminal2, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -13,6 +13,7 @@ import { ServerConfig } from './server-config';
 import { ServerConsole } from './server-console';
 import { ServerEvents } from './server-events';
 import { ServerLogs } from './server-logs';
+import { ServerMetrics } from './server-metrics';
 import { ServerPlayersTab } from './server-players';
 import { ServerSettings } from './server-settings';
 import { LiveBadge, RconErrorMarker } from './live-ui';
@@ -47,7 +48,7 @@ function BackLink() {
   );
 }
 
-const TABS = ['events', 'console', 'logs', 'players', 'config', 'settings'] as const;
+const TABS = ['overview', 'events', 'console', 'logs', 'players', 'config', 'settings'] as const;
 
 export function ServerPage() {
   const params = useParams();
@@ -59,7 +60,7 @@ export function ServerPage() {
   const isAdmin = hasRole(role, 'admin');
   const [search, setSearch] = useSearchParams();
   const tabParam = search.get('tab');
-  const tab = TABS.includes(tabParam as (typeof TABS)[number]) && (tabParam !== 'settings' || isAdmin) ? tabParam! : 'events';
+  const tab = TABS.includes(tabParam as (typeof TABS)[number]) && (tabParam !== 'settings' || isAdmin) ? tabParam! : 'overview';
 
   if (!Number.isInteger(id) || id <= 0 || (server.error instanceof ApiError && server.error.status === 404)) {
     return (
@@ -138,10 +139,13 @@ export function ServerPage() {
 
       <Tabs
         value={tab}
-        onChange={(v) => setSearch(v && v !== 'events' ? { tab: v } : {}, { replace: true })}
+        onChange={(v) => setSearch(v && v !== 'overview' ? { tab: v } : {}, { replace: true })}
         keepMounted={false}
       >
         <Tabs.List mb="md">
+          <Tabs.Tab value="overview" leftSection={<IconChartLine size={16} />} data-testid="tab-overview">
+            Overview
+          </Tabs.Tab>
           <Tabs.Tab value="events" leftSection={<IconListDetails size={16} />} data-testid="tab-events">
             Events
           </Tabs.Tab>
@@ -163,6 +167,9 @@ export function ServerPage() {
             </Tabs.Tab>
           )}
         </Tabs.List>
+        <Tabs.Panel value="overview">
+          <ServerMetrics key={s.id} server={s} />
+        </Tabs.Panel>
         <Tabs.Panel value="events">
           <ServerEvents serverId={s.id} />
         </Tabs.Panel>

@@ -26,6 +26,7 @@ function server(id: number, over: Partial<Schemas['Server']> = {}): Schemas['Ser
     has_admin_password: false,
     has_game_password: false,
     has_rcon_password: true,
+    restart_required: false,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
     ...over,
@@ -172,5 +173,31 @@ describe('applyFrame', () => {
     expect(first?.total).toBe(4);
     expect(isStale(qc, queryKeys.eventsPage(2, 2, 2))).toBe(true);
     expect(isStale(qc, queryKeys.eventsPage(2, 1, 2))).toBe(false);
+  });
+
+  it('puts the host figures of a metrics frame without a server in place of /system/info', () => {
+    const qc = client();
+    const host = (cpu: number): Schemas['HostInfo'] => ({
+      hostname: 'h',
+      os: 'Debian',
+      kernel: '6.1',
+      cpu_brand: 'x',
+      cpu_count: 2,
+      cpu_usage_percent: cpu,
+      memory_total_bytes: 8e9,
+      memory_used_bytes: 2e9,
+      swap_total_bytes: 0,
+      swap_used_bytes: 0,
+      uptime_seconds: 100,
+      load_average: { one: 0.5, five: 0.4, fifteen: 0.3 },
+      data_dir: { path: '/var/lib/languard', total_bytes: 1e11, available_bytes: 5e10 },
+    });
+    qc.setQueryData(queryKeys.hostInfo, host(1));
+    applyFrame(qc, { ...frame('metrics', 0, host(42)), server_id: null });
+    expect(qc.getQueryData<Schemas['HostInfo']>(queryKeys.hostInfo)?.cpu_usage_percent).toBe(42);
+    // A server's point is not the host's, nor is a frame that does not read as host figures.
+    applyFrame(qc, frame('metrics', 3, { at: '2026-02-01T10:00:00Z', samples: 1 }));
+    applyFrame(qc, { ...frame('metrics', 0, { cpu_usage_percent: 'high' }), server_id: null });
+    expect(qc.getQueryData<Schemas['HostInfo']>(queryKeys.hostInfo)?.cpu_usage_percent).toBe(42);
   });
 });

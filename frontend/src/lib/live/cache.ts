@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { components } from '../../api/schema';
+import { isHostInfo } from '../metrics/series';
 import { queryKeys } from '../query-keys';
 
 type Schemas = components['schemas'];
@@ -135,9 +136,19 @@ function onEvent(qc: QueryClient, id: number, frame: LiveFrame) {
   if (event.kind === 'created') void qc.invalidateQueries({ queryKey: queryKeys.serverLists });
 }
 
+/**
+ * The host's figures come with every sampling round, in the shape of `/system/info`. A fetch
+ * under way is left alone: what it brings is at most one round older, and the next frame
+ * replaces it a few seconds later.
+ */
+function onHostMetrics(qc: QueryClient, frame: LiveFrame) {
+  if (isHostInfo(frame.data)) qc.setQueryData(queryKeys.hostInfo, frame.data);
+}
+
 /** Folds one bus frame into the query cache. Frames of other channels are left alone. */
 export function applyFrame(qc: QueryClient, frame: LiveFrame): void {
   const id = frame.server_id;
+  if (frame.type === 'metrics' && id == null) return onHostMetrics(qc, frame);
   if (typeof id !== 'number') return;
   switch (frame.type) {
     case 'status':
@@ -152,6 +163,6 @@ export function applyFrame(qc: QueryClient, frame: LiveFrame): void {
 }
 
 /** After frames were lost (lag, a failed resume, a reconnect): refetch everything they patch. */
-export function resyncAll(qc: QueryClient): Promise<void> {
-  return qc.invalidateQueries({ queryKey: queryKeys.servers });
+export async function resyncAll(qc: QueryClient): Promise<void> {
+  await Promise.all([qc.invalidateQueries({ queryKey: queryKeys.servers }), qc.invalidateQueries({ queryKey: queryKeys.system })]);
 }
