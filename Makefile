@@ -67,9 +67,8 @@ demo: frontend ## a live panel with one simulated server of each game (no game i
 	$(BUILD_DEBUG)
 	./scripts/demo.sh
 
-bench: ## throughput figures (release build), printed as a table
-	$(CARGO) build --release -p languard
-	./scripts/bench.sh $(RELEASE_BIN)
+bench: ## throughput, latency and memory of a release build beside same-run references, as a table
+	CARGO=$(CARGO) ./scripts/bench.sh
 
 clean:
 	$(CARGO) clean

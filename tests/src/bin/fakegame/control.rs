@@ -11,7 +11,9 @@
 //! Commands: `join <name> [steamid64]` (name may contain spaces), `leave <name>`, `chat <name> <text>`,
 //! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`, `flood <n> [text]` (n
 //! numbered log lines as fast as possible), `burn <ms>` (keep one core busy that long, on a
-//! thread of its own). Blank lines and
+//! thread of its own), `ticks <count> <interval_ms>` (count log lines `tick <unix µs>`, each
+//! stamped as it is written, one every interval, on a thread of its own: a reader subtracts the
+//! stamp from its clock to get the latency). Blank lines and
 //! `#` comments are skipped; unknown commands are reported on stderr and skipped.
 //!
 //! BattlEye delivery knobs (Arma only, process-wide, default off / 1000):
@@ -23,7 +25,7 @@ use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::battleye::Knobs;
 use crate::common;
@@ -53,6 +55,8 @@ pub enum Command {
     Flood(u32, String),
     /// `burn <ms>`: one core busy for that long.
     Burn(u64),
+    /// `ticks <count> <interval_ms>`: timestamped log lines at a steady pace.
+    Ticks(u32, u64),
     BeReorder(bool),
     BePartSize(usize),
     BeDuplicate(bool),
@@ -105,6 +109,18 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
             )
         }
         "burn" => Command::Burn(rest.parse().map_err(|_| format!("bad duration {rest:?}"))?),
+        "ticks" => {
+            let (count, interval) = rest
+                .split_once(char::is_whitespace)
+                .ok_or("ticks needs <count> <interval_ms>")?;
+            Command::Ticks(
+                count.parse().map_err(|_| format!("bad line count {count:?}"))?,
+                interval
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad interval {interval:?}"))?,
+            )
+        }
         "be-reorder" => Command::BeReorder(on_off(verb, rest)?),
         "be-duplicate" => Command::BeDuplicate(on_off(verb, rest)?),
         "be-part-size" => Command::BePartSize(
@@ -118,7 +134,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
     Ok(Some(cmd))
 }
 
-fn run(game: &dyn Game, cmd: Command) {
+fn run(game: &Arc<dyn Game>, cmd: Command) {
     match cmd {
         Command::Join(name, sid) => game.join(&name, sid),
         Command::Leave(name) => game.leave(&name),
@@ -133,6 +149,23 @@ fn run(game: &dyn Game, cmd: Command) {
                 let mut x = 0u64;
                 while std::time::Instant::now() < until {
                     x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                }
+            });
+        }
+        Command::Ticks(count, interval_ms) => {
+            let game = game.clone();
+            // Paced against a fixed schedule, so the time a line takes to write does not
+            // stretch the interval.
+            std::thread::spawn(move || {
+                let interval = Duration::from_millis(interval_ms);
+                let mut next = Instant::now();
+                for _ in 0..count {
+                    next += interval;
+                    std::thread::sleep(next.saturating_duration_since(Instant::now()));
+                    let micros = SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map_or(0, |d| d.as_micros());
+                    game.log(&format!("tick {micros}"));
                 }
             });
         }
@@ -174,7 +207,7 @@ pub fn spawn(game: Arc<dyn Game>) {
         if !text.is_empty() {
             for line in text.lines() {
                 match parse(line) {
-                    Ok(Some(cmd)) => run(game.as_ref(), cmd),
+                    Ok(Some(cmd)) => run(&game, cmd),
                     Ok(None) => {}
                     Err(e) => eprintln!("fakegame: {FILE_NAME}: {e}"),
                 }
@@ -219,5 +252,8 @@ mod tests {
         assert!(parse("be-reorder maybe").is_err());
         assert_eq!(parse("burn 1500").unwrap(), Some(Command::Burn(1500)));
         assert!(parse("burn soon").is_err());
+        assert_eq!(parse("ticks 1000 10").unwrap(), Some(Command::Ticks(1000, 10)));
+        assert!(parse("ticks 1000").is_err());
+        assert!(parse("ticks many 10").is_err());
     }
 }
