@@ -60,20 +60,30 @@ export function createAuthFetch({ session, fetch: baseFetch, onSessionExpired }:
     return r;
   }
 
-  return async function authFetch(req: Request): Promise<Response> {
+  /**
+   * After a 401 for a request sent with the access token `used`: true when a newer token is
+   * stored (refreshed now, or by someone else meanwhile), false when the session is gone.
+   */
+  async function renew(used: string, url: string): Promise<boolean> {
+    // If the stored token changed since the request was sent, someone already refreshed.
+    const current = session.get()?.accessToken;
+    const ok = current && current !== used ? true : await refreshOnce(url);
+    if (!ok) {
+      session.clear();
+      onSessionExpired?.();
+    }
+    return ok;
+  }
+
+  async function authFetch(req: Request): Promise<Response> {
     const path = new URL(req.url).pathname;
     const used = session.get()?.accessToken;
     const res = await doFetch(withToken(req, used));
     if (res.status !== 401 || !used || NO_REFRESH_PATHS.includes(path)) return res;
-
-    // If the stored token changed since we sent the request, someone already refreshed.
-    const current = session.get()?.accessToken;
-    const ok = current && current !== used ? true : await refreshOnce(req.url);
-    if (!ok) {
-      session.clear();
-      onSessionExpired?.();
-      return res;
-    }
+    if (!(await renew(used, req.url))) return res;
     return doFetch(withToken(req, session.get()?.accessToken));
-  };
+  }
+
+  // Requests that cannot go through fetch (uploads with progress) renew the session the same way.
+  return Object.assign(authFetch, { renew });
 }

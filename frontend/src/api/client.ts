@@ -3,6 +3,7 @@ import type { components, paths } from './schema';
 import { createAuthFetch } from './auth-fetch';
 import { ApiError, toApiError } from './errors';
 import { createSession } from './session';
+import { createUploader } from './upload';
 
 export type Schemas = components['schemas'];
 export type Role = Schemas['Role'];
@@ -14,10 +15,15 @@ window.addEventListener('storage', (e) => {
   if (e.key === null || e.key.startsWith('languard.')) session.notify();
 });
 
+const authFetch = createAuthFetch({ session });
+
 export const api = createClient<paths>({
   baseUrl: window.location.origin,
-  fetch: createAuthFetch({ session }),
+  fetch: authFetch,
 });
+
+/** Multipart uploads with progress, signed in like `api`. */
+export const upload = createUploader({ baseUrl: window.location.origin, session, renew: authFetch.renew });
 
 /**
  * Unwraps an openapi-fetch result: returns `data` or throws an ApiError built

@@ -57,7 +57,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** Builds an ApiError from whatever openapi-fetch gave us as `error` plus the raw response. */
-export function toApiError(body: unknown, response: Response): ApiError {
+export function toApiError(body: unknown, response: Pick<Response, 'status' | 'headers'>): ApiError {
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   if (isErrorBody(body)) {
     return new ApiError({
