@@ -3,6 +3,7 @@ import { AccountPage } from '../features/account/account-page';
 import { AuditPage } from '../features/audit/audit-page';
 import { LoginPage } from '../features/auth/login-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { ModsPage } from '../features/mods/mods-page';
 import { BansPage } from '../features/players/bans-page';
 import { PlayerPage } from '../features/players/player-page';
 import { PlayersPage } from '../features/players/players-page';
@@ -35,6 +36,7 @@ export function AppRouter() {
           <Route path="players" element={<PlayersPage />} />
           <Route path="players/:id" element={<PlayerPage />} />
           <Route path="bans" element={<BansPage />} />
+          <Route path="mods" element={<ModsPage />} />
           <Route
             path="users"
             element={

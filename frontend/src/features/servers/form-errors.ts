@@ -2,7 +2,8 @@ import { ApiError } from '../../api/client';
 import { notifyError } from '../../lib/notify';
 import { errorTarget, type JsonSchema } from './schema';
 
-function sentence(msg: string): string {
+/** An API message as a sentence: "Must be …". */
+export function sentence(msg: string): string {
   const m = msg.trim();
   return m.length ? m[0].toUpperCase() + m.slice(1) : 'Invalid value';
 }

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconChartLine, IconFileText, IconListDetails, IconSettings, IconAdjustments, IconTerminal2, IconUsers } from '@tabler/icons-react';
+import { IconArrowLeft, IconChartLine, IconFileText, IconListDetails, IconSettings, IconAdjustments, IconMap, IconPuzzle, IconTerminal2, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -9,14 +9,19 @@ import { hasRole, useCurrentUser } from '../../lib/auth';
 import { useNow } from '../../lib/now';
 import { formatDateTime, formatDuration } from '../../utils/format';
 import { uptimeAt, useGames, useServer, type Server } from './api';
+import { contentLabel } from './content';
+import { isUnsupported, useContent } from './content-api';
 import { ServerConfig } from './server-config';
 import { ServerConsole } from './server-console';
+import { ServerContent } from './server-content';
 import { ServerEvents } from './server-events';
 import { ServerLogs } from './server-logs';
 import { ServerMetrics } from './server-metrics';
+import { ServerMods } from './server-mods';
 import { ServerPlayersTab } from './server-players';
 import { ServerSettings } from './server-settings';
 import { LiveBadge, RconErrorMarker } from './live-ui';
+import { RestartRequiredBanner } from './restart-ui';
 import { PortList, PowerButtons } from './server-ui';
 
 function Info({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -48,19 +53,25 @@ function BackLink() {
   );
 }
 
-const TABS = ['overview', 'events', 'console', 'logs', 'players', 'config', 'settings'] as const;
+const TABS = ['overview', 'events', 'console', 'logs', 'players', 'content', 'mods', 'config', 'settings'] as const;
 
 export function ServerPage() {
   const params = useParams();
   const id = Number(params.id);
   const server = useServer(Number.isInteger(id) && id > 0 ? id : 0);
+  // Its kind names the tab; games without a content folder answer 409 and get no tab.
+  const content = useContent(server.data?.id ?? 0);
   const games = useGames();
   const me = useCurrentUser();
   const role = me.data?.role;
   const isAdmin = hasRole(role, 'admin');
   const [search, setSearch] = useSearchParams();
   const tabParam = search.get('tab');
-  const tab = TABS.includes(tabParam as (typeof TABS)[number]) && (tabParam !== 'settings' || isAdmin) ? tabParam! : 'overview';
+  const hidden = (t: string) =>
+    (t === 'settings' && !isAdmin) ||
+    (t === 'content' && isUnsupported(content.error)) ||
+    (t === 'mods' && server.data !== undefined && server.data.game !== 'arma3');
+  const tab = TABS.includes(tabParam as (typeof TABS)[number]) && !hidden(tabParam!) ? tabParam! : 'overview';
 
   if (!Number.isInteger(id) || id <= 0 || (server.error instanceof ApiError && server.error.status === 404)) {
     return (
@@ -85,6 +96,7 @@ export function ServerPage() {
 
   const s = server.data;
   const game = games.data?.find((g) => g.id === s.game);
+  const isArma = s.game === 'arma3';
 
   return (
     <Stack gap="lg" data-testid="server-page">
@@ -107,6 +119,8 @@ export function ServerPage() {
           {hasRole(role, 'operator') && <PowerButtons server={s} />}
         </Group>
       </Stack>
+
+      {s.restart_required && <RestartRequiredBanner server={s} canRestart={hasRole(role, 'operator')} />}
 
       <Card withBorder padding="lg">
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="lg" verticalSpacing="md">
@@ -158,6 +172,16 @@ export function ServerPage() {
           <Tabs.Tab value="players" leftSection={<IconUsers size={16} />} data-testid="tab-players">
             Players
           </Tabs.Tab>
+          {content.data && (
+            <Tabs.Tab value="content" leftSection={<IconMap size={16} />} data-testid="tab-content">
+              {contentLabel(content.data.kind)}
+            </Tabs.Tab>
+          )}
+          {isArma && (
+            <Tabs.Tab value="mods" leftSection={<IconPuzzle size={16} />} data-testid="tab-mods">
+              Mods
+            </Tabs.Tab>
+          )}
           <Tabs.Tab value="config" leftSection={<IconAdjustments size={16} />} data-testid="tab-config">
             Configuration
           </Tabs.Tab>
@@ -182,6 +206,14 @@ export function ServerPage() {
         <Tabs.Panel value="players">
           <ServerPlayersTab server={s} canModerate={hasRole(role, 'operator')} isAdmin={isAdmin} />
         </Tabs.Panel>
+        <Tabs.Panel value="content">
+          <ServerContent key={s.id} server={s} isAdmin={isAdmin} canApply={hasRole(role, 'operator')} />
+        </Tabs.Panel>
+        {isArma && (
+          <Tabs.Panel value="mods">
+            <ServerMods key={s.id} server={s} isAdmin={isAdmin} />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="config">
           <ServerConfig server={s} game={game} isAdmin={isAdmin} />
         </Tabs.Panel>

@@ -12,6 +12,7 @@ import { formatDuration } from '../../utils/format';
 import { uptimeAt, useGames, useServers } from './api';
 import { CreateServerModal } from './create-server-modal';
 import { LiveBadge, RconErrorMarker } from './live-ui';
+import { RestartRequiredBadge } from './restart-ui';
 import { PortList, PowerButtons } from './server-ui';
 
 export function ServersPage() {
@@ -98,6 +99,7 @@ export function ServersPage() {
                           <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
                           {s.live && <LiveBadge live={s.live} testId={`server-live-${s.name}`} />}
                           {s.rcon && <RconErrorMarker rcon={s.rcon} testId={`server-rcon-error-${s.name}`} />}
+                          {s.restart_required && <RestartRequiredBadge testId={`server-restart-required-${s.name}`} />}
                         </Group>
                       </Table.Td>
                       <Table.Td>

@@ -63,6 +63,14 @@ describe('withStatus', () => {
     expect(r.exact).toBe(false);
     expect(r.server).toMatchObject({ status: 'starting', pid: 42, started_at: '2026-02-01T10:00:00Z', uptime_seconds: 0 });
   });
+
+  it('keeps a pending restart while the server runs and drops it once it stops or starts again', () => {
+    const running = server(1, { status: 'running', pid: 10, started_at: '2026-02-01T09:59:00Z', restart_required: true });
+    const stopping = withStatus(running, 'stopping', 10, '2026-02-01T10:00:00Z').server;
+    expect(stopping.restart_required).toBe(true);
+    expect(withStatus(stopping, 'stopped', null, '2026-02-01T10:00:05Z').server.restart_required).toBe(false);
+    expect(withStatus(stopping, 'starting', 11, '2026-02-01T10:00:05Z').server.restart_required).toBe(false);
+  });
 });
 
 describe('applyFrame', () => {

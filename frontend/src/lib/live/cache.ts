@@ -42,6 +42,8 @@ export function withStatus(server: Server, status: ServerState, pid: number | nu
     pid: active ? pid : null,
     started_at: startedAt,
     uptime_seconds: startedAt ? Math.max(0, Math.floor((Date.parse(ts) - Date.parse(startedAt)) / 1000)) : null,
+    // A start loads the current config, mods and rotation; a stopped server has nothing pending.
+    restart_required: active && status !== 'starting' && server.restart_required,
   };
   if (!active) {
     // Nothing is polled once the game is gone; the API drops these too.
