@@ -48,14 +48,17 @@ test-frontend: frontend-deps ## type-check, unit-test and build the SPA; check g
 e2e: frontend ## browser tests: Playwright driving Debian's chromium against the real binary
 	$(BUILD_DEBUG)
 	mkdir -p target/e2e-bin && ln -sf $(CURDIR)/target/debug/fakegame target/e2e-bin/srcds_run
+	ln -sf $(CURDIR)/target/debug/fakegame target/e2e-bin/arma3server_x64
 	LANGUARD_E2E_SRCDS=$(CURDIR)/target/e2e-bin/srcds_run \
+	LANGUARD_E2E_ARMA=$(CURDIR)/target/e2e-bin/arma3server_x64 \
 	LANGUARD_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	LANGUARD_E2E_PLAYERS_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	LANGUARD_E2E_CONSOLE_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
 	LANGUARD_E2E_METRICS_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])') \
+	LANGUARD_E2E_CONTENT_PORT=$$(python3 scripts/free-port-block.py 12) \
 	LANGUARD_PLAYERS_POLL_INTERVAL=1 \
 	LANGUARD_METRICS_INTERVAL=1 \
-	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers && npm run e2e:players && npm run e2e:console && npm run e2e:metrics'
+	./scripts/with-server.sh $(BIN) -- bash -c 'cd frontend && npm run e2e && npm run e2e:servers && npm run e2e:players && npm run e2e:console && npm run e2e:metrics && npm run e2e:content'
 
 schemathesis: ## property-based requests from the committed spec against the running binary
 	$(BUILD_DEBUG)
