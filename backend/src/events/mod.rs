@@ -63,6 +63,28 @@ pub struct Frame {
     pub ts: DateTime<Utc>,
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
+    /// The frame as JSON, made once for every session that sends it as is.
+    #[serde(skip)]
+    text: std::sync::OnceLock<String>,
+}
+
+impl Frame {
+    pub fn new(seq: u64, channel: Channel, server_id: Option<i64>, data: serde_json::Value) -> Frame {
+        Frame {
+            seq,
+            channel,
+            server_id,
+            ts: Utc::now(),
+            data,
+            text: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The JSON text of this frame (serialised on first use, then shared).
+    pub fn text(&self) -> &str {
+        self.text
+            .get_or_init(|| serde_json::to_string(self).unwrap_or_default())
+    }
 }
 
 struct Inner {
@@ -101,13 +123,7 @@ impl Bus {
     /// Numbers the frame, keeps it for resuming and hands it to every session.
     pub fn publish(&self, channel: Channel, server_id: Option<i64>, data: serde_json::Value) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let frame = Arc::new(Frame {
-            seq: inner.next_seq,
-            channel,
-            server_id,
-            ts: Utc::now(),
-            data,
-        });
+        let frame = Arc::new(Frame::new(inner.next_seq, channel, server_id, data));
         inner.next_seq += 1;
         if inner.ring.len() == RING {
             inner.ring.pop_front();

@@ -186,15 +186,17 @@ impl Session {
     /// The frame as this session may see it: addresses are for admins only.
     fn render(&self, frame: &Frame) -> String {
         if frame.channel == Channel::Players && !self.principal.is_admin() {
-            let mut masked = frame.clone();
+            // A fresh frame: the shared text holds the addresses.
+            let mut masked = Frame::new(frame.seq, frame.channel, frame.server_id, frame.data.clone());
+            masked.ts = frame.ts;
             if let Some(players) = masked.data.get_mut("players").and_then(Value::as_array_mut) {
                 for player in players {
                     player["ip"] = Value::Null;
                 }
             }
-            return serde_json::to_string(&masked).unwrap_or_default();
+            return masked.text().to_owned();
         }
-        serde_json::to_string(frame).unwrap_or_default()
+        frame.text().to_owned()
     }
 
     async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {

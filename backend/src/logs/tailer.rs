@@ -19,12 +19,14 @@ use crate::db::{now, Db};
 use crate::events::{Bus, Channel};
 use crate::games::{GameAdapter, GameLog, LogLine};
 
-const FAST: Duration = Duration::from_millis(5);
+/// Polling while a game writes; after `BUSY_FOR` without a line the wait doubles up to `IDLE`.
+const FAST: Duration = Duration::from_millis(2);
+const BUSY_FOR: Duration = Duration::from_millis(250);
 const IDLE: Duration = Duration::from_millis(200);
 /// Longest line kept whole; longer ones are cut (a game printing a binary blob).
 const MAX_LINE: usize = 16 * 1024;
 /// Most bytes read in one go, which bounds a batch.
-const MAX_READ: u64 = 1 << 20;
+const MAX_READ: u64 = 128 << 10;
 
 /// Aborts its tasks when dropped.
 pub struct Tailers(Vec<JoinHandle<()>>);
@@ -96,13 +98,17 @@ pub async fn follow(
 
 async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static dyn GameAdapter, ctx: Tailing) {
     let mut wait = FAST;
+    let mut last_line = tokio::time::Instant::now();
     loop {
         tokio::time::sleep(wait).await;
         let lines = file.read_new();
         if lines.is_empty() {
-            wait = (wait * 2).min(IDLE);
+            if last_line.elapsed() > BUSY_FOR {
+                wait = (wait * 2).min(IDLE);
+            }
             continue;
         }
+        last_line = tokio::time::Instant::now();
         wait = FAST;
         let at = now();
         let mut entries = Vec::new();

@@ -1,6 +1,7 @@
 //! Server registration and configuration rules.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -15,7 +16,7 @@ use crate::db::schema::servers;
 use crate::db::WriteTransaction;
 use crate::db::{now, to_utc};
 use crate::error::{ApiError, ApiResult};
-use crate::games::{self, GameAdapter, Secrets};
+use crate::games::{self, GameAdapter, PortSpec, Secrets};
 use crate::http::page::PageRequest;
 use crate::supervisor::plan::{check_executable, plan_for};
 use crate::supervisor::Supervisor;
@@ -23,13 +24,58 @@ use crate::with_conn;
 
 const MASK: &str = "********";
 
+/// What a server's view derives from its stored config and secrets: decrypting and planning
+/// cost far more than the rest of a listing, so it is kept until those columns change.
+#[derive(Default)]
+pub struct FactsCache(std::sync::Mutex<std::collections::HashMap<i64, (u64, Arc<Facts>)>>);
+
+pub struct Facts {
+    ports: Vec<PortSpec>,
+    has_rcon_password: bool,
+    has_game_password: bool,
+    has_admin_password: bool,
+}
+
+impl FactsCache {
+    fn get(&self, row: &ServerRow, secret_box: &crate::secrets::SecretBox) -> ApiResult<Arc<Facts>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            &row.game,
+            &row.executable,
+            row.game_port,
+            &row.directory,
+            &row.config,
+            &row.secrets,
+        )
+            .hash(&mut h);
+        let key = h.finish();
+        if let Some((k, facts)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&row.id) {
+            if *k == key {
+                return Ok(facts.clone());
+            }
+        }
+        let secrets = store::open_secrets(secret_box, &row.secrets)?;
+        let facts = Arc::new(Facts {
+            ports: plan_for(row, secret_box, &[])
+                .map(|(_, plan)| plan.ports)
+                .unwrap_or_default(),
+            has_rcon_password: secrets.rcon_password.is_some(),
+            has_game_password: secrets.game_password.is_some(),
+            has_admin_password: secrets.admin_password.is_some(),
+        });
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(row.id, (key, facts.clone()));
+        Ok(facts)
+    }
+}
+
 pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
-    let secret_box = supervisor.secret_box();
     let (live, rcon) = supervisor.players().board.summary(row.id);
-    let secrets = store::open_secrets(secret_box, &row.secrets)?;
-    let ports = plan_for(&row, secret_box, &[])
-        .map(|(_, plan)| plan.ports)
-        .unwrap_or_default();
+    let facts = supervisor.facts().get(&row, supervisor.secret_box())?;
+    let ports = facts.ports.clone();
     let status = ServerState::parse(&row.state);
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
     Ok(Server {
@@ -48,9 +94,9 @@ pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
         max_restarts: row.max_restarts,
         restart_window_secs: row.restart_window_secs,
         stop_timeout_secs: row.stop_timeout_secs,
-        has_rcon_password: secrets.rcon_password.is_some(),
-        has_game_password: secrets.game_password.is_some(),
-        has_admin_password: secrets.admin_password.is_some(),
+        has_rcon_password: facts.has_rcon_password,
+        has_game_password: facts.has_game_password,
+        has_admin_password: facts.has_admin_password,
         live,
         rcon,
         restart_required: row.restart_required && status.is_active(),

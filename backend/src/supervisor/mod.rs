@@ -44,6 +44,7 @@ pub struct Supervisor {
     /// Where library mods live (their folders are passed to the games).
     mods_root: std::path::PathBuf,
     mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
+    facts: Arc<crate::servers::service::FactsCache>,
 }
 
 impl Supervisor {
@@ -60,6 +61,7 @@ impl Supervisor {
             players,
             mods_root,
             mailboxes: Arc::default(),
+            facts: Arc::default(),
         };
         for id in store::all_ids(&db).await? {
             supervisor.attach(id);
@@ -102,6 +104,10 @@ impl Supervisor {
             .await
             .map_err(|_| gone(id))?;
         answer.await.map_err(|_| gone(id))?
+    }
+
+    pub fn facts(&self) -> &crate::servers::service::FactsCache {
+        &self.facts
     }
 
     pub fn mods_root(&self) -> &std::path::Path {
