@@ -293,6 +293,13 @@ async fn missions_rotation_and_mods(backend: Backend) {
             .0,
         StatusCode::CONFLICT
     );
+    // `/mods/scan` is not a mod id: other methods on it are 405, not a bad id.
+    assert_eq!(
+        app.call(Method::PATCH, "/mods/scan", Some(&admin), Some(json!({})))
+            .await
+            .0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
     let (_, scan) = app.post("/mods/scan", Some(&admin), json!({})).await;
     let added: Vec<&str> = scan["added"]
         .as_array()

@@ -303,10 +303,14 @@ pub async fn upload(
                 return Err(e);
             }
         };
-        job.done(size as u64);
         let target = dir.join(&name);
         let replaced = tokio::fs::symlink_metadata(&target).await.is_ok();
-        tokio::fs::rename(&temp, &target).await.map_err(ApiError::internal)?;
+        if let Err(e) = tokio::fs::rename(&temp, &target).await {
+            let _ = tokio::fs::remove_file(&temp).await;
+            job.failed(size as u64, "the file could not be put in place");
+            return Err(ApiError::internal(e));
+        }
+        job.done(size as u64);
         let d = dir.clone();
         let _ = tokio::task::spawn_blocking(move || std::fs::File::open(d).and_then(|d| d.sync_all())).await;
         let (n, by, at) = (name.clone(), user.clone(), now());
@@ -388,11 +392,14 @@ async fn write_part(
 /// Deletes a content file; a mission in the rotation is refused (409).
 pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
     let t = Target::load(&state.db, id).await?;
-    let name = content_file_name(&t.folder, file)?;
-    if name != file {
+    // Checked as an upload name would be, then deleted by its own name: files put there by
+    // hand may have capitals.
+    let checked = content_file_name(&t.folder, file)?;
+    if checked != file.to_lowercase() {
         return Err(ApiError::NotFound(format!("no file {file}")));
     }
-    if t.is_missions() && t.rotation_templates().contains(&stem(&t.folder, &name).to_owned()) {
+    let name = file.to_owned();
+    if t.is_missions() && t.rotation_templates().contains(&stem(&t.folder, &checked).to_owned()) {
         return Err(ApiError::conflict(
             "in_rotation",
             format!("{name} is in the mission rotation; remove it from the rotation first"),
@@ -457,6 +464,7 @@ pub async fn rotation(state: &AppState, id: i64) -> ApiResult<Rotation> {
 pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> ApiResult<Rotation> {
     let t = missions_target(&state.db, id).await?;
     let dir = t.dir();
+    let mut templates = Vec::new();
     for (i, entry) in input.rotation.iter().enumerate() {
         let field = format!("rotation.{i}.mission");
         let file = format!("{}.{}", entry.mission, t.folder.extension);
@@ -469,13 +477,15 @@ pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> Ap
         if !dir.join(&name).is_file() {
             return Err(ApiError::validation(field, format!("no uploaded mission {name}")));
         }
+        templates.push(stem(&t.folder, &name).to_owned());
     }
     let missions: Vec<Value> = input
         .rotation
         .iter()
-        .map(|e| {
+        .zip(templates)
+        .map(|(e, template)| {
             serde_json::json!({
-                "template": e.mission.to_lowercase(),
+                "template": template,
                 "difficulty": e.difficulty,
                 "params": e.params.iter().map(|p| serde_json::json!({"name": p.name, "value": p.value})).collect::<Vec<_>>(),
             })

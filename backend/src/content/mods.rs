@@ -511,28 +511,33 @@ pub async fn set_of_server(db: &Db, server: i64, entries: Vec<ServerModEntry>) -
     .await
 }
 
-/// The server's mod set as the launch line needs it: absolute folders and keys.
+/// The server's mod set as the launch line needs it: absolute folders and the keys found in
+/// them now (a mod update may rename its keys).
 pub async fn launch_mods(db: &Db, server: i64, root: &Path) -> ApiResult<Vec<LaunchMod>> {
-    let rows: Vec<(String, String, bool)> = db
+    let rows: Vec<(String, bool)> = db
         .run(move |pool| {
             with_conn!(pool, |c| Ok(server_mods::table
                 .inner_join(mods::table)
                 .filter(server_mods::server_id.eq(server))
                 .order(server_mods::position)
-                .select((mods::folder, mods::keys, server_mods::server_only))
+                .select((mods::folder, server_mods::server_only))
                 .load(c)?))
         })
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(folder, keys, server_only)| {
-            let dir: PathBuf = root.join(&folder);
-            let keys: Vec<String> = serde_json::from_str(&keys).unwrap_or_default();
-            LaunchMod {
-                keys: keys.iter().map(|k| dir.join(k)).collect(),
-                folder: dir,
-                server_only,
-            }
-        })
-        .collect())
+    let root = root.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        rows.into_iter()
+            .map(|(folder, server_only)| {
+                let found = inspect(&root, &folder).map_err(|why| ApiError::validation("mods", why))?;
+                let dir: PathBuf = root.join(&folder);
+                Ok(LaunchMod {
+                    keys: found.keys.iter().map(|k| dir.join(k)).collect(),
+                    folder: dir,
+                    server_only,
+                })
+            })
+            .collect()
+    })
+    .await
+    .map_err(ApiError::internal)?
 }

@@ -190,7 +190,19 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
 /// Path parameters that do not parse (e.g. `/users/abc`) are a 400 naming the parameter.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _req| {
+    web::PathConfig::default().error_handler(|err, req| {
+        // `PATCH /mods/scan` reaches `PATCH /mods/{id}`: for a path documented without
+        // parameters, a method it does not have is a 405, not a bad id.
+        let literal = req
+            .app_data::<web::Data<crate::app::AppState>>()
+            .and_then(|state| state.api_routes.literal(req.path()));
+        if let Some(allowed) = literal {
+            return ApiError::MethodNotAllowed {
+                method: req.method().to_string(),
+                allowed,
+            }
+            .into();
+        }
         ApiError::BadRequest {
             kind: "invalid_path",
             message: format!("invalid path parameter: {err}"),

@@ -64,6 +64,14 @@ impl ApiRoutes {
             matches.then(|| methods.clone())
         })
     }
+
+    /// The methods of a documented path without parameters that is exactly `path`.
+    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
+        self.0
+            .iter()
+            .find(|(template, _)| template.join("/") == path && !template.iter().any(|t| t.starts_with('{')))
+            .map(|(_, methods)| methods.clone())
+    }
 }
 
 /// Serves `static_dir`: real files as they are, any other non-API path as `index.html`.

@@ -42,15 +42,6 @@ impl Resolution {
         }
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Resolution::Raw => "raw",
-            Resolution::Minute => "1m",
-            Resolution::FiveMinutes => "5m",
-            Resolution::Hour => "1h",
-        }
-    }
-
     /// The resolution this one is rolled up from.
     pub fn finer(self) -> Option<Resolution> {
         match self {
@@ -71,7 +62,7 @@ impl Resolution {
         }
     }
 
-    /// The finest resolution that keeps a range to a few hundred points, for charts.
+    /// The finest resolution that keeps a range to a few thousand points at most, for charts.
     fn for_span(span: chrono::Duration) -> Resolution {
         if span <= chrono::Duration::hours(2) {
             Resolution::Raw
@@ -213,8 +204,8 @@ pub struct MetricParams {
     pub from: Option<DateTime<Utc>>,
     /// End of the range (default: now).
     pub to: Option<DateTime<Utc>>,
-    /// `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default the finest that keeps the range
-    /// to a few hundred points.
+    /// `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default ≤ 2 h raw, ≤ 2 days 1m, ≤ 8
+    /// days 5m, else 1h.
     pub resolution: Option<Resolution>,
 }
 
@@ -230,8 +221,14 @@ impl MetricParams {
     /// `sample_secs` is the sampler's interval, to bound the number of raw points.
     pub fn parse(self, sample_secs: u64, now: DateTime<Utc>) -> ApiResult<MetricQuery> {
         let to = self.to.unwrap_or(now);
-        let from = self.from.unwrap_or(to - chrono::Duration::hours(1));
-        let (from_n, to_n) = (within_years("from", from)?, within_years("to", to)?);
+        let to_n = within_years("to", to)?;
+        let from = match self.from {
+            Some(from) => from,
+            None => to
+                .checked_sub_signed(chrono::Duration::hours(1))
+                .ok_or_else(|| ApiError::validation("to", "is too early"))?,
+        };
+        let from_n = within_years("from", from)?;
         if from >= to {
             return Err(ApiError::validation("from", "must be before `to`"));
         }
@@ -423,6 +420,12 @@ mod tests {
             resolution: None,
         };
         assert_eq!(field(backwards.parse(5, now)).as_deref(), Some("from"));
+        let earliest = MetricParams {
+            from: None,
+            to: Some(DateTime::<Utc>::MIN_UTC),
+            resolution: None,
+        };
+        assert_eq!(field(earliest.parse(5, now)).as_deref(), Some("to"));
         let too_fine = MetricParams {
             from: Some(now - chrono::Duration::days(30)),
             to: None,

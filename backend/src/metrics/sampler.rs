@@ -46,7 +46,8 @@ impl Sampler {
         let mut tick = tokio::time::interval(self.interval);
         tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut last: HashMap<i64, Reading> = HashMap::new();
-        let mut rolled = Instant::now();
+        // Rolled up before the first prune, so samples from before a long downtime are kept.
+        let mut rolled: Option<Instant> = None;
         let mut pruned: Option<Instant> = None;
         let grace = chrono::Duration::from_std(self.interval * 2).unwrap_or_default() + chrono::Duration::seconds(2);
         loop {
@@ -54,8 +55,8 @@ impl Sampler {
             if let Err(e) = self.sample(&mut last).await {
                 tracing::error!(error = ?e, "sampling metrics failed");
             }
-            if rolled.elapsed() >= Duration::from_secs(60) {
-                rolled = Instant::now();
+            if rolled.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                rolled = Some(Instant::now());
                 if let Err(e) = store::rollup_pending(&self.db, Utc::now(), grace).await {
                     tracing::error!(error = ?e, "rolling up metrics failed");
                 }

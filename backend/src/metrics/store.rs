@@ -159,7 +159,7 @@ pub async fn insert_samples(db: &Db, samples: Vec<(Option<i64>, Point)>) -> ApiR
     db.run(move |pool| {
         with_conn!(pool, |c| {
             c.write_transaction(|c| {
-                // 19 values a row stays below SQLite's limit of bound variables.
+                // 500 rows of 20 values stay below SQLite's limit of bound variables.
                 for chunk in rows.chunks(500) {
                     diesel::insert_into(metric_points::table).values(chunk).execute(c)?;
                 }

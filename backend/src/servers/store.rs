@@ -14,21 +14,14 @@ use crate::secrets::SecretBox;
 use crate::supervisor::process::ProcessId;
 use crate::with_conn;
 
-/// `true` marks a server whose process runs with an older config, mods or rotation (stopped
-/// servers need no restart); `false`, at a start, clears the mark.
+/// `true` after a change to the config, mods or rotation; a start clears it before it reads
+/// them, so a change made during the start still shows. The API shows it for active servers only.
 pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult<()> {
     db.run(move |pool| {
         with_conn!(pool, |c| {
-            let target = servers::table.filter(servers::id.eq(id));
-            if required {
-                diesel::update(target.filter(servers::state.eq_any(["starting", "running"])))
-                    .set(servers::restart_required.eq(true))
-                    .execute(c)?;
-            } else {
-                diesel::update(target)
-                    .set(servers::restart_required.eq(false))
-                    .execute(c)?;
-            }
+            diesel::update(servers::table.filter(servers::id.eq(id)))
+                .set(servers::restart_required.eq(required))
+                .execute(c)?;
             Ok(())
         })
     })

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -16,7 +17,7 @@ pub fn sync(server_dir: &Path, keys: &[PathBuf]) -> anyhow::Result<()> {
     let before: BTreeSet<String> = std::fs::read_to_string(&manifest)
         .unwrap_or_default()
         .lines()
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.contains('/'))
         .map(str::to_owned)
         .collect();
     if keys.is_empty() && before.is_empty() {
@@ -28,27 +29,49 @@ pub fn sync(server_dir: &Path, keys: &[PathBuf]) -> anyhow::Result<()> {
         let Some(name) = key.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        // Two mods may ship the same key file; the first one wins.
-        if !now.insert(name.to_owned()) {
+        // A key of that name put there by hand stays; two mods may ship the same key.
+        let hand_placed = !before.contains(name) && std::fs::symlink_metadata(dir.join(name)).is_ok();
+        if hand_placed || now.contains(name) {
             continue;
         }
+        // Only a regular file is copied: a link in a mod folder could point anywhere.
+        let meta = std::fs::symlink_metadata(key).with_context(|| format!("reading the key {}", key.display()))?;
+        if !meta.is_file() {
+            anyhow::bail!("the key {} is not a regular file", key.display());
+        }
+        now.insert(name.to_owned());
+    }
+    // Listed before copying, so a copy that fails halfway is still ours to remove next time.
+    write_manifest(&dir, &manifest, before.union(&now))?;
+    for name in &now {
+        let key = keys
+            .iter()
+            .find(|k| k.file_name().and_then(|n| n.to_str()) == Some(name.as_str()));
+        let Some(key) = key else { continue };
         let temp = dir.join(format!(".{name}.languard-tmp"));
         let _ = std::fs::remove_file(&temp);
-        std::fs::copy(key, &temp).with_context(|| format!("copying the key {}", key.display()))?;
-        File::open(&temp).and_then(|f| f.sync_all())?;
-        std::fs::rename(&temp, dir.join(name))?;
-    }
-    for stale in before.difference(&now) {
-        // Only plain names were ever written to the manifest.
-        if !stale.contains('/') {
-            let _ = std::fs::remove_file(dir.join(stale));
+        let copied = std::fs::copy(key, &temp)
+            .and_then(|_| File::open(&temp)?.sync_all())
+            .and_then(|_| std::fs::rename(&temp, dir.join(name)));
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&temp);
+            return Err(e).with_context(|| format!("copying the key {}", key.display()));
         }
     }
-    let list: String = now.iter().map(|n| format!("{n}\n")).collect();
+    for stale in before.difference(&now) {
+        let _ = std::fs::remove_file(dir.join(stale));
+    }
+    write_manifest(&dir, &manifest, now.iter())
+}
+
+fn write_manifest<'a>(dir: &Path, manifest: &Path, names: impl Iterator<Item = &'a String>) -> anyhow::Result<()> {
+    let list: String = names.map(|n| format!("{n}\n")).collect();
     let temp = dir.join(format!("{MANIFEST}.languard-tmp"));
-    std::fs::write(&temp, list)?;
-    std::fs::rename(&temp, &manifest)?;
-    File::open(&dir).and_then(|d| d.sync_all()).ok();
+    let mut out = File::create(&temp)?;
+    out.write_all(list.as_bytes())?;
+    out.sync_all()?;
+    std::fs::rename(&temp, manifest)?;
+    File::open(dir).and_then(|d| d.sync_all()).ok();
     Ok(())
 }
 
@@ -87,5 +110,17 @@ mod tests {
         assert_eq!(names(), ["a3.bikey", "ace_3.bikey"]);
         sync(&server, &[]).unwrap();
         assert_eq!(names(), ["a3.bikey"]);
+        // A key put there by hand under a mod key's name is neither replaced nor removed.
+        std::fs::write(server.join("keys/cba_3.bikey"), "mine").unwrap();
+        sync(&server, &[mods.join("@cba/keys/cba_3.bikey")]).unwrap();
+        sync(&server, &[]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(server.join("keys/cba_3.bikey")).unwrap(),
+            "mine"
+        );
+        // A linked key is refused.
+        std::os::unix::fs::symlink("/etc/hostname", mods.join("@ace/keys/evil.bikey")).unwrap();
+        assert!(sync(&server, &[mods.join("@ace/keys/evil.bikey")]).is_err());
+        assert!(!server.join("keys/evil.bikey").exists());
     }
 }

@@ -340,6 +340,8 @@ impl Actor {
     }
 
     async fn start(&mut self) -> ApiResult<()> {
+        // Before reading what it loads: a change made from here on asks for another restart.
+        store::set_restart_required(&self.db, self.server, false).await?;
         let row = store::row(&self.db, self.server).await?;
         let mods = crate::content::mods::launch_mods(&self.db, self.server, &self.mods_root).await?;
         let (adapter, plan) = plan_for(&row, &self.secret_box, &mods)?;
@@ -391,8 +393,6 @@ impl Actor {
         });
         self.up_at = Some(Instant::now() + STARTUP_GRACE);
         self.set_state(ServerState::Starting).await?;
-        // This start loads the current mods and rotation.
-        store::set_restart_required(&self.db, self.server, false).await?;
         self.event(
             "starting",
             format!("started {} (pid {})", plan.program.display(), id.pid),
