@@ -18,7 +18,8 @@ def free(port: int) -> bool:
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 12
 while True:
-    base = random.randint(20000, 60000 - n)
+    # Below the ephemeral range (32768–60999), which outgoing connections draw from.
+    base = random.randint(10000, 32000 - n)
     if all(free(p) for p in range(base, base + n)):
         print(base)
         break

@@ -338,7 +338,9 @@ pub fn fake_executable(dir: &std::path::Path, name: &str) -> PathBuf {
 /// A base port P such that P..P+n are free on TCP and UDP right now.
 pub fn free_port_block(n: u16) -> u16 {
     loop {
-        let base = 20_000 + rand::random::<u16>() % 40_000;
+        // Below Linux's ephemeral range (32768–60999), so that an outgoing connection of this
+        // or another test cannot take a port of the block between this check and the start.
+        let base = 10_000 + rand::random::<u16>() % 22_000;
         let free = (base..base + n).all(|p| {
             std::net::TcpListener::bind(("0.0.0.0", p)).is_ok() && std::net::UdpSocket::bind(("0.0.0.0", p)).is_ok()
         });

@@ -75,7 +75,8 @@ async fn wait_command(server: &Value, what: &str, ok: impl Fn(&str) -> bool) -> 
 async fn start_all(app: &TestApp, token: &str, servers: &[Value]) {
     for server in servers {
         let id = server["id"].as_i64().unwrap();
-        assert_eq!(power(app, token, id, "start").await.0, StatusCode::ACCEPTED);
+        let (status, body) = power(app, token, id, "start").await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     }
     for server in servers {
         wait_status(app, token, server["id"].as_i64().unwrap(), "running", WAIT).await;

@@ -4030,8 +4030,8 @@ export interface operations {
                 /** @description End of the range (default: now). */
                 to?: string;
                 /**
-                 * @description `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default the finest that keeps the range
-                 *     to a few hundred points.
+                 * @description `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default ≤ 2 h raw, ≤ 2 days 1m, ≤ 8
+                 *     days 5m, else 1h.
                  */
                 resolution?: components["schemas"]["Resolution"];
             };
@@ -5684,8 +5684,8 @@ export interface operations {
                 /** @description End of the range (default: now). */
                 to?: string;
                 /**
-                 * @description `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default the finest that keeps the range
-                 *     to a few hundred points.
+                 * @description `raw` (every 5 s sample), `1m`, `5m` or `1h`; by default ≤ 2 h raw, ≤ 2 days 1m, ≤ 8
+                 *     days 5m, else 1h.
                  */
                 resolution?: components["schemas"]["Resolution"];
             };
