@@ -13,7 +13,7 @@ use super::store::{self, Batch};
 use crate::db::Db;
 
 /// Batches waiting before tailers are held back.
-const QUEUE: usize = 16;
+const QUEUE: usize = 64;
 /// Most lines in one transaction.
 const MAX_ROWS: usize = 20_000;
 
