@@ -4,4 +4,6 @@
 pub mod missions;
 pub mod mods;
 pub mod names;
+pub mod rotation;
 pub mod routes;
+pub mod server_mods;

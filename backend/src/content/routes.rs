@@ -4,8 +4,10 @@
 use actix_multipart::Multipart;
 use actix_web::{delete, get, patch, post, put, web, HttpMessage, HttpRequest, HttpResponse};
 
-use super::missions::{self, Applied, ApplyRequest, ContentList, Rotation, RotationInput, UploadForm, Uploaded};
-use super::mods::{self, Mod, ModPatch, NewMod, ScanResult, ServerMods, ServerModsInput};
+use super::missions::{self, ContentList, UploadForm, Uploaded};
+use super::mods::{self, Mod, ModPatch, NewMod, ScanResult};
+use super::rotation::{self, Applied, ApplyRequest, Rotation, RotationInput};
+use super::server_mods::{self, ServerMods, ServerModsInput};
 use crate::app::AppState;
 use crate::audit::RequestSummary;
 use crate::auth::{Principal, Role};
@@ -107,7 +109,7 @@ async fn delete_content(
         (status = 409, description = "Not an Arma server", body = ErrorBody)))]
 #[get("/servers/{id}/missions/rotation")]
 async fn get_rotation(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Rotation>> {
-    Ok(web::Json(missions::rotation(&state, id.into_inner()).await?))
+    Ok(web::Json(rotation::rotation(&state, id.into_inner()).await?))
 }
 
 /// Replaces the rotation; server.cfg's `class Missions` is rendered from it at the next start
@@ -127,7 +129,7 @@ async fn put_rotation(
 ) -> ApiResult<web::Json<Rotation>> {
     p.require(Role::Admin)?;
     Ok(web::Json(
-        missions::set_rotation(&state, id.into_inner(), body.0).await?,
+        rotation::set_rotation(&state, id.into_inner(), body.0).await?,
     ))
 }
 
@@ -147,7 +149,7 @@ async fn apply_rotation(
     body: Json<ApplyRequest>,
 ) -> ApiResult<web::Json<Applied>> {
     p.require(Role::Operator)?;
-    Ok(web::Json(missions::apply(&state, id.into_inner(), body.0).await?))
+    Ok(web::Json(rotation::apply(&state, id.into_inner(), body.0).await?))
 }
 
 /// The mod library, by name.
@@ -225,7 +227,7 @@ async fn server_mods(state: &AppState, id: i64) -> ApiResult<ServerMods> {
     let row = servers_store::row(&state.db, id).await?;
     supports_mods(&row.game)?;
     Ok(ServerMods {
-        mods: mods::of_server(&state.db, id).await?,
+        mods: server_mods::of_server(&state.db, id).await?,
         restart_required: row.restart_required && servers_store::is_active(&row),
     })
 }
@@ -274,7 +276,7 @@ async fn put_server_mods(
     let id = id.into_inner();
     let row = servers_store::row(&state.db, id).await?;
     supports_mods(&row.game)?;
-    mods::set_of_server(&state.db, id, body.0.mods).await?;
+    server_mods::set_of_server(&state.db, id, body.0.mods).await?;
     servers_store::set_restart_required(&state.db, id, true).await?;
     Ok(web::Json(server_mods(&state, id).await?))
 }

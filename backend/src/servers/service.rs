@@ -1,7 +1,6 @@
 //! Server registration and configuration rules.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -16,61 +15,13 @@ use crate::db::schema::servers;
 use crate::db::WriteTransaction;
 use crate::db::{now, to_utc};
 use crate::error::{ApiError, ApiResult};
-use crate::games::{self, GameAdapter, PortSpec, Secrets};
+use crate::games::{self, GameAdapter, Secrets};
 use crate::http::page::PageRequest;
 use crate::supervisor::plan::{check_executable, plan_for};
 use crate::supervisor::Supervisor;
 use crate::with_conn;
 
 const MASK: &str = "********";
-
-/// What a server's view derives from its stored config and secrets: decrypting and planning
-/// cost far more than the rest of a listing, so it is kept until those columns change.
-#[derive(Default)]
-pub struct FactsCache(std::sync::Mutex<std::collections::HashMap<i64, (u64, Arc<Facts>)>>);
-
-pub struct Facts {
-    ports: Vec<PortSpec>,
-    has_rcon_password: bool,
-    has_game_password: bool,
-    has_admin_password: bool,
-}
-
-impl FactsCache {
-    fn get(&self, row: &ServerRow, secret_box: &crate::secrets::SecretBox) -> ApiResult<Arc<Facts>> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (
-            &row.game,
-            &row.executable,
-            row.game_port,
-            &row.directory,
-            &row.config,
-            &row.secrets,
-        )
-            .hash(&mut h);
-        let key = h.finish();
-        if let Some((k, facts)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&row.id) {
-            if *k == key {
-                return Ok(facts.clone());
-            }
-        }
-        let secrets = store::open_secrets(secret_box, &row.secrets)?;
-        let facts = Arc::new(Facts {
-            ports: plan_for(row, secret_box, &[])
-                .map(|(_, plan)| plan.ports)
-                .unwrap_or_default(),
-            has_rcon_password: secrets.rcon_password.is_some(),
-            has_game_password: secrets.game_password.is_some(),
-            has_admin_password: secrets.admin_password.is_some(),
-        });
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(row.id, (key, facts.clone()));
-        Ok(facts)
-    }
-}
 
 pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
     let (live, rcon) = supervisor.players().board.summary(row.id);
@@ -503,7 +454,7 @@ pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
         admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
     row.secrets = store::seal_secrets(state.supervisor.secret_box(), &masked)?;
-    let mods = crate::content::mods::launch_mods(&state.db, id, state.supervisor.mods_root()).await?;
+    let mods = crate::content::server_mods::launch_mods(&state.db, id, state.supervisor.mods_root()).await?;
     let (_, plan) = plan_for(&row, state.supervisor.secret_box(), &mods)?;
     let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {

@@ -44,7 +44,7 @@ pub struct Supervisor {
     /// Where library mods live (their folders are passed to the games).
     mods_root: std::path::PathBuf,
     mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
-    facts: Arc<crate::servers::service::FactsCache>,
+    facts: Arc<crate::servers::facts::FactsCache>,
 }
 
 impl Supervisor {
@@ -106,7 +106,7 @@ impl Supervisor {
         answer.await.map_err(|_| gone(id))?
     }
 
-    pub fn facts(&self) -> &crate::servers::service::FactsCache {
+    pub fn facts(&self) -> &crate::servers::facts::FactsCache {
         &self.facts
     }
 

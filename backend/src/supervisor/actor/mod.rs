@@ -343,7 +343,7 @@ impl Actor {
         // Before reading what it loads: a change made from here on asks for another restart.
         store::set_restart_required(&self.db, self.server, false).await?;
         let row = store::row(&self.db, self.server).await?;
-        let mods = crate::content::mods::launch_mods(&self.db, self.server, &self.mods_root).await?;
+        let mods = crate::content::server_mods::launch_mods(&self.db, self.server, &self.mods_root).await?;
         let (adapter, plan) = plan_for(&row, &self.secret_box, &mods)?;
         check_executable(adapter, Path::new(&row.executable), true)?;
         if let Some(port) = process::first_port_in_use(&plan.ports) {
