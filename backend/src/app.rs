@@ -14,7 +14,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::snapshot::Snapshot;
+use crate::db::{Db, Table};
 use crate::http::{extract, headers, spa};
 use crate::supervisor::Supervisor;
 use crate::system::host::HostReader;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub tickets: crate::events::ws::Tickets,
     pub http_stats: Arc<crate::metrics::http::HttpStats>,
     pub processes: Arc<crate::metrics::prometheus::ProcessReader>,
+    pub server_listing: Snapshot<crate::servers::service::Listing>,
+    pub logins: crate::auth::principal::LoginCache,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -155,6 +158,8 @@ impl Application {
             tickets: crate::events::ws::Tickets::default(),
             http_stats: Arc::default(),
             processes,
+            server_listing: Snapshot::new(Table::Servers),
+            logins: Default::default(),
             config,
         });
         let body_limit = state.config.max_body_bytes;

@@ -272,6 +272,11 @@ async fn password_change_ends_other_sessions(backend: Backend) {
     let mine = app.login("admin", ADMIN_PASSWORD).await;
     let other = app.login("admin", ADMIN_PASSWORD).await;
     let token = mine["access_token"].as_str().unwrap();
+    // Used before the change, so a session remembered as valid would show here.
+    assert_eq!(
+        app.get("/auth/me", other["access_token"].as_str().unwrap()).await.0,
+        StatusCode::OK
+    );
     let put = |body| app.call(Method::PUT, "/auth/password", Some(token), Some(body));
     assert_error(
         put(json!({"current_password": "wrong-one!", "new_password": "brand-new-pass"})).await,

@@ -331,7 +331,73 @@ async fn hung_servers_are_killed(backend: Backend) {
     }
 }
 
+/// Listings are answered from memory between writes, so each kind of write must show in the
+/// very next listing: a rename, a start (state and pid), a page further on, a deletion.
+async fn listings_follow_every_change(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let servers = three_servers(&app, &admin).await;
+    let ids: Vec<i64> = servers.iter().map(|s| s["id"].as_i64().unwrap()).collect();
+    let listing = |query: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let (status, page) = app.get(&format!("/servers{query}"), admin).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            page
+        }
+    };
+    let named = |page: &serde_json::Value, id: i64| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+    };
+    let page = listing("").await;
+    assert_eq!(page["total"], 3, "{page}");
+    assert_eq!(named(&page, ids[0]).unwrap()["name"], servers[0]["name"]);
+
+    let (status, body) = app
+        .call(
+            Method::PATCH,
+            &format!("/servers/{}", ids[0]),
+            Some(&admin),
+            Some(json!({"name": "renamed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(named(&listing("").await, ids[0]).unwrap()["name"], "renamed");
+
+    assert_eq!(power(&app, &admin, ids[1], "start").await.0, StatusCode::ACCEPTED);
+    let running = wait_status(&app, &admin, ids[1], "running", Duration::from_secs(15)).await;
+    let listed = named(&listing("").await, ids[1]).unwrap();
+    assert_eq!(listed["status"], "running", "{listed}");
+    assert_eq!(listed["pid"], running["pid"]);
+
+    let second = listing("?per_page=1&page=2").await;
+    assert_eq!(
+        (second["total"].clone(), second["items"][0]["id"].clone()),
+        (json!(3), json!(ids[1]))
+    );
+
+    assert_eq!(power(&app, &admin, ids[1], "kill").await.0, StatusCode::ACCEPTED);
+    wait_status(&app, &admin, ids[1], "stopped", Duration::from_secs(5)).await;
+    assert_eq!(
+        named(&listing("").await, ids[1]).unwrap()["pid"],
+        serde_json::Value::Null
+    );
+    let (status, _) = app
+        .call(Method::DELETE, &format!("/servers/{}", ids[2]), Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let page = listing("").await;
+    assert_eq!(page["total"], 2, "{page}");
+    assert!(named(&page, ids[2]).is_none());
+}
+
 crate::on_both_backends!(
+    listings_follow_every_change,
     hung_servers_are_killed,
     power_actions_for_each_game,
     crashes_restart_then_give_up,

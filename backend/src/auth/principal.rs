@@ -1,8 +1,11 @@
 //! Roles and the authenticated caller. `Principal` is an actix extractor: a handler that takes
 //! one is refused with 401 unless the request carries a valid access token or API token.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
@@ -11,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::db::schema::{api_tokens, sessions, users};
+use crate::db::Table;
 use crate::error::{ApiError, ApiResult};
 use crate::with_conn;
 
@@ -123,7 +127,58 @@ fn bearer_token(req: &HttpRequest) -> ApiResult<String> {
     }
 }
 
+/// How long a checked session is trusted without a query when nothing in this process wrote
+/// `users` or `sessions`: the bound on how late a change made elsewhere (the `user` CLI on the
+/// same database) is seen.
+const LOGIN_TRUST: Duration = Duration::from_secs(2);
+/// Entries kept at most; the cache starts over when full.
+const LOGIN_ENTRIES: usize = 4096;
+
+/// Sessions that passed the check recently, so a request with a valid access token usually
+/// costs no query. It starts over whenever this process writes `users` or `sessions`, so a
+/// logout, a revocation or a disabled account takes effect on the next request.
+#[derive(Default)]
+pub struct LoginCache(Mutex<LoginEntries>);
+
+#[derive(Default)]
+struct LoginEntries {
+    /// The `Logins` write count the entries were read at.
+    writes: u64,
+    by_session: HashMap<(i64, i64), (Principal, chrono::NaiveDateTime, Instant)>,
+}
+
+impl LoginCache {
+    fn get(&self, writes: u64, user_id: i64, session_id: i64) -> Option<Principal> {
+        let entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.writes != writes {
+            return None;
+        }
+        let (principal, expires_at, checked) = entries.by_session.get(&(user_id, session_id))?;
+        (checked.elapsed() < LOGIN_TRUST && *expires_at > crate::db::now()).then(|| principal.clone())
+    }
+
+    /// Keeps what a query read at `writes`, unless a newer write has been seen since.
+    fn put(&self, writes: u64, principal: &Principal, session_id: i64, expires_at: chrono::NaiveDateTime) {
+        let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.writes > writes {
+            return;
+        }
+        if entries.writes < writes || entries.by_session.len() >= LOGIN_ENTRIES {
+            entries.writes = writes;
+            entries.by_session.clear();
+        }
+        entries.by_session.insert(
+            (principal.user_id, session_id),
+            (principal.clone(), expires_at, Instant::now()),
+        );
+    }
+}
+
 async fn authenticate_session(state: &AppState, user_id: i64, session_id: i64) -> ApiResult<Principal> {
+    let writes = state.db.writes(Table::Logins);
+    if let Some(principal) = state.logins.get(writes, user_id, session_id) {
+        return Ok(principal);
+    }
     let row: Option<(
         String,
         String,
@@ -164,12 +219,14 @@ async fn authenticate_session(state: &AppState, user_id: i64, session_id: i64) -
     if disabled {
         return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
     }
-    Ok(Principal {
+    let principal = Principal {
         user_id,
         username,
         role: Role::from_db(&role)?,
         credential: Credential::Session { session_id },
-    })
+    };
+    state.logins.put(writes, &principal, session_id, expires_at);
+    Ok(principal)
 }
 
 /// (token id, name, token role, expires, last used, user id, username, user role, disabled)

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use crate::db::schema::sessions;
-use crate::db::{now, Db};
+use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
 use crate::with_conn;
 
@@ -18,7 +18,7 @@ pub async fn open(db: &Db, user_id: i64, ttl_secs: i64) -> ApiResult<(i64, Strin
     let secret = super::random_secret(43);
     let hash = super::sha256_hex(&secret);
     let id = db
-        .run(move |pool| {
+        .write(Table::Logins, move |pool| {
             let t = now();
             with_conn!(pool, |c| diesel::insert_into(sessions::table)
                 .values((
@@ -52,7 +52,7 @@ pub async fn rotate(db: &Db, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64,
     let new_secret = super::random_secret(43);
     let new_hash = super::sha256_hex(&new_secret);
     let user_id = db
-        .run(move |pool| {
+        .write(Table::Logins, move |pool| {
             let t = now();
             with_conn!(pool, |c| {
                 let swapped: Option<i64> = diesel::update(
@@ -93,7 +93,7 @@ pub async fn close(db: &Db, token: &str, user_id: i64) -> ApiResult<()> {
     let (id, secret) = parse(token)?;
     let presented = super::sha256_hex(secret);
     let closed = db
-        .run(move |pool| {
+        .write(Table::Logins, move |pool| {
             with_conn!(pool, |c| diesel::update(
                 sessions::table
                     .filter(sessions::id.eq(id))

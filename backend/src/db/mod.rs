@@ -4,8 +4,11 @@
 //! an enum and [`with_conn!`] compiles each query body once per backend.
 
 pub mod schema;
+pub mod snapshot;
 pub mod text;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -75,7 +78,23 @@ impl WriteTransaction for PgConnection {
 
 /// Cheap to clone; every query runs on tokio's blocking pool, never on an executor thread.
 #[derive(Clone)]
-pub struct Db(std::sync::Arc<DbPool>);
+pub struct Db {
+    pool: Arc<DbPool>,
+    writes: Arc<[AtomicU64; Table::COUNT]>,
+}
+
+/// Tables whose contents are kept in memory (see [`snapshot`]) because they are read on every
+/// request and change rarely. Whatever writes one goes through [`Db::write`].
+#[derive(Debug, Clone, Copy)]
+pub enum Table {
+    Servers,
+    /// `users` and `sessions`: who a valid access token stands for.
+    Logins,
+}
+
+impl Table {
+    const COUNT: usize = 2;
+}
 
 #[derive(Debug)]
 struct SqlitePragmas;
@@ -106,8 +125,12 @@ impl Db {
             first
                 .run_pending_migrations(SQLITE_MIGRATIONS)
                 .map_err(|e| anyhow::anyhow!("applying SQLite migrations: {e}"))?;
+            // Connections beyond the first open when work needs them, and close after a minute
+            // idle: each holds its own page cache.
             let pool = Pool::builder()
                 .max_size(pool_size)
+                .min_idle(Some(1))
+                .idle_timeout(Some(Duration::from_secs(60)))
                 .connection_timeout(Duration::from_secs(10))
                 .connection_customizer(Box::new(SqlitePragmas))
                 .build(ConnectionManager::<SqliteConnection>::new(path))
@@ -124,11 +147,14 @@ impl Db {
                 .map_err(|e| anyhow::anyhow!("applying PostgreSQL migrations: {e}"))?;
             DbPool::Pg(pool)
         };
-        Ok(Db(std::sync::Arc::new(pool)))
+        Ok(Db {
+            pool: Arc::new(pool),
+            writes: Arc::default(),
+        })
     }
 
     pub fn backend_name(&self) -> &'static str {
-        match *self.0 {
+        match *self.pool {
             DbPool::Sqlite(_) => "sqlite",
             DbPool::Pg(_) => "postgres",
         }
@@ -140,10 +166,34 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&DbPool) -> ApiResult<T> + Send + 'static,
     {
-        let pool = self.0.clone();
+        let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || work(&pool))
             .await
             .map_err(ApiError::internal)?
+    }
+
+    /// [`Db::run`] for work that writes `table`. The count of its writes goes up once the work
+    /// is over, on the blocking thread: even when the caller has gone, or the work failed after
+    /// committing, no snapshot taken before the write is used after it.
+    pub async fn write<T, F>(&self, table: Table, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DbPool) -> ApiResult<T> + Send + 'static,
+    {
+        let (pool, writes) = (self.pool.clone(), self.writes.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = work(&pool);
+            writes[table as usize].fetch_add(1, Ordering::SeqCst);
+            result
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// How many writes to `table` have finished; a snapshot taken at one count is current until
+    /// the count moves.
+    pub fn writes(&self, table: Table) -> u64 {
+        self.writes[table as usize].load(Ordering::SeqCst)
     }
 }
 

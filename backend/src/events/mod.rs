@@ -63,9 +63,10 @@ pub struct Frame {
     pub ts: DateTime<Utc>,
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
-    /// The frame as JSON, made once for every session that sends it as is.
+    /// The frame as JSON, made once and shared (not copied) by every session that sends it
+    /// as is.
     #[serde(skip)]
-    text: std::sync::OnceLock<String>,
+    text: std::sync::OnceLock<bytestring::ByteString>,
 }
 
 impl Frame {
@@ -81,9 +82,10 @@ impl Frame {
     }
 
     /// The JSON text of this frame (serialised on first use, then shared).
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> bytestring::ByteString {
         self.text
-            .get_or_init(|| serde_json::to_string(self).unwrap_or_default())
+            .get_or_init(|| serde_json::to_string(self).unwrap_or_default().into())
+            .clone()
     }
 }
 

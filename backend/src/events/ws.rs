@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
 use actix_ws::Message;
+use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Bus, Channel, Frame, Resume};
@@ -23,6 +24,13 @@ const TICKET_TTL: Duration = Duration::from_secs(30);
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// A session that sends nothing (not even a pong) for this long is closed.
 const IDLE_LIMIT: Duration = Duration::from_secs(45);
+/// Frames a session sends in one turn before it looks at pings and client messages again.
+const DRAIN_LIMIT: usize = 256;
+
+enum Forwarded {
+    Sent,
+    Gone,
+}
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(issue_ticket).service(stream);
@@ -160,8 +168,8 @@ struct Session {
     channels: HashSet<Channel>,
 }
 
-fn control(kind: &str, data: Value) -> String {
-    json!({"type": kind, "data": data}).to_string()
+fn control(kind: &str, data: Value) -> ByteString {
+    json!({"type": kind, "data": data}).to_string().into()
 }
 
 impl Session {
@@ -184,7 +192,7 @@ impl Session {
     }
 
     /// The frame as this session may see it: addresses are for admins only.
-    fn render(&self, frame: &Frame) -> String {
+    fn render(&self, frame: &Frame) -> ByteString {
         if frame.channel == Channel::Players && !self.principal.is_admin() {
             // A fresh frame: the shared text holds the addresses.
             let mut masked = Frame::new(frame.seq, frame.channel, frame.server_id, frame.data.clone());
@@ -194,9 +202,9 @@ impl Session {
                     player["ip"] = Value::Null;
                 }
             }
-            return masked.text().to_owned();
+            return masked.text();
         }
-        frame.text().to_owned()
+        frame.text()
     }
 
     async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
@@ -204,7 +212,7 @@ impl Session {
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
-            let outgoing: Vec<String> = tokio::select! {
+            let outgoing: Vec<ByteString> = tokio::select! {
                 _ = ping.tick() => {
                     if last_heard.elapsed() > IDLE_LIMIT {
                         break;
@@ -228,14 +236,9 @@ impl Session {
                         Some(Ok(_)) => continue,
                     }
                 }
-                frame = rx.recv() => match frame {
-                    Ok(frame) if self.wants(&frame) => vec![self.render(&frame)],
-                    Ok(_) => continue,
-                    Err(RecvError::Lagged(missed)) => {
-                        self.bus.count_lagged(missed);
-                        vec![control("lagged", json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}))]
-                    }
-                    Err(RecvError::Closed) => break,
+                frame = rx.recv() => match self.forward(frame, &mut rx, &mut out).await {
+                    Forwarded::Sent => continue,
+                    Forwarded::Gone => return,
                 },
             };
             for text in outgoing {
@@ -247,12 +250,53 @@ impl Session {
         let _ = out.close(None).await;
     }
 
+    /// Sends `first` and then whatever the bus already holds for this session, up to a limit,
+    /// in one turn: a burst costs one wake-up instead of one per frame.
+    async fn forward(
+        &self,
+        first: Result<Arc<Frame>, RecvError>,
+        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
+        out: &mut actix_ws::Session,
+    ) -> Forwarded {
+        let mut next = Some(first);
+        let mut budget = DRAIN_LIMIT;
+        while let Some(received) = next.take() {
+            let text = match received {
+                Ok(frame) if self.wants(&frame) => Some(self.render(&frame)),
+                Ok(_) => None,
+                Err(RecvError::Lagged(missed)) => {
+                    self.bus.count_lagged(missed);
+                    Some(control(
+                        "lagged",
+                        json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}),
+                    ))
+                }
+                Err(RecvError::Closed) => return Forwarded::Gone,
+            };
+            if let Some(text) = text {
+                if out.text(text).await.is_err() {
+                    return Forwarded::Gone;
+                }
+            }
+            budget -= 1;
+            if budget > 0 {
+                next = match rx.try_recv() {
+                    Ok(frame) => Some(Ok(frame)),
+                    Err(TryRecvError::Lagged(missed)) => Some(Err(RecvError::Lagged(missed))),
+                    Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
+                    Err(TryRecvError::Empty) => None,
+                };
+            }
+        }
+        Forwarded::Sent
+    }
+
     async fn on_text(
         &mut self,
         state: &AppState,
         text: &str,
         rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-    ) -> Vec<String> {
+    ) -> Vec<ByteString> {
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
             Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],

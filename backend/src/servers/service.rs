@@ -1,10 +1,12 @@
 //! Server registration and configuration rules.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use diesel::prelude::*;
 use serde_json::Value;
 
+use super::facts::Facts;
 use super::model::{
     ConfigPreview, CreateServerRequest, PreviewFile, SecretsInput, Server, ServerPage, ServerRow, ServerState,
     UpdateServerRequest,
@@ -12,8 +14,8 @@ use super::model::{
 use super::store;
 use crate::app::AppState;
 use crate::db::schema::servers;
-use crate::db::WriteTransaction;
 use crate::db::{now, to_utc};
+use crate::db::{Table, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::{self, GameAdapter, Secrets};
 use crate::http::page::PageRequest;
@@ -24,18 +26,22 @@ use crate::with_conn;
 const MASK: &str = "********";
 
 pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
-    let (live, rcon) = supervisor.players().board.summary(row.id);
     let facts = supervisor.facts().get(&row, supervisor.secret_box())?;
+    Ok(view(&row, &facts, supervisor))
+}
+
+fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> Server {
+    let (live, rcon) = supervisor.players().board.summary(row.id);
     let ports = facts.ports.clone();
     let status = ServerState::parse(&row.state);
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
-    Ok(Server {
+    Server {
         id: row.id,
-        name: row.name,
-        game: row.game,
-        executable: row.executable,
+        name: row.name.clone(),
+        game: row.game.clone(),
+        executable: row.executable.clone(),
         game_port: u16::try_from(row.game_port).unwrap_or_default(),
-        directory: row.directory,
+        directory: row.directory.clone(),
         status,
         pid: row.pid.filter(|_| status.is_active()),
         started_at,
@@ -53,30 +59,43 @@ pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
         restart_required: row.restart_required && status.is_active(),
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
-    })
+    }
 }
 
+/// Every server row, in id order, with what its view derives from it: kept in memory between
+/// writes to the table, since dashboards list servers far more often than servers change.
+pub type Listing = Vec<(ServerRow, Arc<Facts>)>;
+
 pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPage> {
-    let (rows, total): (Vec<ServerRow>, i64) = state
-        .db
-        .run(move |pool| {
-            with_conn!(pool, |c| {
-                let total: i64 = servers::table.count().get_result(c)?;
-                let rows = servers::table
-                    .select(ServerRow::as_select())
-                    .order(servers::id.asc())
-                    .limit(request.per_page)
-                    .offset(request.offset())
-                    .load(c)?;
-                Ok((rows, total))
-            })
+    let all = state
+        .server_listing
+        .get(&state.db, || async {
+            let rows: Vec<ServerRow> = state
+                .db
+                .run(|pool| {
+                    with_conn!(pool, |c| servers::table
+                        .select(ServerRow::as_select())
+                        .order(servers::id.asc())
+                        .load(c)
+                        .map_err(ApiError::from))
+                })
+                .await?;
+            let supervisor = &state.supervisor;
+            rows.into_iter()
+                .map(|row| {
+                    let facts = supervisor.facts().get(&row, supervisor.secret_box())?;
+                    Ok((row, facts))
+                })
+                .collect::<ApiResult<Listing>>()
         })
         .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| to_api(row, &state.supervisor))
-        .collect::<ApiResult<Vec<_>>>()?;
-    Ok(ServerPage::new(items, request, total))
+    let items = all
+        .iter()
+        .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(request.per_page).unwrap_or(0))
+        .map(|(row, facts)| view(row, facts, &state.supervisor))
+        .collect();
+    Ok(ServerPage::new(items, request, all.len() as i64))
 }
 
 pub async fn get(state: &AppState, id: i64) -> ApiResult<Server> {
@@ -222,7 +241,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     let auto_restart = request.auto_restart.unwrap_or(true);
     let row: ServerRow = state
         .db
-        .run(move |pool| {
+        .write(Table::Servers, move |pool| {
             let t = now();
             with_conn!(pool, |c| c.write_transaction(|c| {
                 let taken: i64 = servers::table.filter(servers::name.eq(&name)).count().get_result(c)?;
@@ -321,7 +340,7 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
     let conflict_name = name.clone().unwrap_or_default();
     let row: ServerRow = state
         .db
-        .run(move |pool| {
+        .write(Table::Servers, move |pool| {
             with_conn!(pool, |c| diesel::update(servers::table.find(id))
                 .set((
                     name.as_ref().map(|n| servers::name.eq(n)),
@@ -372,7 +391,7 @@ pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
     state.supervisor.retire(id).await?;
     state
         .db
-        .run(move |pool| {
+        .write(Table::Servers, move |pool| {
             with_conn!(pool, |c| diesel::delete(servers::table.find(id))
                 .execute(c)
                 .map(|_| ())
@@ -416,7 +435,7 @@ pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<V
     let text = config.to_string();
     state
         .db
-        .run(move |pool| {
+        .write(Table::Servers, move |pool| {
             with_conn!(pool, |c| diesel::update(servers::table.find(id))
                 .set((servers::config.eq(&text), servers::updated_at.eq(now())))
                 .execute(c)

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::model::{ServerEventPage, ServerEventRow, ServerRow, ServerState};
 use crate::db::schema::{server_events, servers};
-use crate::db::{now, Db};
+use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
 use crate::games::Secrets;
 use crate::http::page::PageRequest;
@@ -17,7 +17,7 @@ use crate::with_conn;
 /// `true` after a change to the config, mods or rotation; a start clears it before it reads
 /// them, so a change made during the start still shows. The API shows it for active servers only.
 pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult<()> {
-    db.run(move |pool| {
+    db.write(Table::Servers, move |pool| {
         with_conn!(pool, |c| {
             diesel::update(servers::table.filter(servers::id.eq(id)))
                 .set(servers::restart_required.eq(required))
@@ -81,7 +81,7 @@ pub async fn set_runtime(
     let ticks = process.as_ref().map(|(p, _, _)| p.start_ticks as i64);
     let started_at = process.as_ref().map(|(_, at, _)| *at);
     let program = process.and_then(|(_, _, program)| program);
-    db.run(move |pool| {
+    db.write(Table::Servers, move |pool| {
         with_conn!(pool, |c| diesel::update(servers::table.find(id))
             .set((
                 servers::state.eq(state.as_str()),

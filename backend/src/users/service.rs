@@ -6,7 +6,7 @@ use super::model::{validate_username, CreateUserRequest, UpdateUserRequest, User
 use crate::auth::{password, Role};
 use crate::db::schema::{sessions, users};
 use crate::db::WriteTransaction;
-use crate::db::{now, Db};
+use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
 use crate::with_conn;
@@ -51,7 +51,7 @@ macro_rules! revoke_sessions {
 
 /// On first start (no users at all) creates `admin`. Returns the password when it was generated.
 pub async fn ensure_first_admin(db: &Db, configured: Option<String>) -> ApiResult<Option<String>> {
-    db.run(move |pool| {
+    db.write(Table::Logins, move |pool| {
         with_conn!(pool, |c| {
             let count: i64 = users::table.count().get_result(c)?;
             if count > 0 {
@@ -124,7 +124,7 @@ pub async fn find_by_username(db: &Db, username: String) -> ApiResult<Option<Use
 pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
     validate_username(&request.username)?;
     password::validate("password", &request.password)?;
-    db.run(move |pool| {
+    db.write(Table::Logins, move |pool| {
         let hash = password::hash(&request.password)?;
         with_conn!(pool, |c| c.write_transaction(|c| {
             let taken: i64 = users::table
@@ -162,7 +162,7 @@ pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<U
     if let Some(p) = &request.password {
         password::validate("password", p)?;
     }
-    db.run(move |pool| {
+    db.write(Table::Logins, move |pool| {
         let hash = request.password.as_deref().map(password::hash).transpose()?;
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.write_transaction(|c| {
@@ -197,7 +197,7 @@ pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<U
 }
 
 pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
-    db.run(move |pool| {
+    db.write(Table::Logins, move |pool| {
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.write_transaction(|c| {
             let current: UserRow = users::table
@@ -220,7 +220,7 @@ pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
 /// except `keep_session`.
 pub async fn set_password(db: &Db, id: i64, new_password: String, keep_session: Option<i64>) -> ApiResult<()> {
     password::validate("new_password", &new_password)?;
-    db.run(move |pool| {
+    db.write(Table::Logins, move |pool| {
         let hash = password::hash(&new_password)?;
         with_conn!(pool, |c| c.write_transaction(|c| {
             let t = now();
@@ -247,7 +247,7 @@ fn username_taken(username: &str) -> ApiError {
 
 /// Stamps `last_login_at` and returns the fresh user.
 pub async fn record_login(db: &Db, id: i64) -> ApiResult<User> {
-    db.run(move |pool| {
+    db.write(Table::Logins, move |pool| {
         with_conn!(pool, |c| {
             let row: UserRow = diesel::update(users::table.find(id))
                 .set(users::last_login_at.eq(now()))
