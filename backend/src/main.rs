@@ -31,11 +31,15 @@ async fn release_freed_memory_forever() {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every.tick().await;
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        // SAFETY: malloc_trim only returns free pages of the allocator's own heaps.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        // On a blocking thread: it walks the heaps, and this thread runs the tailers.
+        let _ = tokio::task::spawn_blocking(|| {
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            // SAFETY: malloc_trim only returns free pages of the allocator's own heaps.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        })
+        .await;
     }
 }
 

@@ -124,15 +124,24 @@ pub enum Resume {
 impl Bus {
     /// Numbers the frame, keeps it for resuming and hands it to every session.
     pub fn publish(&self, channel: Channel, server_id: Option<i64>, data: serde_json::Value) {
+        self.publish_all(server_id, [(channel, data)]);
+    }
+
+    /// [`Bus::publish`] for many frames of one server at once, such as the lines of one read of
+    /// a log: sessions woken by the first find the rest already there, instead of waking again
+    /// for each.
+    pub fn publish_all(&self, server_id: Option<i64>, frames: impl IntoIterator<Item = (Channel, serde_json::Value)>) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let frame = Arc::new(Frame::new(inner.next_seq, channel, server_id, data));
-        inner.next_seq += 1;
-        if inner.ring.len() == RING {
-            inner.ring.pop_front();
+        for (channel, data) in frames {
+            let frame = Arc::new(Frame::new(inner.next_seq, channel, server_id, data));
+            inner.next_seq += 1;
+            if inner.ring.len() == RING {
+                inner.ring.pop_front();
+            }
+            inner.ring.push_back(frame.clone());
+            // Sent under the lock so that every receiver sees frames in seq order.
+            let _ = self.tx.send(frame);
         }
-        inner.ring.push_back(frame.clone());
-        // Sent under the lock so that every receiver sees frames in seq order.
-        let _ = self.tx.send(frame);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Frame>> {

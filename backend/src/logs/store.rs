@@ -82,10 +82,8 @@ pub async fn insert(db: &Db, batches: std::sync::Arc<Vec<Batch>>) -> ApiResult<(
     db.run(move |pool| {
         with_conn!(pool, |c| {
             c.write_transaction(|c| {
-                let entries: Vec<&NewEntry> = batches.iter().flat_map(|b| &b.entries).collect();
-                for chunk in entries.chunks(INSERT_CHUNK) {
-                    let rows: Vec<NewEntry> = chunk.iter().map(|e| (*e).clone()).collect();
-                    diesel::insert_into(log_entries::table).values(&rows).execute(c)?;
+                for chunk in batches.iter().flat_map(|b| b.entries.chunks(INSERT_CHUNK)) {
+                    diesel::insert_into(log_entries::table).values(chunk).execute(c)?;
                 }
                 for batch in batches.iter() {
                     diesel::insert_into(log_cursors::table)

@@ -112,27 +112,24 @@ async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static 
         wait = FAST;
         let at = now();
         let mut entries = Vec::new();
+        let mut frames = Vec::with_capacity(lines.len() * 2);
         for line in lines {
             if follow.store {
                 let parsed = adapter.parse_log_line(&line);
                 if let Some(parsed) = &parsed {
-                    ctx.bus.publish(
+                    frames.push((
                         Channel::Log,
-                        Some(server),
                         json!({"source": follow.source, "level": parsed.level, "time": parsed.time,
                                "message": parsed.message, "kind": parsed.kind.name()}),
-                    );
+                    ));
                 }
                 entries.push(entry(server, follow.source, at, parsed, &line));
             }
             if follow.console {
-                ctx.bus.publish(
-                    Channel::Console,
-                    Some(server),
-                    json!({"source": follow.source, "line": line}),
-                );
+                frames.push((Channel::Console, json!({"source": follow.source, "line": line})));
             }
         }
+        ctx.bus.publish_all(Some(server), frames);
         if follow.store {
             if let Some(cursor) = file.cursor(server, follow.source) {
                 if !ctx.writer.send(Batch { entries, cursor }).await {
