@@ -4,6 +4,7 @@
 pub mod live;
 pub mod model;
 pub mod monitor;
+pub mod queries;
 pub mod routes;
 pub mod steam;
 pub mod store;

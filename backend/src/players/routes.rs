@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use super::model::{
     KickRequest, LiveState, PlayerDetail, PlayerPage, RconOutput, RconRequest, SayRequest, ServerPlayers, SessionPage,
 };
-use super::store;
+use super::{queries, store};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::bans;
@@ -70,7 +70,7 @@ async fn server_sessions(
     let id = id.into_inner();
     let page = query.0.parse()?;
     servers_store::row(&state.db, id).await?;
-    let (items, total) = store::sessions(&state.db, Some(id), None, page, p.is_admin()).await?;
+    let (items, total) = queries::sessions(&state.db, Some(id), None, page, p.is_admin()).await?;
     Ok(web::Json(SessionPage::new(items, page, total)))
 }
 
@@ -104,7 +104,7 @@ async fn live_state(
         return Err(ApiError::validation("from", "must not be after `to`"));
     }
     servers_store::row(&state.db, id).await?;
-    Ok(web::Json(store::live_states(&state.db, id, from, to).await?))
+    Ok(web::Json(queries::live_states(&state.db, id, from, to).await?))
 }
 
 /// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
@@ -259,7 +259,7 @@ async fn list_players(
     if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
         return Err(ApiError::validation("search", "must be at most 100 characters"));
     }
-    let (items, total) = store::players_page(&state.db, search, page).await?;
+    let (items, total) = queries::players_page(&state.db, search, page).await?;
     Ok(web::Json(PlayerPage::new(items, page, total)))
 }
 
@@ -273,10 +273,10 @@ async fn get_player(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<PlayerDetail>> {
     let id = id.into_inner();
-    let player = store::player(&state.db, id).await?;
-    let names = store::names(&state.db, id).await?;
+    let player = queries::player(&state.db, id).await?;
+    let names = queries::names(&state.db, id).await?;
     let recent = PageRequest::parse(Some(1), Some(100))?;
-    let (sessions, _) = store::sessions(&state.db, None, Some(id), recent, p.is_admin()).await?;
+    let (sessions, _) = queries::sessions(&state.db, None, Some(id), recent, p.is_admin()).await?;
     let filter = bans::store::BanFilter {
         active: None,
         server_id: None,
