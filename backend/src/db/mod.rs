@@ -180,14 +180,13 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&DbPool) -> ApiResult<T> + Send + 'static,
     {
-        let (pool, writes) = (self.pool.clone(), self.writes.clone());
-        tokio::task::spawn_blocking(move || {
-            let result = work(&pool);
+        let writes = self.writes.clone();
+        self.run(move |pool| {
+            let result = work(pool);
             writes[table as usize].fetch_add(1, Ordering::SeqCst);
             result
         })
         .await
-        .map_err(ApiError::internal)?
     }
 
     /// How many writes to `table` have finished; a snapshot taken at one count is current until
