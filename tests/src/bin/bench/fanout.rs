@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::panel::Panel;
 use crate::sim::Server;
-use crate::ws::{self, lagged, next_text, Ws};
+use crate::ws::{self, lagged, Next, Ws};
 
 /// Lines per burst. The panel publishes a `console` and a `log` frame per line, so a burst is
 /// 4000 frames: half the backlog a session may fall behind, so a client that keeps up never
@@ -31,6 +31,8 @@ pub struct Fanout {
     pub per_second: f64,
     pub lagged: u64,
     pub frame_bytes: f64,
+    /// Clients that stopped before the last burst's last line, and why the first of them did.
+    pub gave_up: Option<(usize, String)>,
 }
 
 fn bursts(clients: usize) -> u32 {
@@ -90,7 +92,7 @@ fn console_frame(seq: u64, burst: u32, line: u32) -> String {
     )
 }
 
-enum Next {
+enum Queued {
     Frame(Utf8Bytes),
     Lagged(u64),
     Empty,
@@ -105,25 +107,25 @@ async fn serve(stream: TcpStream, mut rx: broadcast::Receiver<Utf8Bytes>) {
     };
     loop {
         let mut next = match rx.recv().await {
-            Ok(frame) => Next::Frame(frame),
-            Err(RecvError::Lagged(missed)) => Next::Lagged(missed),
-            Err(RecvError::Closed) => Next::Closed,
+            Ok(frame) => Queued::Frame(frame),
+            Err(RecvError::Lagged(missed)) => Queued::Lagged(missed),
+            Err(RecvError::Closed) => Queued::Closed,
         };
         loop {
             let text = match next {
-                Next::Frame(frame) => frame,
-                Next::Lagged(missed) => format!(r#"{{"type":"lagged","data":{{"missed":{missed}}}}}"#).into(),
-                Next::Empty => break,
-                Next::Closed => return,
+                Queued::Frame(frame) => frame,
+                Queued::Lagged(missed) => format!(r#"{{"type":"lagged","data":{{"missed":{missed}}}}}"#).into(),
+                Queued::Empty => break,
+                Queued::Closed => return,
             };
             if ws.feed(Message::Text(text)).await.is_err() {
                 return;
             }
             next = match rx.try_recv() {
-                Ok(frame) => Next::Frame(frame),
-                Err(TryRecvError::Lagged(missed)) => Next::Lagged(missed),
-                Err(TryRecvError::Empty) => Next::Empty,
-                Err(TryRecvError::Closed) => Next::Closed,
+                Ok(frame) => Queued::Frame(frame),
+                Err(TryRecvError::Lagged(missed)) => Queued::Lagged(missed),
+                Err(TryRecvError::Empty) => Queued::Empty,
+                Err(TryRecvError::Closed) => Queued::Closed,
             };
         }
         if ws.flush().await.is_err() {
@@ -139,13 +141,14 @@ struct Span {
 }
 
 /// Runs the bursts one after the other (each started by `burst(b)`, the next once every client
-/// has the last line), and rates the frames delivered over the time bursts were in flight.
+/// has the last line), and rates the frames delivered over the time bursts were in flight. A
+/// client whose burst never completes drops out and is counted, rather than ending the bench.
 async fn measure<F, Fut>(clients: Vec<Ws>, bursts: u32, mut burst: F) -> Fanout
 where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let count = clients.len();
+    let mut reading = clients.len();
     let (done_tx, mut done) = mpsc::unbounded_channel();
     let readers: Vec<_> = clients
         .into_iter()
@@ -153,47 +156,72 @@ where
         .collect();
     drop(done_tx);
     let mut in_flight = Duration::ZERO;
+    let mut gave_up: Option<(usize, String)> = None;
     for b in 0..bursts {
         burst(b).await;
         let mut span: Option<Span> = None;
-        for _ in 0..count {
-            let got = done.recv().await.expect("a client stopped reading");
-            span = Some(match span {
-                None => got,
-                Some(s) => Span {
-                    first: s.first.min(got.first),
-                    last: s.last.max(got.last),
-                },
-            });
+        for _ in 0..reading {
+            match done.recv().await {
+                Some(Ok(got)) => {
+                    span = Some(match span {
+                        None => got,
+                        Some(s) => Span {
+                            first: s.first.min(got.first),
+                            last: s.last.max(got.last),
+                        },
+                    })
+                }
+                Some(Err(why)) => {
+                    let (count, _) = gave_up.get_or_insert((0, why));
+                    *count += 1;
+                }
+                None => break,
+            }
         }
-        let span = span.expect("at least one client");
-        in_flight += span.last - span.first;
+        reading = readers.len() - gave_up.as_ref().map_or(0, |(n, _)| *n);
+        if let Some(span) = span {
+            in_flight += span.last - span.first;
+        }
     }
     let (mut frames, mut missed, mut bytes) = (0, 0, 0);
     for reader in readers {
-        let (f, m, b) = reader.await.expect("reader");
-        frames += f;
-        missed += m;
-        bytes += b;
+        if let Ok((f, m, b)) = reader.await {
+            frames += f;
+            missed += m;
+            bytes += b;
+        }
     }
     Fanout {
-        per_second: frames as f64 / in_flight.as_secs_f64(),
+        per_second: if in_flight.is_zero() {
+            0.0
+        } else {
+            frames as f64 / in_flight.as_secs_f64()
+        },
         lagged: missed,
         frame_bytes: bytes as f64 / frames.max(1) as f64,
+        gave_up,
     }
 }
 
 /// One client: counts frames (and bytes) burst by burst, adds up what `lagged` frames say was
-/// dropped, and reports each burst's span once its last line arrived.
-async fn read(mut ws: Ws, bursts: u32, done: mpsc::UnboundedSender<Span>) -> (u64, u64, u64) {
+/// dropped, and reports each burst's span once its last line arrived, or why it never did.
+async fn read(mut ws: Ws, bursts: u32, done: mpsc::UnboundedSender<Result<Span, String>>) -> (u64, u64, u64) {
     let (mut frames, mut missed, mut bytes) = (0, 0, 0);
     for b in 0..bursts {
         let last_line = format!("fan{b} {LINES}\"");
         let mut first = None;
         loop {
-            let text = next_text(&mut ws, WAIT)
-                .await
-                .unwrap_or_else(|| panic!("burst {b}: its last line did not arrive within {WAIT:?}"));
+            let text = match ws::next(&mut ws, WAIT).await {
+                Next::Text(text) => text,
+                Next::Closed(why) => {
+                    let _ = done.send(Err(format!("burst {b}: {why}")));
+                    return (frames, missed, bytes);
+                }
+                Next::Silent => {
+                    let _ = done.send(Err(format!("burst {b}: its last line did not arrive within {WAIT:?}")));
+                    return (frames, missed, bytes);
+                }
+            };
             if let Some(n) = lagged(&text) {
                 missed += n;
                 continue;
@@ -203,7 +231,7 @@ async fn read(mut ws: Ws, bursts: u32, done: mpsc::UnboundedSender<Span>) -> (u6
             frames += 1;
             bytes += text.len() as u64;
             if text.contains(&last_line) {
-                let _ = done.send(Span { first, last: now });
+                let _ = done.send(Ok(Span { first, last: now }));
                 break;
             }
         }

@@ -38,14 +38,42 @@ pub async fn connect_plain(addr: &str) -> Ws {
 /// The next text frame within `within` (pings are answered by the library on the next read);
 /// `None` on timeout or a closed stream.
 pub async fn next_text(ws: &mut Ws, within: Duration) -> Option<Utf8Bytes> {
+    match next(ws, within).await {
+        Next::Text(text) => Some(text),
+        Next::Closed(_) | Next::Silent => None,
+    }
+}
+
+/// What a read of the stream ended with.
+pub enum Next {
+    Text(Utf8Bytes),
+    /// The panel closed the stream (with its reason, if it gave one) or the connection broke.
+    Closed(String),
+    /// Nothing arrived in time.
+    Silent,
+}
+
+pub async fn next(ws: &mut Ws, within: Duration) -> Next {
     let deadline = tokio::time::Instant::now() + within;
     loop {
-        match tokio::time::timeout_at(deadline, ws.next()).await.ok()?? {
-            Ok(Message::Text(text)) => return Some(text),
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => continue,
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Err(_) => return Next::Silent,
+            Ok(Some(Ok(Message::Text(text)))) => return Next::Text(text),
+            Ok(Some(Ok(Message::Close(frame)))) => {
+                let why = frame.map_or_else(|| "no reason given".to_owned(), |f| format!("{} {}", f.code, f.reason));
+                return Next::Closed(format!("closed by the panel: {why}"));
+            }
+            Ok(Some(Err(e))) => return Next::Closed(format!("connection broken: {e}")),
+            Ok(None) => return Next::Closed("connection ended".to_owned()),
+            Ok(Some(Ok(_))) => continue,
         }
     }
+}
+
+/// Tells the panel this client is alive without reading anything: a client that only stops
+/// reading is slow, not gone, and must not be closed as idle.
+pub async fn keep_alive(ws: &mut Ws) {
+    let _ = ws.send(Message::Ping(Vec::new().into())).await;
 }
 
 /// The frames a `lagged` control frame says were dropped.
