@@ -38,6 +38,8 @@ mod content;
 #[cfg(test)]
 mod events;
 #[cfg(test)]
+mod import;
+#[cfg(test)]
 mod logs;
 #[cfg(test)]
 mod matrix;

@@ -82,6 +82,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         restart_required -> Bool,
+        imported -> Nullable<Text>,
     }
 }
 

@@ -5,6 +5,9 @@
 pub mod arma3;
 mod common;
 pub mod generic;
+pub mod import;
+#[cfg(test)]
+mod import_tests;
 pub mod minecraft;
 pub mod moderation;
 pub mod roster;
@@ -228,6 +231,11 @@ pub trait GameAdapter: Send + Sync {
     /// Whether the game loads library mods (`GET/PUT /servers/{id}/mods`).
     fn supports_mods(&self) -> bool {
         false
+    }
+    /// Reads the game's own config files already in the directory of an existing install.
+    /// `config` is the requested config with its defaults (it may say where the files are).
+    fn import(&self, _config: &Value, _read: import::ReadFile<'_>) -> import::Found {
+        import::Found::default()
     }
 }
 

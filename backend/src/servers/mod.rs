@@ -2,6 +2,7 @@
 //! Runtime behaviour lives in `supervisor/`; game specifics in `games/`.
 
 pub mod facts;
+pub mod import;
 pub mod model;
 pub mod routes;
 pub mod service;

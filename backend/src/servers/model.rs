@@ -5,6 +5,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::db::schema::{server_events, servers};
+use crate::games::import::ImportReport;
 use crate::games::PortSpec;
 
 /// `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
@@ -84,6 +85,8 @@ pub struct ServerRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub restart_required: bool,
+    /// JSON of the [`ImportReport`] made when the server was registered on an existing install.
+    pub imported: Option<String>,
 }
 
 /// A managed game server. Passwords are never shown: only whether each is set.
@@ -115,6 +118,9 @@ pub struct Server {
     pub rcon: Option<crate::players::model::RconStatus>,
     /// Its config, mods or mission rotation changed while it ran: a restart applies them.
     pub restart_required: bool,
+    /// What was read from the game's own config files when the server was registered on a
+    /// directory that held them; absent otherwise.
+    pub imported: Option<ImportReport>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

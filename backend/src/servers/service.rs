@@ -11,12 +11,13 @@ use super::model::{
     ConfigPreview, CreateServerRequest, PreviewFile, SecretsInput, Server, ServerPage, ServerRow, ServerState,
     UpdateServerRequest,
 };
-use super::store;
+use super::{import, store};
 use crate::app::AppState;
 use crate::db::schema::servers;
 use crate::db::{now, to_utc};
 use crate::db::{Table, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
+use crate::games::import::{ImportReport, SkippedEntry};
 use crate::games::{self, GameAdapter, Secrets};
 use crate::http::page::PageRequest;
 use crate::supervisor::plan::{check_executable, plan_for};
@@ -57,6 +58,7 @@ fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> Server {
         live,
         rcon,
         restart_required: row.restart_required && status.is_active(),
+        imported: row.imported.as_deref().and_then(|t| serde_json::from_str(t).ok()),
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
     }
@@ -138,6 +140,37 @@ fn validate_secret(field: &str, value: &str) -> ApiResult<Option<String>> {
     Ok(Some(value.to_owned()))
 }
 
+/// Passwords read from an install pass the same checks as given ones; one that fails is left
+/// out (and reported) so that a fresh one is generated or none is set.
+fn usable_secrets(found: Secrets, report: Option<&mut ImportReport>) -> Secrets {
+    let mut skipped = Vec::new();
+    let mut check = |name: &str, value: Option<String>| match value {
+        Some(v) => match validate_secret(name, &v) {
+            Ok(v) => v,
+            Err(e) => {
+                skipped.push(SkippedEntry {
+                    key: format!("secrets.{name}"),
+                    reason: e.body().message,
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    let usable = Secrets {
+        rcon_password: check("rcon_password", found.rcon_password),
+        game_password: check("game_password", found.game_password),
+        admin_password: check("admin_password", found.admin_password),
+    };
+    if let Some(report) = report {
+        for entry in skipped {
+            report.keys.retain(|k| *k != entry.key);
+            report.skipped.push(entry);
+        }
+    }
+    usable
+}
+
 /// Applies the given passwords over `current`; RCON passwords the game needs are generated.
 fn merge_secrets(adapter: &dyn GameAdapter, mut current: Secrets, input: Option<SecretsInput>) -> ApiResult<Secrets> {
     let input = input.unwrap_or_default();
@@ -199,7 +232,8 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     let executable = PathBuf::from(&request.executable);
     check_executable(adapter, &executable, false)?;
     let game_port = validate_port(request.game_port)?;
-    let config = adapter.validate(&request.config.unwrap_or_else(|| Value::Object(Default::default())))?;
+    let requested = request.config.unwrap_or_else(|| Value::Object(Default::default()));
+    adapter.validate(&requested)?;
     let directory = match request.directory {
         Some(dir) => {
             let plain = Path::new(&dir)
@@ -219,7 +253,17 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     let max_restarts = validate_range("max_restarts", request.max_restarts, 0, 100, 3)?;
     let window = validate_range("restart_window_secs", request.restart_window_secs, 10, 86_400, 600)?;
     let stop_timeout = validate_range("stop_timeout_secs", request.stop_timeout_secs, 1, 3600, 30)?;
-    let secrets = merge_secrets(adapter, Secrets::default(), request.secrets)?;
+    // An existing install: its own config files fill in what the request does not give.
+    let dir_to_read = directory.clone();
+    let import::Imported {
+        config,
+        secrets: found_secrets,
+        mut report,
+    } = tokio::task::spawn_blocking(move || import::read_install(adapter, &dir_to_read, &requested))
+        .await
+        .map_err(ApiError::internal)??;
+    let found_secrets = usable_secrets(found_secrets, report.as_mut());
+    let secrets = merge_secrets(adapter, found_secrets, request.secrets)?;
     // The plan must work with these values (e.g. no port clash between game and RCON).
     adapter.plan(&games::ServerSpec {
         directory: &directory,
@@ -239,6 +283,11 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     let config_text = config.to_string();
     let dir_text = directory.display().to_string();
     let auto_restart = request.auto_restart.unwrap_or(true);
+    let imported_text = report
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
     let row: ServerRow = state
         .db
         .write(Table::Servers, move |pool| {
@@ -264,6 +313,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
                         servers::state.eq(ServerState::Stopped.as_str()),
                         servers::created_at.eq(t),
                         servers::updated_at.eq(t),
+                        servers::imported.eq(&imported_text),
                     ))
                     .returning(ServerRow::as_returning())
                     .get_result(c)
@@ -280,6 +330,22 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
         None,
     )
     .await?;
+    if let Some(report) = &report {
+        store::add_event(
+            &state.db,
+            &state.bus,
+            row.id,
+            "config_imported",
+            format!(
+                "read {} from the install: {} settings taken, {} other entries kept",
+                report.files.join(", "),
+                report.keys.len(),
+                report.kept.len()
+            ),
+            serde_json::to_value(report).ok(),
+        )
+        .await?;
+    }
     state.supervisor.attach(row.id);
     to_api(row, &state.supervisor)
 }

@@ -1256,6 +1256,25 @@ export interface components {
          * @enum {string}
          */
         IdentityKind: "battleye" | "steam" | "minecraft";
+        /** @description Shown on the create response and the server's details. */
+        ImportReport: {
+            /** @description The files read, relative to the server directory. */
+            files: string[];
+            /**
+             * @description Entries Languard has no setting for, as the file names them: stored under the config's
+             *     `extra` (or Source's `cvars`) and written back unchanged.
+             */
+            kept: string[];
+            /**
+             * @description Config keys (dotted, e.g. `basic.max_msg_send`) taken from them; passwords appear as
+             *     `secrets.<name>`, never with their value.
+             */
+            keys: string[];
+            /** @description Entries Languard sets itself (ports, RCON), which the next start writes over. */
+            managed: string[];
+            /** @description Entries that could not be taken, with why. */
+            skipped: components["schemas"]["SkippedEntry"][];
+        };
         KickRequest: {
             /** @description Shown to the player by the game (at most 200 characters, one line). */
             reason?: string | null;
@@ -1610,6 +1629,7 @@ export interface components {
             has_rcon_password: boolean;
             /** Format: int64 */
             id: number;
+            imported?: components["schemas"]["ImportReport"] | null;
             live?: components["schemas"]["LiveSummary"] | null;
             /** Format: int32 */
             max_restarts: number;
@@ -1747,6 +1767,10 @@ export interface components {
             per_page: number;
             /** Format: int64 */
             total: number;
+        };
+        SkippedEntry: {
+            key: string;
+            reason: string;
         };
         SkippedFolder: {
             folder: string;

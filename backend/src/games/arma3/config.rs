@@ -1,5 +1,6 @@
 //! The typed Arma 3 config, its defaults, range checks and JSON Schema.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,9 @@ pub struct Arma3Config {
     pub rcon_port: Option<u16>,
     pub basic: Basic,
     pub custom_difficulty: CustomDifficulty,
+    /// server.cfg entries without a setting here (kept from an imported install), by their
+    /// key (`name`, `name[]`, `class Name`): each one entry in canonical form.
+    pub extra: BTreeMap<String, String>,
 }
 
 impl Default for Arma3Config {
@@ -64,6 +68,7 @@ impl Default for Arma3Config {
             rcon_port: None,
             basic: Basic::default(),
             custom_difficulty: CustomDifficulty::default(),
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -140,6 +145,8 @@ pub struct Basic {
     pub min_error_to_send: f64,
     pub min_error_to_send_near: f64,
     pub max_packet_size: u32,
+    /// Other basic.cfg entries, as `Arma3Config::extra`.
+    pub extra: BTreeMap<String, String>,
 }
 
 impl Default for Basic {
@@ -154,6 +161,7 @@ impl Default for Basic {
             min_error_to_send: 0.001,
             min_error_to_send_near: 0.01,
             max_packet_size: 1400,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -356,6 +364,8 @@ impl Arma3Config {
             check_range(&field("rcon_port"), port, 1024, u16::MAX)?;
         }
         self.check_basic()?;
+        check_extra("config.extra", &self.extra, false)?;
+        check_extra("config.basic.extra", &self.basic.extra, true)?;
         self.check_difficulty()
     }
 
@@ -394,4 +404,24 @@ impl Arma3Config {
         check_range("config.custom_difficulty.skill_ai", d.skill_ai, 0.0, 1.0)?;
         check_range("config.custom_difficulty.precision_ai", d.precision_ai, 0.0, 1.0)
     }
+}
+
+/// Each kept entry must be one entry in the canonical form, under its own key, and not one
+/// Languard writes from a setting: so it cannot smuggle in a second statement or a comment.
+fn check_extra(prefix: &str, extra: &BTreeMap<String, String>, basic: bool) -> Result<(), ApiError> {
+    for (key, text) in extra {
+        let f = format!("{prefix}.{key}");
+        let entry = super::parse::parse_entry(text)
+            .map_err(|e| ApiError::validation(&f, format!("is not one config entry: {e}")))?;
+        if entry.key() != *key {
+            return Err(ApiError::validation(
+                &f,
+                format!("holds `{}`, not `{key}`", entry.key()),
+            ));
+        }
+        if super::import::is_reserved(key, basic) {
+            return Err(ApiError::validation(&f, "is written from its own setting"));
+        }
+    }
+    Ok(())
 }

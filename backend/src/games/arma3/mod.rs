@@ -2,9 +2,11 @@
 //! the BattlEye RCon config, BattlEye RCon on its own UDP port, `#shutdown` to stop.
 
 mod config;
+mod import;
 #[cfg(test)]
 mod injection_tests;
 mod log;
+mod parse;
 mod render;
 mod schema;
 #[cfg(test)]
@@ -138,7 +140,7 @@ impl GameAdapter for Arma3 {
             },
             RenderedFile {
                 path: "basic.cfg".into(),
-                contents: render::basic_cfg(&c),
+                contents: render::basic_cfg(&c)?,
                 secret: false,
             },
             RenderedFile {
@@ -205,5 +207,9 @@ impl GameAdapter for Arma3 {
 
     fn supports_mods(&self) -> bool {
         true
+    }
+
+    fn import(&self, _config: &Value, read: super::import::ReadFile<'_>) -> super::import::Found {
+        import::import(read)
     }
 }

@@ -1,8 +1,10 @@
 //! Writes server.cfg, basic.cfg, the server profile and the BattlEye config.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::config::{Arma3Config, Difficulty};
+use super::parse;
 use crate::error::ApiError;
 use crate::games::Secrets;
 
@@ -67,6 +69,7 @@ pub fn server_cfg(c: &Arma3Config, secrets: &Secrets) -> Result<String, ApiError
     );
     let _ = writeln!(out, "admins[] = {};", quoted_list("admins", &c.admins)?);
     let _ = writeln!(out, "disableVoN = {};", flag(c.disable_von));
+    extra(&mut out, "config.extra", &c.extra)?;
     out.push_str("class Missions\n{\n");
     for (i, m) in c.missions.iter().enumerate() {
         let template = quote(&format!("config.missions.{i}.template"), &m.template)?;
@@ -87,7 +90,18 @@ pub fn server_cfg(c: &Arma3Config, secrets: &Secrets) -> Result<String, ApiError
     Ok(out)
 }
 
-pub fn basic_cfg(c: &Arma3Config) -> String {
+/// Kept entries, parsed again and written in canonical form (checked by `Arma3Config::check`
+/// too; parsed here so that nothing but one well-formed entry can reach the file).
+fn extra(out: &mut String, prefix: &str, entries: &BTreeMap<String, String>) -> Result<(), ApiError> {
+    for (key, text) in entries {
+        let entry = parse::parse_entry(text)
+            .map_err(|e| ApiError::validation(format!("{prefix}.{key}"), format!("is not one config entry: {e}")))?;
+        parse::render(out, &entry, 0);
+    }
+    Ok(())
+}
+
+pub fn basic_cfg(c: &Arma3Config) -> Result<String, ApiError> {
     let b = &c.basic;
     let mut out = String::from(HEADER);
     let _ = writeln!(out, "MaxMsgSend = {};", b.max_msg_send);
@@ -100,7 +114,8 @@ pub fn basic_cfg(c: &Arma3Config) -> String {
     out.push_str("class sockets\n{\n");
     let _ = writeln!(out, "    maxPacketSize = {};", b.max_packet_size);
     out.push_str("};\n");
-    out
+    extra(&mut out, "config.basic.extra", &b.extra)?;
+    Ok(out)
 }
 
 /// The server profile holding the `Custom` difficulty. It is written even when no mission

@@ -13,6 +13,11 @@ fn strings(description: &str) -> Value {
     json!({"type": "array", "items": {"type": "string"}, "description": description})
 }
 
+/// Entries kept from an imported install: key → one entry in config syntax.
+fn kept(description: &str) -> Value {
+    json!({"type": "object", "additionalProperties": {"type": "string"}, "description": description})
+}
+
 pub fn schema() -> Value {
     let mut difficulty = serde_json::Map::new();
     for (_, key, _, max) in CustomDifficulty::default().options() {
@@ -54,7 +59,8 @@ pub fn schema() -> Value {
         "max_bandwidth": int(8_192, 10_000_000_000),
         "min_error_to_send": {"type": "number", "minimum": 0, "maximum": 1},
         "min_error_to_send_near": {"type": "number", "minimum": 0, "maximum": 1},
-        "max_packet_size": int(576, 1500)
+        "max_packet_size": int(576, 1500),
+        "extra": kept("Other basic.cfg entries, each written as given")
     }});
     json!({
         "type": "object",
@@ -83,7 +89,8 @@ pub fn schema() -> Value {
             "profile_name": {"type": "string", "description": "-name= profile"},
             "rcon_port": {"type": ["integer", "null"], "minimum": 1024, "maximum": 65535, "description": "BattlEye RCon port; empty means game port + 10"},
             "basic": basic,
-            "custom_difficulty": {"type": "object", "additionalProperties": false, "properties": difficulty}
+            "custom_difficulty": {"type": "object", "additionalProperties": false, "properties": difficulty},
+            "extra": kept("Other server.cfg entries by name (`name`, `name[]`, `class Name`), each written as given")
         }
     })
 }

@@ -1,5 +1,6 @@
 //! The typed Minecraft (Java edition) config, its checks and JSON Schema.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,9 @@ pub struct MinecraftConfig {
     pub eula_accepted: bool,
     /// `None`: game port + 10 (25575 for the default 25565, as vanilla).
     pub rcon_port: Option<u16>,
+    /// server.properties keys without a setting here (kept from an imported install),
+    /// written back as given, value escaped like every other.
+    pub extra: BTreeMap<String, String>,
 }
 
 impl Default for MinecraftConfig {
@@ -70,6 +74,7 @@ impl Default for MinecraftConfig {
             server_ip: String::new(),
             eula_accepted: false,
             rcon_port: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -150,6 +155,15 @@ impl MinecraftConfig {
         if let Some(port) = self.rcon_port {
             check_range(&field("rcon_port"), port, 1024, u16::MAX)?;
         }
+        for key in self.extra.keys() {
+            let f = format!("config.extra.{key}");
+            if !super::properties::is_plain_key(key) {
+                return Err(ApiError::validation(f, "must be 1 to 128 of letters, digits, `.-_`"));
+            }
+            if super::properties::RENDERED_KEYS.contains(&key.as_str()) {
+                return Err(ApiError::validation(f, "is written from its own setting"));
+            }
+        }
         Ok(())
     }
 }
@@ -183,7 +197,8 @@ pub fn schema() -> Value {
             "player_idle_timeout": {"type": "integer", "minimum": 0, "maximum": 525_600, "description": "Minutes; 0 = never kick"},
             "server_ip": {"type": "string", "description": "Bind address; empty = all"},
             "eula_accepted": {"type": "boolean", "title": "I accept the Minecraft EULA (https://aka.ms/MinecraftEULA)"},
-            "rcon_port": {"type": ["integer", "null"], "minimum": 1024, "maximum": 65535, "description": "Empty means game port + 10"}
+            "rcon_port": {"type": ["integer", "null"], "minimum": 1024, "maximum": 65535, "description": "Empty means game port + 10"},
+            "extra": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Other server.properties keys, written as given"}
         }
     })
 }

@@ -2,6 +2,7 @@
 //! always on for the panel), eula.txt once the owner accepts it, `stop` on stdin.
 
 mod config;
+mod import;
 mod log;
 mod properties;
 #[cfg(test)]
@@ -114,6 +115,10 @@ impl GameAdapter for Minecraft {
 
     fn parse_log_line(&self, line: &str) -> Option<LogLine> {
         log::parse(line)
+    }
+
+    fn import(&self, _config: &Value, read: crate::games::import::ReadFile<'_>) -> crate::games::import::Found {
+        import::import(read)
     }
 
     /// Datapacks are zip files in the world's `datapacks/` folder.

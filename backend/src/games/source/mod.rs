@@ -1,6 +1,7 @@
 //! Source engine dedicated servers (srcds: TF2, CS:GO, L4D2, Garry's Mod, …): command-line
 //! game/map, `<game>/cfg/server.cfg` with the RCON password last, Source RCON on the game port.
 
+mod import;
 mod log;
 #[cfg(test)]
 mod tests;
@@ -219,6 +220,13 @@ impl GameAdapter for Source {
 
     fn parse_log_line(&self, line: &str) -> Option<LogLine> {
         log::parse(line)
+    }
+
+    fn import(&self, config: &Value, read: super::import::ReadFile<'_>) -> super::import::Found {
+        match parse_config::<SourceConfig>(config) {
+            Ok(c) => import::import(&c.game, read),
+            Err(_) => super::import::Found::default(),
+        }
     }
 
     /// Maps live in the game folder srcds runs (`-game`).

@@ -25,7 +25,7 @@ use crate::players::monitor::{Monitor, Runtime};
 use crate::rcon::Link;
 use crate::secrets::SecretBox;
 use crate::servers::model::ServerState;
-use crate::servers::store;
+use crate::servers::{import, store};
 
 /// A process that survives this long after spawning counts as running.
 const STARTUP_GRACE: Duration = Duration::from_secs(1);
@@ -363,14 +363,26 @@ impl Actor {
         let directory = PathBuf::from(&row.directory);
         let dir = directory.clone();
         let (files, keys) = (plan.files.clone(), plan.keys.clone());
-        tokio::task::spawn_blocking(move || {
+        let copies = tokio::task::spawn_blocking(move || {
             std::fs::create_dir_all(&dir)?;
+            // A file Languard did not write (an existing install's) is copied before it is replaced.
+            let copies = import::keep_foreign_files(&dir, &files)?;
             process::write_files(&dir, &files)?;
-            super::keys::sync(&dir, &keys)
+            import::remember_written(&dir, &files)?;
+            super::keys::sync(&dir, &keys)?;
+            anyhow::Ok(copies)
         })
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+        for copy in copies {
+            self.event(
+                "config_backup",
+                format!("kept the file Languard did not write as {copy} before replacing it"),
+                Some(json!({"copy": copy})),
+            )
+            .await?;
+        }
         // Following before the spawn: the game's first lines are not missed.
         let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
         let (child, id) =

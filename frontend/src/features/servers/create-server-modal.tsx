@@ -15,8 +15,10 @@ import {
   Title,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import { notifySuccess } from '../../lib/notify';
+import { importNotice } from './import-notice';
 import { useCreateServer, useGames, type JsonObject } from './api';
 import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError, scrollToFirstError } from './form-errors';
 import { validateConfig, type JsonSchema } from './schema';
@@ -106,6 +108,11 @@ export function CreateServerModal({ opened, onClose }: { opened: boolean; onClos
       {
         onSuccess: (server) => {
           notifySuccess(`Server ${server.name} created`);
+          const imported = importNotice(server.imported);
+          if (imported) {
+            // Stays until read: it is the only place that says which settings came from the install.
+            notifications.show({ color: 'blue', title: 'Settings read from the install', message: imported, autoClose: false });
+          }
           onClose();
         },
         onError: (err) =>
