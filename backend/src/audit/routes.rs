@@ -10,7 +10,7 @@ use super::{to_entry, AuditPage, AuditRow};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::db::schema::audit_log;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::extract::Query;
 use crate::http::page::PageRequest;
 use crate::with_conn;
@@ -29,8 +29,10 @@ pub struct AuditQuery {
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
     /// Part of the actor's name.
+    #[param(max_length = 100, pattern = r"^[^\u0000]*$")]
     pub actor: Option<String>,
     /// Start of the request path, e.g. `/api/v1/users`.
+    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub path: Option<String>,
     /// Only requests with this method.
     #[param(inline)]
@@ -77,6 +79,11 @@ async fn list_audit(
     principal.require(Role::Admin)?;
     let q = query.0;
     let request = PageRequest::parse(q.page, q.per_page)?;
+    for (field, value, max) in [("actor", &q.actor, 100), ("path", &q.path, 200)] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            return Err(ApiError::validation(field, format!("must be at most {max} characters")));
+        }
+    }
     // Compared in lower case: LIKE ignores case on SQLite but not on PostgreSQL.
     let actor = q
         .actor

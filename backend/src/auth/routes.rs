@@ -22,28 +22,33 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub username: String,
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub refresh_token: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoutRequest {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub refresh_token: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub current_password: String,
-    /// At least 8 characters.
-    #[schema(min_length = 8, max_length = 72)]
+    /// 8–72 characters, at most 72 bytes in UTF-8 (bcrypt reads no further).
+    #[schema(min_length = 8, max_length = 72, pattern = r"^[^\u0000]*$")]
     pub new_password: String,
 }
 

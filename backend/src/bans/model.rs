@@ -39,9 +39,11 @@ page_of!(BanPage, Ban);
 #[serde(deny_unknown_fields)]
 pub struct BanRequest {
     /// Length of the ban, 1–5256000 minutes (10 years). Give this or `permanent: true`.
+    #[schema(minimum = 1, maximum = 5256000)]
     pub duration_minutes: Option<i64>,
     pub permanent: Option<bool>,
     /// Shown to the player where the game supports it (at most 200 characters, one line).
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub reason: Option<String>,
     /// Ban from every server of a compatible game, now and when the player joins one later.
     pub global: Option<bool>,
@@ -56,6 +58,7 @@ pub struct BansQuery {
     pub server_id: Option<i64>,
     pub player_id: Option<i64>,
     /// Part of the player's name or identity, or of the reason.
+    #[param(max_length = 100, pattern = r"^[^\u0000]*$")]
     pub search: Option<String>,
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,

@@ -17,9 +17,11 @@ use crate::servers::store as servers_store;
 #[serde(deny_unknown_fields)]
 pub struct RotationEntry {
     /// The mission's name without `.pbo`, e.g. `coop_01.altis`.
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub mission: String,
     /// `Recruit`, `Regular` (default), `Veteran` or `Custom`.
     #[serde(default = "regular")]
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub difficulty: String,
     /// The mission's parameters (`class Params`).
     #[serde(default)]
@@ -33,6 +35,7 @@ fn regular() -> String {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotationParam {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub name: String,
     pub value: f64,
 }

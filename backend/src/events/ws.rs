@@ -79,6 +79,7 @@ async fn issue_ticket(state: web::Data<AppState>, p: Principal) -> web::Json<WsT
 #[into_params(parameter_in = Query)]
 pub struct StreamQuery {
     /// From `POST /ws/ticket`; without it, an `Authorization: Bearer` header is needed.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub ticket: Option<String>,
 }
 

@@ -53,20 +53,26 @@ pub struct LogsDeleted {
 #[serde(deny_unknown_fields)]
 pub struct LogParams {
     /// The least severe level shown: `debug`, `info`, `warn` or `error` (default: all).
+    #[param(pattern = "^(debug|info|warn|error)$")]
     pub level: Option<String>,
     /// `console` or `game`.
+    #[param(pattern = "^(console|game)$")]
     pub source: Option<String>,
     /// Only lines of this kind (e.g. `joined`, `chat`).
+    #[param(min_length = 1, max_length = 32, pattern = r"^[^\u0000]*$")]
     pub kind: Option<String>,
     /// Lines read at or after this time.
     pub since: Option<DateTime<Utc>>,
     /// Lines read before this time.
     pub until: Option<DateTime<Utc>>,
     /// Case-insensitive text the line contains.
+    #[param(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
     /// `next_cursor` of the previous page: only lines older than it.
+    #[param(minimum = 1)]
     pub cursor: Option<i64>,
     /// Lines per page, 1–1000 (default 200).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -100,7 +106,7 @@ impl LogParams {
                 return Err(ApiError::validation("source", "must be `console` or `game`"));
             }
         }
-        if self.kind.as_deref().is_some_and(|k| k.is_empty() || k.len() > 32) {
+        if self.kind.as_deref().is_some_and(|k| k.is_empty() || k.chars().count() > 32) {
             return Err(ApiError::validation("kind", "must be 1 to 32 characters"));
         }
         let since = self.since.map(|t| within_years("since", t)).transpose()?;

@@ -144,6 +144,7 @@ pub struct LiveState {
 #[serde(deny_unknown_fields)]
 pub struct KickRequest {
     /// Shown to the player by the game (at most 200 characters, one line).
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub reason: Option<String>,
 }
 
@@ -151,6 +152,7 @@ pub struct KickRequest {
 #[serde(deny_unknown_fields)]
 pub struct SayRequest {
     /// Broadcast to everyone on the server (1–400 characters, one line).
+    #[schema(min_length = 1, max_length = 400, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     pub message: String,
 }
 
@@ -158,6 +160,7 @@ pub struct SayRequest {
 #[serde(deny_unknown_fields)]
 pub struct RconRequest {
     /// One console command, sent as typed (one line, at most 1000 characters).
+    #[schema(min_length = 1, max_length = 1000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     pub command: String,
 }
 

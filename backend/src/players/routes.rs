@@ -237,6 +237,7 @@ async fn rcon_command(
 #[into_params(parameter_in = Query)]
 pub struct PlayersQuery {
     /// Part of any name the player used (or their Steam name), or of their identity.
+    #[param(max_length = 100, pattern = r"^[^\u0000]*$")]
     pub search: Option<String>,
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,

@@ -130,21 +130,25 @@ pub struct Server {
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretsInput {
+    /// At most 128 characters, one line, no `"`.
+    #[schema(max_length = 128, pattern = r#"^[^"\u0000-\u001f\u007f-\u009f]*$"#)]
     pub rcon_password: Option<String>,
+    #[schema(max_length = 128, pattern = r#"^[^"\u0000-\u001f\u007f-\u009f]*$"#)]
     pub game_password: Option<String>,
+    #[schema(max_length = 128, pattern = r#"^[^"\u0000-\u001f\u007f-\u009f]*$"#)]
     pub admin_password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateServerRequest {
-    /// 1–64 characters, unique.
-    #[schema(min_length = 1, max_length = 64)]
+    /// 1–64 printable characters, unique.
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     pub name: String,
     /// An adapter id from `GET /games`.
     pub game: crate::games::GameId,
     /// Absolute path of the server executable.
-    #[schema(pattern = "^/")]
+    #[schema(pattern = r"^/[^\u0000]*$")]
     pub executable: String,
     #[schema(minimum = 1, maximum = 65535)]
     pub game_port: u16,
@@ -152,7 +156,7 @@ pub struct CreateServerRequest {
     #[schema(value_type = Option<Object>)]
     pub config: Option<Value>,
     /// An existing install to manage in place (absolute path); default: a new folder under the data dir.
-    #[schema(pattern = "^/")]
+    #[schema(pattern = r"^/[^\u0000]*$")]
     pub directory: Option<String>,
     pub auto_restart: Option<bool>,
     /// Crashes tolerated within `restart_window_secs` before Languard gives up (0–100).
@@ -170,9 +174,9 @@ pub struct CreateServerRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateServerRequest {
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     pub name: Option<String>,
-    #[schema(pattern = "^/")]
+    #[schema(pattern = r"^/[^\u0000]*$")]
     pub executable: Option<String>,
     #[schema(minimum = 1, maximum = 65535)]
     pub game_port: Option<u16>,

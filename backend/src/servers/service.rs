@@ -131,7 +131,7 @@ fn validate_secret(field: &str, value: &str) -> ApiResult<Option<String>> {
     if value.is_empty() {
         return Ok(None);
     }
-    if value.len() > 128 || value.chars().any(|c| c.is_control() || c == '"') {
+    if value.chars().count() > 128 || value.chars().any(|c| c.is_control() || c == '"') {
         return Err(ApiError::validation(
             format!("secrets.{field}"),
             "must be at most 128 characters without quotes or control characters",

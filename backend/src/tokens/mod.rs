@@ -38,7 +38,7 @@ crate::page_of!(ApiTokenPage, ApiToken);
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// What the token is for, 1–64 characters.
-    #[schema(min_length = 1, max_length = 64, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     pub name: String,
     /// Defaults to your own role; cannot exceed it.
     pub role: Option<Role>,
@@ -132,8 +132,9 @@ pub async fn create(db: &Db, principal: &Principal, request: CreateTokenRequest)
         ));
     }
     let name = request.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(ApiError::validation("name", "must be 1 to 64 characters"));
+    // Token names are listed in the UI and the audit log: one line of printable text.
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(ApiError::validation("name", "must be 1 to 64 printable characters"));
     }
     let role = request.role.unwrap_or(principal.role);
     if role > principal.role {

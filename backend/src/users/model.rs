@@ -54,8 +54,8 @@ pub struct CreateUserRequest {
     /// 3–32 characters: letters, digits, `_`, `.`, `-`.
     #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9_.-]{3,32}$")]
     pub username: String,
-    /// At least 8 characters.
-    #[schema(min_length = 8, max_length = 72)]
+    /// 8–72 characters, at most 72 bytes in UTF-8 (bcrypt reads no further).
+    #[schema(min_length = 8, max_length = 72, pattern = r"^[^\u0000]*$")]
     pub password: String,
     pub role: Role,
 }
@@ -66,8 +66,9 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     pub role: Option<Role>,
     pub disabled: Option<bool>,
-    /// Sets a new password and ends the user's sessions.
-    #[schema(min_length = 8, max_length = 72)]
+    /// Sets a new password and ends the user's sessions (8–72 characters, at most 72 bytes in
+    /// UTF-8).
+    #[schema(min_length = 8, max_length = 72, pattern = r"^[^\u0000]*$")]
     pub password: Option<String>,
 }
 

@@ -1047,7 +1047,7 @@ export interface components {
         };
         ChangePasswordRequest: {
             current_password: string;
-            /** @description At least 8 characters. */
+            /** @description 8–72 characters, at most 72 bytes in UTF-8 (bcrypt reads no further). */
             new_password: string;
         };
         /** @enum {string} */
@@ -1141,7 +1141,7 @@ export interface components {
              * @description Crashes tolerated within `restart_window_secs` before Languard gives up (0–100).
              */
             max_restarts?: number | null;
-            /** @description 1–64 characters, unique. */
+            /** @description 1–64 printable characters, unique. */
             name: string;
             /** Format: int32 */
             restart_window_secs?: number | null;
@@ -1163,7 +1163,7 @@ export interface components {
             role?: components["schemas"]["Role"] | null;
         };
         CreateUserRequest: {
-            /** @description At least 8 characters. */
+            /** @description 8–72 characters, at most 72 bytes in UTF-8 (bcrypt reads no further). */
             password: string;
             role: components["schemas"]["Role"];
             /** @description 3–32 characters: letters, digits, `_`, `.`, `-`. */
@@ -1419,7 +1419,7 @@ export interface components {
             description?: string | null;
             /** @description A folder directly under the mods root, starting with `@`. */
             folder: string;
-            /** @description Shown in the UI; unique. */
+            /** @description Shown in the UI (1–100 printable characters); unique. */
             name: string;
             /** @description Steam Workshop item id (digits). */
             workshop_id?: string | null;
@@ -1611,6 +1611,7 @@ export interface components {
         SecretsInput: {
             admin_password?: string | null;
             game_password?: string | null;
+            /** @description At most 128 characters, one line, no `"`. */
             rcon_password?: string | null;
         };
         /** @description A managed game server. Passwords are never shown: only whether each is set. */
@@ -1818,7 +1819,10 @@ export interface components {
         /** @description Only the fields present are changed. */
         UpdateUserRequest: {
             disabled?: boolean | null;
-            /** @description Sets a new password and ends the user's sessions. */
+            /**
+             * @description Sets a new password and ends the user's sessions (8–72 characters, at most 72 bytes in
+             *     UTF-8).
+             */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
         };
