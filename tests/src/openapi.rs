@@ -103,71 +103,330 @@ fn spec_keeps_the_bounds_the_code_enforces() {
         (format!("{logs} limit"), query(logs, "limit"), "minimum", json!(1)),
         (format!("{logs} limit"), query(logs, "limit"), "maximum", json!(1000)),
         (format!("{logs} cursor"), query(logs, "cursor"), "minimum", json!(1)),
-        (format!("{logs} level"), query(logs, "level"), "pattern", json!("^(debug|info|warn|error)$")),
-        (format!("{logs} source"), query(logs, "source"), "pattern", json!("^(console|game)$")),
+        (
+            format!("{logs} level"),
+            query(logs, "level"),
+            "pattern",
+            json!("^(debug|info|warn|error)$"),
+        ),
+        (
+            format!("{logs} source"),
+            query(logs, "source"),
+            "pattern",
+            json!("^(console|game)$"),
+        ),
         (format!("{logs} kind"), query(logs, "kind"), "minLength", json!(1)),
         (format!("{logs} kind"), query(logs, "kind"), "maxLength", json!(32)),
         (format!("{logs} kind"), query(logs, "kind"), "pattern", json!(NO_NUL)),
         (format!("{logs} q"), query(logs, "q"), "minLength", json!(1)),
         (format!("{logs} q"), query(logs, "q"), "maxLength", json!(200)),
         (format!("{logs} q"), query(logs, "q"), "pattern", json!(NO_NUL)),
-        ("players search".into(), query("GET /api/v1/players", "search"), "maxLength", json!(100)),
-        ("players search".into(), query("GET /api/v1/players", "search"), "pattern", json!(NO_NUL)),
-        ("bans search".into(), query("GET /api/v1/bans", "search"), "maxLength", json!(100)),
-        ("bans search".into(), query("GET /api/v1/bans", "search"), "pattern", json!(NO_NUL)),
-        ("audit actor".into(), query("GET /api/v1/audit", "actor"), "maxLength", json!(100)),
-        ("audit actor".into(), query("GET /api/v1/audit", "actor"), "pattern", json!(NO_NUL)),
-        ("audit path".into(), query("GET /api/v1/audit", "path"), "maxLength", json!(200)),
-        ("audit path".into(), query("GET /api/v1/audit", "path"), "pattern", json!(NO_NUL)),
-        ("ws ticket".into(), query("GET /api/v1/ws", "ticket"), "pattern", json!(NO_NUL)),
-        ("SayRequest.message".into(), prop("SayRequest", "message"), "minLength", json!(1)),
-        ("SayRequest.message".into(), prop("SayRequest", "message"), "maxLength", json!(400)),
-        ("SayRequest.message".into(), prop("SayRequest", "message"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("RconRequest.command".into(), prop("RconRequest", "command"), "minLength", json!(1)),
-        ("RconRequest.command".into(), prop("RconRequest", "command"), "maxLength", json!(1000)),
-        ("RconRequest.command".into(), prop("RconRequest", "command"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("KickRequest.reason".into(), prop("KickRequest", "reason"), "maxLength", json!(200)),
-        ("KickRequest.reason".into(), prop("KickRequest", "reason"), "pattern", json!(ONE_LINE)),
-        ("BanRequest.reason".into(), prop("BanRequest", "reason"), "maxLength", json!(200)),
-        ("BanRequest.reason".into(), prop("BanRequest", "reason"), "pattern", json!(ONE_LINE)),
-        ("BanRequest.duration_minutes".into(), prop("BanRequest", "duration_minutes"), "minimum", json!(1)),
-        ("BanRequest.duration_minutes".into(), prop("BanRequest", "duration_minutes"), "maximum", json!(5_256_000)),
-        ("CreateTokenRequest.name".into(), prop("CreateTokenRequest", "name"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("CreateTokenRequest.name".into(), prop("CreateTokenRequest", "name"), "maxLength", json!(64)),
-        ("LoginRequest.username".into(), prop("LoginRequest", "username"), "pattern", json!(NO_NUL)),
-        ("LoginRequest.password".into(), prop("LoginRequest", "password"), "pattern", json!(NO_NUL)),
-        ("ChangePasswordRequest.current_password".into(), prop("ChangePasswordRequest", "current_password"), "pattern", json!(NO_NUL)),
-        ("ChangePasswordRequest.new_password".into(), prop("ChangePasswordRequest", "new_password"), "pattern", json!(NO_NUL)),
-        ("ChangePasswordRequest.new_password".into(), prop("ChangePasswordRequest", "new_password"), "maxLength", json!(72)),
-        ("CreateUserRequest.password".into(), prop("CreateUserRequest", "password"), "pattern", json!(NO_NUL)),
-        ("UpdateUserRequest.password".into(), prop("UpdateUserRequest", "password"), "pattern", json!(NO_NUL)),
-        ("CreateServerRequest.name".into(), prop("CreateServerRequest", "name"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("CreateServerRequest.name".into(), prop("CreateServerRequest", "name"), "maxLength", json!(64)),
-        ("CreateServerRequest.executable".into(), prop("CreateServerRequest", "executable"), "pattern", json!(r"^/[^\u0000]*$")),
-        ("CreateServerRequest.directory".into(), prop("CreateServerRequest", "directory"), "pattern", json!(r"^/[^\u0000]*$")),
-        ("UpdateServerRequest.name".into(), prop("UpdateServerRequest", "name"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("UpdateServerRequest.executable".into(), prop("UpdateServerRequest", "executable"), "pattern", json!(r"^/[^\u0000]*$")),
-        ("SecretsInput.rcon_password".into(), prop("SecretsInput", "rcon_password"), "maxLength", json!(128)),
-        ("SecretsInput.rcon_password".into(), prop("SecretsInput", "rcon_password"), "pattern", json!(SECRET)),
-        ("SecretsInput.game_password".into(), prop("SecretsInput", "game_password"), "pattern", json!(SECRET)),
-        ("SecretsInput.admin_password".into(), prop("SecretsInput", "admin_password"), "pattern", json!(SECRET)),
+        (
+            "players search".into(),
+            query("GET /api/v1/players", "search"),
+            "maxLength",
+            json!(100),
+        ),
+        (
+            "players search".into(),
+            query("GET /api/v1/players", "search"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "bans search".into(),
+            query("GET /api/v1/bans", "search"),
+            "maxLength",
+            json!(100),
+        ),
+        (
+            "bans search".into(),
+            query("GET /api/v1/bans", "search"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "audit actor".into(),
+            query("GET /api/v1/audit", "actor"),
+            "maxLength",
+            json!(100),
+        ),
+        (
+            "audit actor".into(),
+            query("GET /api/v1/audit", "actor"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "audit path".into(),
+            query("GET /api/v1/audit", "path"),
+            "maxLength",
+            json!(200),
+        ),
+        (
+            "audit path".into(),
+            query("GET /api/v1/audit", "path"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "ws ticket".into(),
+            query("GET /api/v1/ws", "ticket"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "SayRequest.message".into(),
+            prop("SayRequest", "message"),
+            "minLength",
+            json!(1),
+        ),
+        (
+            "SayRequest.message".into(),
+            prop("SayRequest", "message"),
+            "maxLength",
+            json!(400),
+        ),
+        (
+            "SayRequest.message".into(),
+            prop("SayRequest", "message"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "RconRequest.command".into(),
+            prop("RconRequest", "command"),
+            "minLength",
+            json!(1),
+        ),
+        (
+            "RconRequest.command".into(),
+            prop("RconRequest", "command"),
+            "maxLength",
+            json!(1000),
+        ),
+        (
+            "RconRequest.command".into(),
+            prop("RconRequest", "command"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "KickRequest.reason".into(),
+            prop("KickRequest", "reason"),
+            "maxLength",
+            json!(200),
+        ),
+        (
+            "KickRequest.reason".into(),
+            prop("KickRequest", "reason"),
+            "pattern",
+            json!(ONE_LINE),
+        ),
+        (
+            "BanRequest.reason".into(),
+            prop("BanRequest", "reason"),
+            "maxLength",
+            json!(200),
+        ),
+        (
+            "BanRequest.reason".into(),
+            prop("BanRequest", "reason"),
+            "pattern",
+            json!(ONE_LINE),
+        ),
+        (
+            "BanRequest.duration_minutes".into(),
+            prop("BanRequest", "duration_minutes"),
+            "minimum",
+            json!(1),
+        ),
+        (
+            "BanRequest.duration_minutes".into(),
+            prop("BanRequest", "duration_minutes"),
+            "maximum",
+            json!(5_256_000),
+        ),
+        (
+            "CreateTokenRequest.name".into(),
+            prop("CreateTokenRequest", "name"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "CreateTokenRequest.name".into(),
+            prop("CreateTokenRequest", "name"),
+            "maxLength",
+            json!(64),
+        ),
+        (
+            "LoginRequest.username".into(),
+            prop("LoginRequest", "username"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "LoginRequest.password".into(),
+            prop("LoginRequest", "password"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "ChangePasswordRequest.current_password".into(),
+            prop("ChangePasswordRequest", "current_password"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "ChangePasswordRequest.new_password".into(),
+            prop("ChangePasswordRequest", "new_password"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "ChangePasswordRequest.new_password".into(),
+            prop("ChangePasswordRequest", "new_password"),
+            "maxLength",
+            json!(72),
+        ),
+        (
+            "CreateUserRequest.password".into(),
+            prop("CreateUserRequest", "password"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "UpdateUserRequest.password".into(),
+            prop("UpdateUserRequest", "password"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "CreateServerRequest.name".into(),
+            prop("CreateServerRequest", "name"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "CreateServerRequest.name".into(),
+            prop("CreateServerRequest", "name"),
+            "maxLength",
+            json!(64),
+        ),
+        (
+            "CreateServerRequest.executable".into(),
+            prop("CreateServerRequest", "executable"),
+            "pattern",
+            json!(r"^/[^\u0000]*$"),
+        ),
+        (
+            "CreateServerRequest.directory".into(),
+            prop("CreateServerRequest", "directory"),
+            "pattern",
+            json!(r"^/[^\u0000]*$"),
+        ),
+        (
+            "UpdateServerRequest.name".into(),
+            prop("UpdateServerRequest", "name"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "UpdateServerRequest.executable".into(),
+            prop("UpdateServerRequest", "executable"),
+            "pattern",
+            json!(r"^/[^\u0000]*$"),
+        ),
+        (
+            "SecretsInput.rcon_password".into(),
+            prop("SecretsInput", "rcon_password"),
+            "maxLength",
+            json!(128),
+        ),
+        (
+            "SecretsInput.rcon_password".into(),
+            prop("SecretsInput", "rcon_password"),
+            "pattern",
+            json!(SECRET),
+        ),
+        (
+            "SecretsInput.game_password".into(),
+            prop("SecretsInput", "game_password"),
+            "pattern",
+            json!(SECRET),
+        ),
+        (
+            "SecretsInput.admin_password".into(),
+            prop("SecretsInput", "admin_password"),
+            "pattern",
+            json!(SECRET),
+        ),
         ("NewMod.name".into(), prop("NewMod", "name"), "maxLength", json!(100)),
-        ("NewMod.name".into(), prop("NewMod", "name"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("NewMod.workshop_id".into(), prop("NewMod", "workshop_id"), "pattern", json!("^[0-9]{0,20}$")),
-        ("NewMod.description".into(), prop("NewMod", "description"), "maxLength", json!(2000)),
-        ("NewMod.description".into(), prop("NewMod", "description"), "pattern", json!(NO_NUL)),
-        ("ModPatch.name".into(), prop("ModPatch", "name"), "pattern", json!(ONE_LINE_NOT_BLANK)),
-        ("ModPatch.workshop_id".into(), prop("ModPatch", "workshop_id"), "pattern", json!("^[0-9]{0,20}$")),
-        ("ModPatch.description".into(), prop("ModPatch", "description"), "maxLength", json!(2000)),
-        ("RotationEntry.mission".into(), prop("RotationEntry", "mission"), "pattern", json!(NO_NUL)),
-        ("RotationParam.name".into(), prop("RotationParam", "name"), "pattern", json!(NO_NUL)),
+        (
+            "NewMod.name".into(),
+            prop("NewMod", "name"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "NewMod.workshop_id".into(),
+            prop("NewMod", "workshop_id"),
+            "pattern",
+            json!("^[0-9]{0,20}$"),
+        ),
+        (
+            "NewMod.description".into(),
+            prop("NewMod", "description"),
+            "maxLength",
+            json!(2000),
+        ),
+        (
+            "NewMod.description".into(),
+            prop("NewMod", "description"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "ModPatch.name".into(),
+            prop("ModPatch", "name"),
+            "pattern",
+            json!(ONE_LINE_NOT_BLANK),
+        ),
+        (
+            "ModPatch.workshop_id".into(),
+            prop("ModPatch", "workshop_id"),
+            "pattern",
+            json!("^[0-9]{0,20}$"),
+        ),
+        (
+            "ModPatch.description".into(),
+            prop("ModPatch", "description"),
+            "maxLength",
+            json!(2000),
+        ),
+        (
+            "RotationEntry.mission".into(),
+            prop("RotationEntry", "mission"),
+            "pattern",
+            json!(NO_NUL),
+        ),
+        (
+            "RotationParam.name".into(),
+            prop("RotationParam", "name"),
+            "pattern",
+            json!(NO_NUL),
+        ),
     ];
     let missing: Vec<String> = checks
         .iter()
         .filter(|(_, schema, key, want)| &schema[*key] != want)
         .map(|(at, schema, key, want)| format!("{at}: `{key}` should be {want}, is {}", schema[*key]))
         .collect();
-    assert!(missing.is_empty(), "bounds missing from the spec:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "bounds missing from the spec:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// Game passwords: no quotes (they are written into quoted config values), one line.
@@ -191,10 +450,13 @@ async fn bounds_hold_at_their_edges(backend: Backend) {
                "config": {"game": "csgo", "map": "de_dust2"}, "secrets": {"rcon_password": secret}})
     };
     // 128 characters of two bytes each: within `maxLength: 128`.
-    let (status, created) = app.post("/servers", Some(&admin), server("wide", "é".repeat(128))).await;
+    let (status, created) = app
+        .post("/servers", Some(&admin), server("wide", "é".repeat(128)))
+        .await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");
     assert_error(
-        app.post("/servers", Some(&admin), server("wider", "é".repeat(129))).await,
+        app.post("/servers", Some(&admin), server("wider", "é".repeat(129)))
+            .await,
         422,
         "validation_failed",
         Some("secrets.rcon_password"),
@@ -202,7 +464,11 @@ async fn bounds_hold_at_their_edges(backend: Backend) {
     let id = created["id"].as_i64().unwrap();
     let kind = "é".repeat(32);
     let (status, body) = app.get(&format!("/servers/{id}/logs?kind={kind}"), &admin).await;
-    assert_eq!(status, reqwest::StatusCode::OK, "32 characters are within `maxLength: 32`: {body}");
+    assert_eq!(
+        status,
+        reqwest::StatusCode::OK,
+        "32 characters are within `maxLength: 32`: {body}"
+    );
     let (status, body) = app.get(&format!("/audit?actor={}", "a".repeat(100)), &admin).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     assert_error(

@@ -106,7 +106,11 @@ impl LogParams {
                 return Err(ApiError::validation("source", "must be `console` or `game`"));
             }
         }
-        if self.kind.as_deref().is_some_and(|k| k.is_empty() || k.chars().count() > 32) {
+        if self
+            .kind
+            .as_deref()
+            .is_some_and(|k| k.is_empty() || k.chars().count() > 32)
+        {
             return Err(ApiError::validation("kind", "must be 1 to 32 characters"));
         }
         let since = self.since.map(|t| within_years("since", t)).transpose()?;

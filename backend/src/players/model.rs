@@ -152,7 +152,11 @@ pub struct KickRequest {
 #[serde(deny_unknown_fields)]
 pub struct SayRequest {
     /// Broadcast to everyone on the server (1–400 characters, one line).
-    #[schema(min_length = 1, max_length = 400, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 400,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub message: String,
 }
 
@@ -160,7 +164,11 @@ pub struct SayRequest {
 #[serde(deny_unknown_fields)]
 pub struct RconRequest {
     /// One console command, sent as typed (one line, at most 1000 characters).
-    #[schema(min_length = 1, max_length = 1000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub command: String,
 }
 

@@ -38,7 +38,11 @@ crate::page_of!(ApiTokenPage, ApiToken);
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// What the token is for, 1–64 characters.
-    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// Defaults to your own role; cannot exceed it.
     pub role: Option<Role>,
