@@ -181,7 +181,8 @@ impl Application {
                 .service(
                     utoipa_actix_web::scope("/api/v1")
                         .configure(api_routes)
-                        .default_service(web::to(spa::api_not_found)),
+                        .default_service(web::to(spa::api_not_found))
+                        .wrap(headers::api_no_store()),
                 )
                 .split_for_parts();
             let app = app

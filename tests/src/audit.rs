@@ -3,6 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
+use crate::events::{open, send, until};
 use crate::harness::{assert_error, Backend, TestApp, ADMIN_PASSWORD};
 
 async fn mutations_are_audited_with_secrets_masked(backend: Backend) {
@@ -97,4 +98,74 @@ async fn mutations_are_audited_with_secrets_masked(backend: Backend) {
     );
 }
 
-crate::on_both_backends!(mutations_are_audited_with_secrets_masked);
+/// Raw console commands that carry a password are masked the same way whether they came over
+/// HTTP (`POST /servers/{id}/rcon`) or the WebSocket, chained commands included; the audit row
+/// exists even when the command was refused (here: no such server).
+async fn console_passwords_are_masked_on_every_path(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let http_lines = [
+        ("rcon_password http-secret-1", "rcon_password ***"),
+        ("#login http-secret-2", "#login ***"),
+        ("sv_password \"http-secret-3\"", "sv_password ***"),
+        ("echo x; rcon_password http-secret-4", "echo x; rcon_password ***"),
+        ("RConPassword http-secret-5", "RConPassword ***"),
+    ];
+    for (line, _) in http_lines {
+        let (status, body) = app
+            .post("/servers/999999/rcon", Some(&admin), json!({"command": line}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    }
+    let ws_lines = [
+        ("sv_password ws-secret-1", "sv_password ***"),
+        ("echo x; rcon_password ws-secret-2", "echo x; rcon_password ***"),
+    ];
+    let mut ws = open(&app, &admin).await;
+    for (n, (line, _)) in ws_lines.iter().enumerate() {
+        let id = n.to_string();
+        send(
+            &mut ws,
+            json!({"type": "command", "server": 999999, "line": line, "id": id}),
+        )
+        .await;
+        until(&mut ws, "command refused", |f| {
+            f["type"] == "error" && f["data"]["id"] == id.as_str()
+        })
+        .await;
+    }
+
+    let (_, page) = app.get("/audit?per_page=200", &admin).await;
+    let text = page.to_string();
+    for secret in ["http-secret", "ws-secret"] {
+        assert!(!text.contains(secret), "`{secret}` leaked into the audit log: {text}");
+    }
+    let summaries: Vec<(String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap_or("").to_owned(),
+                e["summary"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    for (path, lines) in [
+        ("/api/v1/servers/999999/rcon", &http_lines[..]),
+        ("/api/v1/ws", &ws_lines[..]),
+    ] {
+        for (_, masked) in lines {
+            let quoted = serde_json::to_string(masked).unwrap();
+            assert!(
+                summaries.iter().any(|(p, s)| p == path && s.contains(&quoted)),
+                "no {path} entry with {quoted}: {text}"
+            );
+        }
+    }
+}
+
+crate::on_both_backends!(
+    mutations_are_audited_with_secrets_masked,
+    console_passwords_are_masked_on_every_path,
+);

@@ -343,7 +343,50 @@ async fn disabled_users_are_locked_out(backend: Backend) {
     );
 }
 
+/// Every response that hands out a credential (login, refresh, a new API token, a WebSocket
+/// ticket) tells browsers and proxies not to keep it: `Cache-Control: no-store`.
+async fn credential_responses_are_not_stored(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let send = |path: &str, token: Option<String>, body: serde_json::Value| {
+        let mut req = app.client.post(app.api(path)).json(&body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send()
+    };
+    let login = send(
+        "/auth/login",
+        None,
+        json!({"username": "admin", "password": ADMIN_PASSWORD}),
+    )
+    .await
+    .unwrap();
+    let no_store = |what: &str, res: &reqwest::Response| {
+        assert!(res.status().is_success(), "{what}: {}", res.status());
+        assert_eq!(
+            res.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{what}: {:?}",
+            res.headers()
+        );
+    };
+    no_store("login", &login);
+    let tokens: serde_json::Value = login.json().await.unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh = send("/auth/refresh", None, json!({"refresh_token": tokens["refresh_token"]}))
+        .await
+        .unwrap();
+    no_store("refresh", &refresh);
+    let created = send("/tokens", Some(access.clone()), json!({"name": "bot"}))
+        .await
+        .unwrap();
+    no_store("token creation", &created);
+    let ticket = send("/ws/ticket", Some(access), json!({})).await.unwrap();
+    no_store("WebSocket ticket", &ticket);
+}
+
 crate::on_both_backends!(
+    credential_responses_are_not_stored,
     login_returns_tokens_and_user,
     bad_login_input_gets_the_error_shape,
     repeated_failures_are_throttled,

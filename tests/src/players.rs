@@ -227,7 +227,7 @@ async fn kick_ban_unban_reach_each_game(backend: Backend) {
         assert_eq!(status, StatusCode::OK, "{body}");
         let expected = match game.as_str() {
             "arma3" => format!("kick {} afk", bob["slot"]),
-            "source" => format!("kickid {} afk", bob["slot"]),
+            "source" => format!("kickid {} \"afk\"", bob["slot"]),
             _ => "kick Bob afk".to_owned(),
         };
         wait_command(server, &expected, |l| l == expected).await;
@@ -320,7 +320,7 @@ async fn kick_ban_unban_reach_each_game(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    wait_command(source, "say", |l| l == "say restart in 5").await;
+    wait_command(source, "say", |l| l == "say \"restart in 5\"").await;
     assert_error(
         app.post(&format!("/servers/{sid}/say"), Some(&operator), json!({"message": " "}))
             .await,
@@ -350,6 +350,97 @@ async fn kick_ban_unban_reach_each_game(backend: Backend) {
         (status, out["output"].as_str()),
         (StatusCode::OK, Some("hello\n")),
         "{out}"
+    );
+}
+
+/// srcds runs every `;`-separated command of a line: a chat message or kick reason holding
+/// `; rcon_password …` must reach it as text inside its one command, and text it cannot carry
+/// (a double quote, which srcds cannot escape) is refused naming the field.
+async fn source_text_cannot_run_other_commands(backend: Backend) {
+    let app = spawn_fast(backend, &[]).await;
+    let admin = app.admin_token().await;
+    let operator = app.user_token(&admin, "mod", "operator").await;
+    let bin_dir = app.data_dir.path().join("games");
+    let server = create(
+        &app,
+        &admin,
+        json!({"name": "tf2", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
+               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
+    )
+    .await;
+    start_all(&app, &admin, std::slice::from_ref(&server)).await;
+    let sid = server["id"].as_i64().unwrap();
+    let (app_ref, admin_ref, server_ref) = (&app, &admin, &server);
+    let join_eve = move || async move {
+        control(server_ref, "join Eve 76561198000000007");
+        let players = wait_for(app_ref, admin_ref, &players_path(server_ref), "Eve joined", |p| {
+            names(p) == ["Eve"]
+        })
+        .await;
+        online(&players, "Eve").clone()
+    };
+    let eve = join_eve().await;
+    let kick = format!("/servers/{sid}/players/{}/kick", eve["player_id"]);
+    // What the simulator ran, once it ran a command starting with `verb`.
+    let ran_after = move |verb: &'static str| async move {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let ran = server_file(server_ref, "fakegame.executed");
+            if ran.lines().any(|l| l.starts_with(verb)) {
+                return ran;
+            }
+            assert!(Instant::now() < deadline, "no {verb} ran: {ran}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+
+    let (status, body) = app
+        .post(
+            &format!("/servers/{sid}/say"),
+            Some(&operator),
+            json!({"message": "hello; rcon_password pwned"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ran = ran_after("say").await;
+    assert!(
+        ran.lines().all(|l| !l.starts_with("rcon_password")),
+        "chat text ran as a command:\n{ran}"
+    );
+    assert!(ran.lines().any(|l| l == "say \"hello; rcon_password pwned\""), "{ran}");
+
+    let (status, body) = app
+        .post(&kick, Some(&operator), json!({"reason": "afk; rcon_password pwned2"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ran = ran_after("kickid").await;
+    assert!(
+        ran.lines().all(|l| !l.starts_with("rcon_password")),
+        "a kick reason ran as a command:\n{ran}"
+    );
+    let whole = format!("kickid {} \"afk; rcon_password pwned2\"", eve["slot"]);
+    assert!(ran.lines().any(|l| l == whole), "{ran}");
+
+    join_eve().await;
+    for (path, field, text) in [
+        (
+            format!("/servers/{sid}/say"),
+            "message",
+            "he said \"hi\"; rcon_password x",
+        ),
+        (kick.clone(), "reason", "\"; rcon_password x"),
+    ] {
+        assert_error(
+            app.post(&path, Some(&operator), json!({field: text})).await,
+            422,
+            "validation_failed",
+            Some(field),
+        );
+    }
+    let ran = server_file(&server, "fakegame.executed");
+    assert!(
+        !ran.contains("he said") && ran.matches("kickid").count() == 1,
+        "a refused text reached the game: {ran}"
     );
 }
 
@@ -639,6 +730,7 @@ async fn steam_profiles_fill_in(backend: Backend) {
 crate::on_both_backends!(
     join_and_leave_for_each_game,
     kick_ban_unban_reach_each_game,
+    source_text_cannot_run_other_commands,
     global_ban_follows_the_player,
     wrong_rcon_password_is_reported,
     battleye_reassembles_and_acks,

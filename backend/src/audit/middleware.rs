@@ -99,18 +99,6 @@ fn summarize(body: Option<Value>, query: &str) -> Option<String> {
 
 const MAX_SUMMARY_BYTES: usize = 4096;
 
-/// Console commands that set or send a password keep only their first word.
-fn mask_command(line: &str) -> String {
-    let (command, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-    let lower = command.to_lowercase();
-    let secret = lower.contains("password") || lower.contains("passwd") || matches!(lower.as_str(), "#login" | "login");
-    if secret && !rest.trim().is_empty() {
-        format!("{command} ***")
-    } else {
-        line.to_owned()
-    }
-}
-
 /// A console command sent over the WebSocket (method `WS`, path `/api/v1/ws`), allowed or
 /// refused, with its server and line as the summary.
 pub async fn record_ws_command(state: &AppState, principal: &Principal, server: i64, line: &str, status: u16) {
@@ -122,7 +110,7 @@ pub async fn record_ws_command(state: &AppState, principal: &Principal, server: 
         path: "/api/v1/ws".into(),
         status: i32::from(status),
         summary: summarize(
-            Some(json!({"type": "command", "server": server, "line": mask_command(line)})),
+            Some(RequestSummary::from_body(json!({"type": "command", "server": server, "line": line})).0),
             "",
         ),
     };
@@ -172,17 +160,4 @@ async fn write(state: &AppState, row: AuditRecord) -> Result<(), crate::error::A
                 .map_err(Into::into))
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_command;
-
-    #[test]
-    fn password_commands_are_masked() {
-        assert_eq!(mask_command("rcon_password hunter2"), "rcon_password ***");
-        assert_eq!(mask_command("#login s3cret"), "#login ***");
-        assert_eq!(mask_command("sv_password"), "sv_password");
-        assert_eq!(mask_command("say hello"), "say hello");
-    }
 }

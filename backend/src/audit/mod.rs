@@ -17,6 +17,8 @@ pub struct RequestSummary(pub Value);
 
 /// Any key whose name contains one of these has its value replaced.
 const SECRET_MARKERS: &[&str] = &["password", "token", "secret", "key", "authorization", "credential"];
+/// Keys whose text is a console command line (raw RCON over HTTP, console over the WebSocket).
+const COMMAND_KEYS: &[&str] = &["command", "line"];
 pub const MASK: &str = "***";
 
 impl RequestSummary {
@@ -33,6 +35,8 @@ pub fn mask(value: &mut Value) {
                 let lower = key.to_ascii_lowercase();
                 if SECRET_MARKERS.iter().any(|m| lower.contains(m)) {
                     *v = Value::String(MASK.to_owned());
+                } else if let (true, Value::String(line)) = (COMMAND_KEYS.contains(&lower.as_str()), &v) {
+                    *v = Value::String(mask_command(line));
                 } else {
                     mask(v);
                 }
@@ -41,6 +45,30 @@ pub fn mask(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(mask),
         _ => {}
     }
+}
+
+/// A console line with the arguments of every command that sets or sends a password replaced:
+/// `rcon_password`, `sv_password`, BattlEye's `RConPassword`, `#login`. The line is cut where
+/// any game could start another command (`;` for srcds, line breaks), so a password hidden
+/// behind a first, harmless command is masked too.
+pub fn mask_command(line: &str) -> String {
+    line.split_inclusive([';', '\n', '\r'])
+        .map(|part| {
+            let body = part.trim_end_matches([';', '\n', '\r']);
+            let end = &part[body.len()..];
+            let start = body.len() - body.trim_start().len();
+            let (lead, command) = body.split_at(start);
+            let (word, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+            let lower = word.to_lowercase();
+            let secret =
+                lower.contains("password") || lower.contains("passwd") || matches!(lower.as_str(), "#login" | "login");
+            if secret && !rest.trim().is_empty() {
+                format!("{lead}{word} {MASK}{end}")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -121,5 +149,32 @@ mod tests {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
         assert!(text.contains("alice") && text.contains("viewer"));
+    }
+
+    #[test]
+    fn password_commands_are_masked() {
+        assert_eq!(mask_command("rcon_password hunter2"), "rcon_password ***");
+        assert_eq!(mask_command("#login s3cret"), "#login ***");
+        assert_eq!(mask_command("RConPassword a b"), "RConPassword ***");
+        assert_eq!(mask_command("sv_password"), "sv_password");
+        assert_eq!(mask_command("say hello"), "say hello");
+        assert_eq!(
+            mask_command("echo x; rcon_password y;status"),
+            "echo x; rcon_password ***;status"
+        );
+        assert_eq!(mask_command("say a\nsv_password b"), "say a\nsv_password ***");
+    }
+
+    #[test]
+    fn command_fields_are_masked() {
+        let s = RequestSummary::from_body(
+            serde_json::json!({"command": "sv_password pw1", "nested": {"line": "#login pw2"}}),
+        );
+        let text = s.0.to_string();
+        assert!(!text.contains("pw1") && !text.contains("pw2"), "{text}");
+        assert!(
+            text.contains("sv_password ***") && text.contains("#login ***"),
+            "{text}"
+        );
     }
 }

@@ -44,7 +44,14 @@ fn describe(ban: &BanRow, name: &str) -> String {
 
 /// Writes one ban into one server's list (kicking the player if online) and records it.
 async fn write_ban(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, ban: &BanRow, target: &Target<'_>) {
-    let commands = moderation::ban(flavour, target, ban.minutes_left(now()), &ban.reason);
+    // The route refused text the game cannot take; a ban stored before that rule is reported.
+    let commands = match moderation::ban(flavour, target, ban.minutes_left(now()), &ban.reason) {
+        Ok(commands) => commands,
+        Err(refused) => {
+            let message = format!("could not write the ban of {} into the game: {refused}", target.name);
+            return event(rt, server, "ban_failed", message).await;
+        }
+    };
     match run_all(link, &commands).await {
         Ok(()) => {
             if let Err(e) = store::record_enforcement(&rt.db, ban.id, server).await {
@@ -151,7 +158,19 @@ pub async fn catch_up(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Li
         } else {
             None
         };
-        let commands = moderation::unban(flavour, &target, listing.as_deref());
+        let commands = match moderation::unban(flavour, &target, listing.as_deref()) {
+            Ok(commands) => commands,
+            Err(refused) => {
+                event(
+                    rt,
+                    server,
+                    "ban_failed",
+                    format!("could not unban {}: {refused}", lift.name),
+                )
+                .await;
+                continue;
+            }
+        };
         match run_all(link, &commands).await {
             Ok(()) => {
                 if let Err(e) = store::lifted(&rt.db, lift.enforcement).await {

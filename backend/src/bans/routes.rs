@@ -9,7 +9,7 @@ use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::games::moderation::clean_text;
+use crate::games::moderation::{self, clean_text, Target};
 use crate::games::roster::IdentityKind;
 use crate::games::GameId;
 use crate::http::extract::{Json, Query};
@@ -77,6 +77,16 @@ async fn ban_player(
                 player.kind, row.game
             ),
         ));
+    }
+    // Refused before the ban exists when the game could not take its reason (or the name).
+    let target = Target {
+        kind: player.kind(),
+        identity: &player.identity,
+        name: &player.name,
+        slot: None,
+    };
+    if let Some(flavour) = GameId::parse(&row.game).and_then(GameId::rcon_flavour) {
+        moderation::ban(flavour, &target, None, &reason)?;
     }
     let ban = store::create(
         &state.db,

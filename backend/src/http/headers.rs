@@ -1,4 +1,4 @@
-//! Security headers on every response.
+//! Security headers on every response, and `Cache-Control: no-store` on the API's.
 
 use actix_web::middleware::DefaultHeaders;
 
@@ -18,4 +18,11 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "no-referrer"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
+}
+
+/// API responses hand out tokens, tickets and per-user data: no browser or proxy may keep a
+/// copy. Set on the whole API scope so a new route that returns a credential cannot forget it;
+/// a handler that sets its own `Cache-Control` keeps it.
+pub fn api_no_store() -> DefaultHeaders {
+    DefaultHeaders::new().add((actix_web::http::header::CACHE_CONTROL, "no-store"))
 }

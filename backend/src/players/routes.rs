@@ -180,7 +180,7 @@ async fn kick_player(
         name: &online.name,
         slot: online.slot,
     };
-    let command = moderation::kick(flavour, &target, &reason)
+    let command = moderation::kick(flavour, &target, &reason)?
         .ok_or_else(|| ApiError::conflict("player_not_online", "the game gave no slot for this player"))?;
     let output = link.command(&command).await?;
     Ok(web::Json(RconOutput { output }))
@@ -205,7 +205,7 @@ async fn say(
         return Err(ApiError::validation("message", "must not be empty"));
     }
     let (link, flavour) = link_of(&state, id.into_inner()).await?;
-    let output = link.command(&moderation::say(flavour, &message)).await?;
+    let output = link.command(&moderation::say(flavour, &message)?).await?;
     Ok(web::Json(RconOutput { output }))
 }
 

@@ -1,6 +1,7 @@
 //! Arma 3 dedicated server: server.cfg, basic.cfg, the server profile (Custom difficulty) and
 //! the BattlEye RCon config, BattlEye RCon on its own UDP port, `#shutdown` to stop.
 
+pub mod command;
 mod config;
 mod import;
 #[cfg(test)]

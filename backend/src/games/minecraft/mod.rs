@@ -1,6 +1,7 @@
 //! Minecraft Java edition: `java -Xms -Xmx -jar <jar> nogui`, server.properties (with RCON
 //! always on for the panel), eula.txt once the owner accepts it, `stop` on stdin.
 
+pub mod command;
 mod config;
 mod import;
 mod log;

@@ -1,6 +1,7 @@
 //! Source engine dedicated servers (srcds: TF2, CS:GO, L4D2, Garry's Mod, …): command-line
 //! game/map, `<game>/cfg/server.cfg` with the RCON password last, Source RCON on the game port.
 
+pub mod command;
 mod import;
 mod log;
 #[cfg(test)]

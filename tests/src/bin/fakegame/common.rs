@@ -69,6 +69,9 @@ impl Logger {
 
 /// Every RCON/console command received, one line each, in the server dir (tests read it).
 pub const COMMANDS_FILE: &str = "fakegame.commands";
+/// Every command a Source server ran, one line each: a received line holding several commands
+/// (`a; b`) shows here as each of them.
+pub const EXECUTED_FILE: &str = "fakegame.executed";
 /// Every BattlEye server-message ack received, as `<seq>` per line.
 pub const ACKS_FILE: &str = "fakegame.acks";
 
@@ -90,6 +93,10 @@ pub fn record_command(text: &str) {
     if !text.trim().is_empty() {
         append_line(COMMANDS_FILE, text);
     }
+}
+
+pub fn record_executed(command: &str) {
+    append_line(EXECUTED_FILE, command);
 }
 
 pub fn record_ack(seq: u8) {

@@ -141,7 +141,7 @@ impl Source {
                 continue;
             }
             common::record_command(&l);
-            let out = self.command(&l);
+            let out = self.run_line(&l);
             for o in out.lines() {
                 self.log.line(o);
             }
@@ -176,7 +176,7 @@ impl Source {
                 EXECCOMMAND => {
                     let cmd = String::from_utf8_lossy(&pkt.body);
                     common::record_command(&cmd);
-                    let text = self.command(&cmd);
+                    let text = self.run_line(&cmd);
                     let bytes = text.as_bytes();
                     if bytes.is_empty() {
                         out.push(encode(pkt.id, RESPONSE_VALUE, b""));
@@ -196,6 +196,17 @@ impl Source {
                 return;
             }
         }
+    }
+
+    /// Runs every command of one received line, as srcds does, and joins their output.
+    fn run_line(&self, line: &str) -> String {
+        split_commands(line)
+            .into_iter()
+            .map(|command| {
+                common::record_executed(command);
+                self.command(command)
+            })
+            .collect()
     }
 
     fn command(&self, line: &str) -> String {
@@ -343,6 +354,34 @@ impl Source {
     }
 }
 
+/// srcds' command buffer: a line holds several commands, ended by `;` outside double quotes or
+/// by a line break (inside quotes too). There is no escape for `"`.
+fn split_commands(line: &str) -> Vec<&str> {
+    let mut commands = Vec::new();
+    let mut quoted = false;
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        let ends = match c {
+            '"' => {
+                quoted = !quoted;
+                false
+            }
+            ';' => !quoted,
+            '\n' | '\r' => {
+                quoted = false;
+                true
+            }
+            _ => false,
+        };
+        if ends {
+            commands.push(&line[start..i]);
+            start = i + 1;
+        }
+    }
+    commands.push(&line[start..]);
+    commands.into_iter().map(str::trim).filter(|c| !c.is_empty()).collect()
+}
+
 /// A long, deterministic cvar list (> 8 KB) so replies span several RCON packets.
 fn cvarlist() -> String {
     let mut s = String::from("cvar list\n--------------\n");
@@ -434,6 +473,19 @@ impl Game for Source {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_split_like_srcds() {
+        use super::split_commands;
+        assert_eq!(split_commands("say hi; rcon_password x"), ["say hi", "rcon_password x"]);
+        assert_eq!(
+            split_commands("say \"hi; there\";echo b"),
+            ["say \"hi; there\"", "echo b"]
+        );
+        assert_eq!(split_commands("say \"a\" ; b\"; c"), ["say \"a\"", "b\"; c"]);
+        assert_eq!(split_commands("say \"a\nb\""), ["say \"a", "b\""]);
+        assert_eq!(split_commands("status"), ["status"]);
+    }
+
     #[test]
     fn cvarlist_is_long() {
         assert!(super::cvarlist().len() > 8192);
