@@ -196,3 +196,15 @@ fn refused_values_are_skipped_not_fatal() {
     let imported = crate::servers::import::read_install(&Minecraft, dir.path(), &json!({"motd": "mine"})).unwrap();
     assert_eq!(imported.config["motd"], "mine");
 }
+
+/// A kept entry would be readable in the config: one named like a secret is reported instead.
+#[test]
+fn secret_looking_entries_are_not_kept() {
+    let read = |p: &Path| {
+        (p == Path::new("tf/cfg/server.cfg")).then(|| "sv_setsteamaccount_token \"ABC\"\nsv_gravity 600\n".to_owned())
+    };
+    let found = Source.import(&Source.validate(&json!({})).unwrap(), &read);
+    assert_eq!(found.config["cvars"], json!({"sv_gravity": "600"}));
+    assert_eq!(found.report.kept, ["sv_gravity"]);
+    assert_eq!(found.report.skipped[0].key, "sv_setsteamaccount_token");
+}

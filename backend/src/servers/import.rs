@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
-use crate::games::import::ImportReport;
+use crate::games::import::{ImportReport, SkippedEntry};
 use crate::games::{GameAdapter, RenderedFile, Secrets};
 
 const WRITTEN: &str = ".languard-written";
@@ -141,6 +141,47 @@ pub fn read_install(adapter: &dyn GameAdapter, dir: &Path, requested: &Value) ->
         secrets: found.secrets,
         report: Some(report),
     })
+}
+
+/// Passwords read from an install pass the same checks as given ones; one that fails is left
+/// out (and reported) so that a fresh one is generated or none is set.
+pub fn usable_secrets(found: Secrets, report: Option<&mut ImportReport>) -> Secrets {
+    let mut skipped = Vec::new();
+    let mut check = |name: &str, value: Option<String>| match value {
+        Some(v) => match super::service::validate_secret(name, &v) {
+            Ok(v) => v,
+            Err(e) => {
+                skipped.push(SkippedEntry {
+                    key: format!("secrets.{name}"),
+                    reason: e.body().message,
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    let usable = Secrets {
+        rcon_password: check("rcon_password", found.rcon_password),
+        game_password: check("game_password", found.game_password),
+        admin_password: check("admin_password", found.admin_password),
+    };
+    if let Some(report) = report {
+        for entry in skipped {
+            report.keys.retain(|k| *k != entry.key);
+            report.skipped.push(entry);
+        }
+    }
+    usable
+}
+
+/// The `config_imported` event's message.
+pub fn summary(report: &ImportReport) -> String {
+    format!(
+        "read {} from the install: {} settings taken, {} other entries kept",
+        report.files.join(", "),
+        report.keys.len(),
+        report.kept.len()
+    )
 }
 
 fn digest(bytes: &[u8]) -> String {

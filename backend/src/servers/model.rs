@@ -211,9 +211,9 @@ pub struct ServerEventRow {
     pub detail: Option<String>,
 }
 
-/// Something that happened to a server: `created`, `config_changed`, `starting`, `running`,
-/// `stopping`, `stopped`, `crashed`, `restart_scheduled`, `gave_up`, `error`, `killed`,
-/// `reattached`.
+/// Something that happened to a server: `created`, `config_imported`, `config_changed`,
+/// `config_backup`, `starting`, `running`, `stopping`, `stopped`, `crashed`,
+/// `restart_scheduled`, `gave_up`, `error`, `killed`, `reattached`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServerEvent {
     pub id: i64,

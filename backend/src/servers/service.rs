@@ -17,7 +17,6 @@ use crate::db::schema::servers;
 use crate::db::{now, to_utc};
 use crate::db::{Table, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
-use crate::games::import::{ImportReport, SkippedEntry};
 use crate::games::{self, GameAdapter, Secrets};
 use crate::http::page::PageRequest;
 use crate::supervisor::plan::{check_executable, plan_for};
@@ -127,7 +126,7 @@ fn validate_port(port: u16) -> ApiResult<i32> {
     Ok(i32::from(port))
 }
 
-fn validate_secret(field: &str, value: &str) -> ApiResult<Option<String>> {
+pub(super) fn validate_secret(field: &str, value: &str) -> ApiResult<Option<String>> {
     if value.is_empty() {
         return Ok(None);
     }
@@ -138,37 +137,6 @@ fn validate_secret(field: &str, value: &str) -> ApiResult<Option<String>> {
         ));
     }
     Ok(Some(value.to_owned()))
-}
-
-/// Passwords read from an install pass the same checks as given ones; one that fails is left
-/// out (and reported) so that a fresh one is generated or none is set.
-fn usable_secrets(found: Secrets, report: Option<&mut ImportReport>) -> Secrets {
-    let mut skipped = Vec::new();
-    let mut check = |name: &str, value: Option<String>| match value {
-        Some(v) => match validate_secret(name, &v) {
-            Ok(v) => v,
-            Err(e) => {
-                skipped.push(SkippedEntry {
-                    key: format!("secrets.{name}"),
-                    reason: e.body().message,
-                });
-                None
-            }
-        },
-        None => None,
-    };
-    let usable = Secrets {
-        rcon_password: check("rcon_password", found.rcon_password),
-        game_password: check("game_password", found.game_password),
-        admin_password: check("admin_password", found.admin_password),
-    };
-    if let Some(report) = report {
-        for entry in skipped {
-            report.keys.retain(|k| *k != entry.key);
-            report.skipped.push(entry);
-        }
-    }
-    usable
 }
 
 /// Applies the given passwords over `current`; RCON passwords the game needs are generated.
@@ -262,7 +230,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     } = tokio::task::spawn_blocking(move || import::read_install(adapter, &dir_to_read, &requested))
         .await
         .map_err(ApiError::internal)??;
-    let found_secrets = usable_secrets(found_secrets, report.as_mut());
+    let found_secrets = import::usable_secrets(found_secrets, report.as_mut());
     let secrets = merge_secrets(adapter, found_secrets, request.secrets)?;
     // The plan must work with these values (e.g. no port clash between game and RCON).
     adapter.plan(&games::ServerSpec {
@@ -336,12 +304,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
             &state.bus,
             row.id,
             "config_imported",
-            format!(
-                "read {} from the install: {} settings taken, {} other entries kept",
-                report.files.join(", "),
-                report.keys.len(),
-                report.kept.len()
-            ),
+            import::summary(report),
             serde_json::to_value(report).ok(),
         )
         .await?;

@@ -1655,9 +1655,9 @@ export interface components {
             uptime_seconds?: number | null;
         };
         /**
-         * @description Something that happened to a server: `created`, `config_changed`, `starting`, `running`,
-         *     `stopping`, `stopped`, `crashed`, `restart_scheduled`, `gave_up`, `error`, `killed`,
-         *     `reattached`.
+         * @description Something that happened to a server: `created`, `config_imported`, `config_changed`,
+         *     `config_backup`, `starting`, `running`, `stopping`, `stopped`, `crashed`,
+         *     `restart_scheduled`, `gave_up`, `error`, `killed`, `reattached`.
          */
         ServerEvent: {
             /** Format: date-time */
