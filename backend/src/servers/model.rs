@@ -79,7 +79,8 @@ pub struct ServerRow {
     pub state: String,
     pub pid: Option<i64>,
     pub pid_start_ticks: Option<i64>,
-    pub pid_exe: Option<String>,
+    /// The boot the start ticks count from (`/proc/sys/kernel/random/boot_id`).
+    pub pid_boot_id: Option<String>,
     pub started_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
