@@ -174,8 +174,74 @@ async fn a_live_recorded_process_is_adopted_whatever_the_stored_state(backend: B
     stop_all(&app, &admin, servers, &pids).await;
 }
 
+/// A start that finds the recorded process of the server still running adopts it instead of
+/// launching a second copy into the same directory (here the panel could not restore the
+/// row's state, so its actor holds no process).
+async fn a_start_adopts_the_running_process_instead_of_launching_another(backend: Backend) {
+    let mut app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let servers = wrapped_servers(&app, &admin).await;
+    let servers = &servers[..1];
+    let pids = start_all(&app, &admin, servers).await;
+    let id = servers[0]["id"].as_i64().unwrap();
+    app.crash().await;
+    app.sql(&format!("UPDATE servers SET state = 'paused' WHERE id = {id}"));
+    app.restart().await;
+    let admin = app.admin_token().await;
+    let (status, body) = power(&app, &admin, id, "start").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["status"], "running", "{body}");
+    let running = wait_status(&app, &admin, id, "running", PATIENCE).await;
+    assert_eq!(
+        running["pid"].as_i64(),
+        Some(pids[0]),
+        "a second copy was started: {running}"
+    );
+    let (_, events) = app.get(&format!("/servers/{id}/events"), &admin).await;
+    let message = format!("pid {}", pids[0]);
+    assert!(
+        events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "reattached" && e["message"].as_str().unwrap().contains(&message)),
+        "{events}"
+    );
+    stop_all(&app, &admin, servers, &pids).await;
+}
+
+/// A state Languard does not know (written by another version, or by hand) is an error, not
+/// a silent `stopped`; the same for a player's identity kind in a ban.
+async fn unknown_stored_values_are_errors(backend: Backend) {
+    let mut app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let servers = wrapped_servers(&app, &admin).await;
+    let id = servers[0]["id"].as_i64().unwrap();
+    let (status, bans) = app.get("/bans", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{bans}");
+    app.crash().await;
+    app.sql(&format!("UPDATE servers SET state = 'paused' WHERE id = {id}"));
+    app.sql(
+        "INSERT INTO players (kind, identity, name, first_seen, last_seen) \
+         VALUES ('xbox', 'x-1', 'Someone', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    );
+    app.sql(
+        "INSERT INTO bans (player_id, reason, created_at) \
+         SELECT id, 'cheating', '2026-01-01 00:00:00' FROM players WHERE identity = 'x-1'",
+    );
+    app.restart().await;
+    let admin = app.admin_token().await;
+    let (status, server) = app.get(&format!("/servers/{id}"), &admin).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{server}");
+    assert_eq!(server["error"], "internal_error", "{server}");
+    let (status, bans) = app.get("/bans", &admin).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{bans}");
+}
+
 crate::on_both_backends!(
     wrappers_reattach_after_sigterm_of_the_panel,
     wrappers_reattach_after_sigkill_of_the_panel,
     a_live_recorded_process_is_adopted_whatever_the_stored_state,
+    a_start_adopts_the_running_process_instead_of_launching_another,
+    unknown_stored_values_are_errors,
 );

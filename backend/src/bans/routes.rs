@@ -69,7 +69,7 @@ async fn ban_player(
     let server_kind = GameId::parse(&row.game)
         .and_then(GameId::rcon_flavour)
         .map(IdentityKind::of);
-    if server_kind != Some(player.kind()) {
+    if server_kind != Some(player.kind()?) {
         return Err(ApiError::validation(
             "player",
             format!(

@@ -41,15 +41,13 @@ impl ServerState {
         }
     }
 
-    pub fn parse(text: &str) -> ServerState {
-        match text {
-            "starting" => ServerState::Starting,
-            "running" => ServerState::Running,
-            "stopping" => ServerState::Stopping,
-            "crashed" => ServerState::Crashed,
-            "error" => ServerState::Error,
-            _ => ServerState::Stopped,
-        }
+    /// A stored state; one this version does not know (written by another version or by
+    /// hand) is an error, never taken for `stopped`.
+    pub fn parse(text: &str) -> crate::error::ApiResult<ServerState> {
+        ServerState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == text)
+            .ok_or_else(|| crate::error::ApiError::internal(anyhow::anyhow!("unknown stored server state `{text}`")))
     }
 
     /// A process exists in these states.
@@ -257,4 +255,18 @@ pub struct Game {
     pub config_schema: Value,
     #[schema(value_type = Object)]
     pub default_config: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerState;
+
+    #[test]
+    fn stored_states_read_back_and_unknown_ones_are_errors() {
+        for state in ServerState::ALL {
+            assert_eq!(ServerState::parse(state.as_str()).ok(), Some(state));
+        }
+        assert!(ServerState::parse("paused").is_err());
+        assert!(ServerState::parse("").is_err());
+    }
 }

@@ -28,9 +28,9 @@ pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult
     .await
 }
 
-/// A process is there (or about to be).
+/// A process is there (or about to be); not for a state this version does not know.
 pub fn is_active(row: &ServerRow) -> bool {
-    ServerState::parse(&row.state).is_active()
+    ServerState::parse(&row.state).is_ok_and(ServerState::is_active)
 }
 
 pub fn not_found(id: i64) -> ApiError {
