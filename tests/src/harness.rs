@@ -124,6 +124,31 @@ impl TestApp {
         self.url = url;
     }
 
+    /// Runs one SQL statement on this panel's database, for states the API cannot produce
+    /// (rows an older or broken version left behind).
+    pub fn sql(&self, statement: &str) {
+        let out = match &self.pg_database {
+            Some(name) => {
+                let admin = postgres_admin_url();
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+                std::process::Command::new("psql")
+                    .arg(format!("{base}/{name}"))
+                    .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", statement])
+                    .output()
+            }
+            None => std::process::Command::new("sqlite3")
+                .arg(self.data_dir.path().join("languard.db"))
+                .args(["-cmd", ".timeout 5000", statement])
+                .output(),
+        }
+        .expect("psql and sqlite3 must be installed for these tests");
+        assert!(
+            out.status.success(),
+            "`{statement}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     pub fn api(&self, path: &str) -> String {
         format!("{}/api/v1{}", self.url, path)
     }

@@ -52,6 +52,8 @@ mod players;
 #[cfg(test)]
 mod prometheus;
 #[cfg(test)]
+mod reattach;
+#[cfg(test)]
 mod servers;
 #[cfg(test)]
 mod system;

@@ -87,7 +87,8 @@ async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i6
 /// A new ban: written into every running server it applies to. Stopped servers get it when the
 /// player next joins one of them.
 pub async fn apply(rt: &Runtime, supervisor: &Supervisor, ban: &BanRow, player: &PlayerRow) -> ApiResult<()> {
-    for (server, flavour) in targets(&rt.db, ban, player.kind()).await? {
+    let kind = player.kind()?;
+    for (server, flavour) in targets(&rt.db, ban, kind).await? {
         let Some(link) = supervisor.link(server).await? else {
             continue;
         };
@@ -97,7 +98,7 @@ pub async fn apply(rt: &Runtime, supervisor: &Supervisor, ban: &BanRow, player: 
             .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
             .and_then(|p| p.slot);
         let target = Target {
-            kind: player.kind(),
+            kind,
             identity: &player.identity,
             name: &player.name,
             slot,
@@ -124,8 +125,15 @@ pub async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Lin
         else {
             continue;
         };
+        let kind = match present.player.kind() {
+            Ok(kind) => kind,
+            Err(e) => {
+                tracing::error!(server, error = ?e, "could not enforce a ban");
+                continue;
+            }
+        };
         let target = Target {
-            kind: present.player.kind(),
+            kind,
             identity: &present.entry.identity,
             name: &present.entry.name,
             slot: present.entry.slot,
@@ -190,7 +198,7 @@ pub async fn catch_up(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Li
 pub async fn lift(rt: &Runtime, supervisor: &Supervisor, ban_id: i64, by: String) -> ApiResult<BanRow> {
     let ban = store::lift(&rt.db, ban_id, by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
-    for (server, flavour) in targets(&rt.db, &ban, player.kind()).await? {
+    for (server, flavour) in targets(&rt.db, &ban, player.kind()?).await? {
         if let Some(link) = supervisor.link(server).await? {
             catch_up(rt, server, flavour, &link).await;
         }

@@ -69,7 +69,7 @@ async fn ban_player(
     let server_kind = GameId::parse(&row.game)
         .and_then(GameId::rcon_flavour)
         .map(IdentityKind::of);
-    if server_kind != Some(player.kind()) {
+    if server_kind != Some(player.kind()?) {
         return Err(ApiError::validation(
             "player",
             format!(
@@ -80,7 +80,7 @@ async fn ban_player(
     }
     // Refused before the ban exists when the game could not take its reason (or the name).
     let target = Target {
-        kind: player.kind(),
+        kind: player.kind()?,
         identity: &player.identity,
         name: &player.name,
         slot: None,

@@ -45,13 +45,13 @@ pub fn ban_not_found(id: i64) -> ApiError {
 
 type BanJoined = (BanRow, (String, String, String), Option<String>);
 
-fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTime) -> Ban {
-    Ban {
+fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTime) -> ApiResult<Ban> {
+    Ok(Ban {
         active: row.is_active(at),
         id: row.id,
         player_id: row.player_id,
         player_name: name,
-        kind: IdentityKind::parse(&kind).unwrap_or(IdentityKind::Steam),
+        kind: IdentityKind::stored(&kind)?,
         identity,
         server_id: row.server_id,
         server_name,
@@ -62,7 +62,7 @@ fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTi
         expires_at: row.expires_at.map(to_utc),
         lifted_at: row.lifted_at.map(to_utc),
         lifted_by: row.lifted_by,
-    }
+    })
 }
 
 pub struct NewBan {
@@ -155,7 +155,8 @@ pub async fn list(db: &Db, filter: BanFilter, page: PageRequest) -> ApiResult<(V
             })
         })
         .await?;
-    Ok((rows.into_iter().map(|r| to_api(r, at)).collect(), total))
+    let bans = rows.into_iter().map(|r| to_api(r, at)).collect::<ApiResult<_>>()?;
+    Ok((bans, total))
 }
 
 pub async fn get(db: &Db, id: i64) -> ApiResult<Ban> {
@@ -176,7 +177,7 @@ pub async fn get(db: &Db, id: i64) -> ApiResult<Ban> {
                 .ok_or_else(|| ban_not_found(id)))
         })
         .await?;
-    Ok(to_api(row, at))
+    to_api(row, at)
 }
 
 /// Marks a ban lifted and every game list holding it as due for removal; returns the ban.
@@ -286,17 +287,16 @@ pub async fn pending_lifts(db: &Db, server: i64) -> ApiResult<Vec<PendingLift>> 
                 .map_err(ApiError::from))
         })
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(enforcement, kind, identity, name)| {
-            Some(PendingLift {
+    rows.into_iter()
+        .map(|(enforcement, kind, identity, name)| {
+            Ok(PendingLift {
                 enforcement,
-                kind: IdentityKind::parse(&kind)?,
+                kind: IdentityKind::stored(&kind)?,
                 identity,
                 name,
             })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn lifted(db: &Db, enforcement: i64) -> ApiResult<()> {

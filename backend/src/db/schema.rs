@@ -77,7 +77,7 @@ diesel::table! {
         state -> Text,
         pid -> Nullable<BigInt>,
         pid_start_ticks -> Nullable<BigInt>,
-        pid_exe -> Nullable<Text>,
+        pid_boot_id -> Nullable<Text>,
         started_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,

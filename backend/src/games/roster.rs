@@ -37,6 +37,13 @@ impl IdentityKind {
         }
     }
 
+    /// A kind read back from the database: one this version does not know (written by another
+    /// version or by hand) is an error, never taken for another kind.
+    pub fn stored(text: &str) -> crate::error::ApiResult<IdentityKind> {
+        IdentityKind::parse(text)
+            .ok_or_else(|| crate::error::ApiError::internal(anyhow::anyhow!("unknown stored identity kind `{text}`")))
+    }
+
     pub fn of(flavour: RconFlavour) -> IdentityKind {
         match flavour {
             RconFlavour::Battleye => IdentityKind::Battleye,

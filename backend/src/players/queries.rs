@@ -49,8 +49,7 @@ async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
             })
         })
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let mut on: Vec<i64> = online.iter().filter(|(p, _)| *p == row.id).map(|(_, s)| *s).collect();
             on.sort_unstable();
@@ -58,7 +57,7 @@ async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
             let is_banned = banned.contains(&row.id);
             row.into_api(on, is_banned)
         })
-        .collect())
+        .collect()
 }
 
 /// Everyone ever seen, most recently seen first; `search` matches any name used (also the

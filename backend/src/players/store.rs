@@ -28,13 +28,13 @@ pub struct PlayerRow {
 }
 
 impl PlayerRow {
-    pub fn kind(&self) -> IdentityKind {
-        IdentityKind::parse(&self.kind).unwrap_or(IdentityKind::Steam)
+    pub fn kind(&self) -> ApiResult<IdentityKind> {
+        IdentityKind::stored(&self.kind)
     }
 
-    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> Player {
-        Player {
-            kind: self.kind(),
+    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> ApiResult<Player> {
+        Ok(Player {
+            kind: self.kind()?,
             id: self.id,
             identity: self.identity,
             name: self.name,
@@ -45,7 +45,7 @@ impl PlayerRow {
             last_seen: to_utc(self.last_seen),
             online_on,
             banned,
-        }
+        })
     }
 }
 

@@ -42,15 +42,13 @@ impl ServerState {
         }
     }
 
-    pub fn parse(text: &str) -> ServerState {
-        match text {
-            "starting" => ServerState::Starting,
-            "running" => ServerState::Running,
-            "stopping" => ServerState::Stopping,
-            "crashed" => ServerState::Crashed,
-            "error" => ServerState::Error,
-            _ => ServerState::Stopped,
-        }
+    /// A stored state; one this version does not know (written by another version or by
+    /// hand) is an error, never taken for `stopped`.
+    pub fn parse(text: &str) -> crate::error::ApiResult<ServerState> {
+        ServerState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == text)
+            .ok_or_else(|| crate::error::ApiError::internal(anyhow::anyhow!("unknown stored server state `{text}`")))
     }
 
     /// A process exists in these states.
@@ -80,7 +78,8 @@ pub struct ServerRow {
     pub state: String,
     pub pid: Option<i64>,
     pub pid_start_ticks: Option<i64>,
-    pub pid_exe: Option<String>,
+    /// The boot the start ticks count from (`/proc/sys/kernel/random/boot_id`).
+    pub pid_boot_id: Option<String>,
     pub started_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -274,4 +273,18 @@ pub struct Game {
     pub config_schema: Value,
     #[schema(value_type = Object)]
     pub default_config: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerState;
+
+    #[test]
+    fn stored_states_read_back_and_unknown_ones_are_errors() {
+        for state in ServerState::ALL {
+            assert_eq!(ServerState::parse(state.as_str()).ok(), Some(state));
+        }
+        assert!(ServerState::parse("paused").is_err());
+        assert!(ServerState::parse("").is_err());
+    }
 }

@@ -27,15 +27,15 @@ const MASK: &str = "********";
 
 pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
     let facts = supervisor.facts().get(&row, supervisor.secret_box())?;
-    Ok(view(&row, &facts, supervisor))
+    view(&row, &facts, supervisor)
 }
 
-fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> Server {
+fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> ApiResult<Server> {
     let (live, rcon) = supervisor.players().board.summary(row.id);
     let ports = facts.ports.clone();
-    let status = ServerState::parse(&row.state);
+    let status = ServerState::parse(&row.state)?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
-    Server {
+    Ok(Server {
         id: row.id,
         name: row.name.clone(),
         game: row.game.clone(),
@@ -60,7 +60,7 @@ fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> Server {
         imported: row.imported.as_deref().and_then(|t| serde_json::from_str(t).ok()),
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
-    }
+    })
 }
 
 /// Every server row, in id order, with what its view derives from it: kept in memory between
@@ -95,7 +95,7 @@ pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPag
         .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(request.per_page).unwrap_or(0))
         .map(|(row, facts)| view(row, facts, &state.supervisor))
-        .collect();
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok(ServerPage::new(items, request, all.len() as i64))
 }
 
@@ -317,7 +317,7 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
     let row = store::row(&state.db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
-    if runtime_change && ServerState::parse(&row.state).is_active() {
+    if runtime_change && ServerState::parse(&row.state)?.is_active() {
         // The running process was started with the old values; the supervisor still needs them.
         return Err(ApiError::conflict(
             "invalid_state",

@@ -28,9 +28,9 @@ pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult
     .await
 }
 
-/// A process is there (or about to be).
+/// A process is there (or about to be); not for a state this version does not know.
 pub fn is_active(row: &ServerRow) -> bool {
-    ServerState::parse(&row.state).is_active()
+    ServerState::parse(&row.state).is_ok_and(ServerState::is_active)
 }
 
 pub fn not_found(id: i64) -> ApiError {
@@ -70,7 +70,8 @@ pub async fn games(db: &Db) -> ApiResult<Vec<(i64, String)>> {
     .await
 }
 
-/// Records the runtime state with the process it has (if any) and when that process started.
+/// Records the runtime state with the process it has (if any), when that process started and
+/// the boot its start ticks count from.
 pub async fn set_runtime(
     db: &Db,
     id: i64,
@@ -80,7 +81,7 @@ pub async fn set_runtime(
     let pid = process.as_ref().map(|(p, _, _)| i64::from(p.pid));
     let ticks = process.as_ref().map(|(p, _, _)| p.start_ticks as i64);
     let started_at = process.as_ref().map(|(_, at, _)| *at);
-    let program = process.and_then(|(_, _, program)| program);
+    let boot = process.and_then(|(_, _, boot)| boot);
     db.write(Table::Servers, move |pool| {
         with_conn!(pool, |c| diesel::update(servers::table.find(id))
             .set((
@@ -88,7 +89,7 @@ pub async fn set_runtime(
                 servers::pid.eq(pid),
                 servers::pid_start_ticks.eq(ticks),
                 servers::started_at.eq(started_at),
-                servers::pid_exe.eq(&program),
+                servers::pid_boot_id.eq(&boot),
             ))
             .execute(c)
             .map(|_| ())

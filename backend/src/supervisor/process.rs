@@ -21,7 +21,8 @@ pub const CONSOLE_LOG: &str = "console.log";
 /// sees end-of-file, and the panel can reopen it for writing after a restart.
 pub const CONSOLE_STDIN: &str = "console.stdin";
 
-/// Identity of a running process: the PID alone could be recycled.
+/// Identity of a running process: the PID alone could be recycled, and the program it runs may
+/// change (a launcher script `exec`s the game), but PID and start time stay together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProcessId {
     pub pid: i32,
@@ -50,22 +51,10 @@ pub fn is_alive(id: ProcessId) -> bool {
     matches!(stat(id.pid), Some((state, ticks)) if ticks == id.start_ticks && state != 'Z' && state != 'X')
 }
 
-/// The program a process runs, as the kernel sees it (a script shows its interpreter). An
-/// update that replaces the file leaves the old inode running, shown with " (deleted)".
-pub fn program_of(id: ProcessId) -> Option<String> {
-    let path = std::fs::read_link(format!("/proc/{}/exe", id.pid)).ok()?;
-    let text = path.display().to_string();
-    Some(text.strip_suffix(" (deleted)").unwrap_or(&text).to_owned())
-}
-
-/// Whether the process still runs the program recorded when it was started.
-pub fn runs(id: ProcessId, recorded: Option<&str>) -> bool {
-    match (program_of(id), recorded) {
-        (Some(actual), Some(recorded)) => actual == recorded,
-        // Rows written before the program was recorded: PID and start time must do.
-        (Some(_), None) => true,
-        (None, _) => false,
-    }
+/// This boot of the machine: start ticks count from it, so a recorded process belongs to it.
+pub fn boot_id() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    Some(text.trim().to_owned())
 }
 
 /// Signals the process group the game leads (it was started as its own group leader), but
@@ -253,13 +242,8 @@ mod tests {
             start_ticks: me.start_ticks + 1,
             ..me
         }));
-        let exe = std::env::current_exe()
-            .unwrap()
-            .canonicalize()
-            .unwrap()
-            .display()
-            .to_string();
-        assert!(runs(me, Some(&exe)));
-        assert!(!runs(me, Some("/bin/sh")));
+        let boot = boot_id().unwrap();
+        assert_eq!(boot.len(), 36, "{boot}");
+        assert_eq!(boot_id().as_deref(), Some(boot.as_str()));
     }
 }

@@ -14,18 +14,18 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 mod reattach;
+mod start;
 
-use super::plan::{check_executable, plan_for};
 use super::process::{self, ProcessId};
 use super::{Command, Power};
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::games::{GracefulStop, RconTarget};
 use crate::players::monitor::{Monitor, Runtime};
 use crate::rcon::Link;
 use crate::secrets::SecretBox;
 use crate::servers::model::ServerState;
-use crate::servers::{import, store};
+use crate::servers::store;
 
 /// A process that survives this long after spawning counts as running.
 const STARTUP_GRACE: Duration = Duration::from_secs(1);
@@ -33,8 +33,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 struct Live {
     id: ProcessId,
-    /// /proc/<pid>/exe right after the start, to recognise the process after a panel restart.
-    program: Option<String>,
+    /// The boot its start ticks count from, recorded with them to recognise the process
+    /// after a panel restart.
+    boot: Option<String>,
     started_at: chrono::NaiveDateTime,
     /// `None` for a process adopted after a panel restart: it is not our child.
     child: Option<tokio::process::Child>,
@@ -241,7 +242,7 @@ impl Actor {
 
     async fn set_state(&mut self, state: ServerState) -> ApiResult<()> {
         self.state = state;
-        let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.program.clone()));
+        let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
         store::set_runtime(&self.db, self.server, state, process).await?;
         let data = json!({"status": state, "pid": pid});
@@ -320,107 +321,6 @@ impl Actor {
                 Ok(self.state)
             }
         }
-    }
-
-    /// Starts; when that fails, the server is in `error` with an event saying why.
-    async fn start_or_record_error(&mut self) -> ApiResult<ServerState> {
-        match self.start().await {
-            Ok(()) => Ok(self.state),
-            Err(e) => {
-                let message = e.body().message;
-                // The process may already run when a later step failed: it must not live on untracked.
-                if let Some(live) = self.live.take() {
-                    process::signal_group(live.id, Signal::KILL);
-                }
-                self.set_state(ServerState::Error).await?;
-                self.event("error", format!("could not start: {message}"), None).await?;
-                Err(e)
-            }
-        }
-    }
-
-    async fn start(&mut self) -> ApiResult<()> {
-        // Before reading what it loads: a change made from here on asks for another restart.
-        store::set_restart_required(&self.db, self.server, false).await?;
-        let row = store::row(&self.db, self.server).await?;
-        let mods = crate::content::server_mods::launch_mods(&self.db, self.server, &self.mods_root).await?;
-        let (adapter, plan) = plan_for(&row, &self.secret_box, &mods)?;
-        check_executable(adapter, Path::new(&row.executable), true)?;
-        if let Some(port) = process::first_port_in_use(&plan.ports) {
-            return Err(ApiError::conflict(
-                "port_in_use",
-                format!(
-                    "port {}/{} ({}) is already in use",
-                    port.port,
-                    serde_json::to_value(port.transport)
-                        .ok()
-                        .and_then(|t| t.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    port.purpose
-                ),
-            ));
-        }
-        let directory = PathBuf::from(&row.directory);
-        let dir = directory.clone();
-        let (files, keys) = (plan.files.clone(), plan.keys.clone());
-        let copies = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            // A file Languard did not write (an existing install's) is copied before it is replaced.
-            let copies = import::keep_foreign_files(&dir, &files)?;
-            process::write_files(&dir, &files)?;
-            import::remember_written(&dir, &files)?;
-            super::keys::sync(&dir, &keys)?;
-            anyhow::Ok(copies)
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-        for copy in copies {
-            self.event(
-                "config_backup",
-                format!("kept the file Languard did not write as {copy} before replacing it"),
-                Some(json!({"copy": copy})),
-            )
-            .await?;
-        }
-        // Following before the spawn: the game's first lines are not missed.
-        let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
-        let (child, id) =
-            process::spawn(&directory, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
-        self.expecting_exit = false;
-        self.live = Some(Live {
-            id,
-            program: process::program_of(id),
-            started_at: now(),
-            child: Some(child),
-            directory,
-            stop: plan.stop.clone(),
-            link: plan.rcon.clone().map(Link::new),
-            rcon: plan.rcon.clone(),
-            rcon_stop: None,
-            stop_timeout: Duration::from_secs(u64::try_from(row.stop_timeout_secs).unwrap_or(30)),
-            monitor: None,
-            max_players: max_players(&row.config),
-            _tailers: tailers,
-        });
-        self.up_at = Some(Instant::now() + STARTUP_GRACE);
-        self.set_state(ServerState::Starting).await?;
-        self.event(
-            "starting",
-            format!("started {} (pid {})", plan.program.display(), id.pid),
-            Some(json!({"pid": id.pid})),
-        )
-        .await
-    }
-
-    async fn on_up(&mut self) -> ApiResult<()> {
-        self.up_at = None;
-        if self.state == ServerState::Starting && self.live.as_ref().is_some_and(|l| process::is_alive(l.id)) {
-            self.set_state(ServerState::Running).await?;
-            self.event("running", "the server is running".into(), None).await?;
-            self.watch_players();
-        }
-        Ok(())
     }
 
     /// Starts the player poller of the running process (games with RCON only).
