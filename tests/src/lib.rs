@@ -57,3 +57,5 @@ mod system;
 mod tokens;
 #[cfg(test)]
 mod users;
+#[cfg(test)]
+mod ws_rights;

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
-use actix_ws::Message;
+use actix_ws::{CloseCode, CloseReason, Message};
 use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa::{IntoParams, ToSchema};
 
@@ -140,11 +141,17 @@ async fn stream(
     state: web::Data<AppState>,
     query: web::Query<StreamQuery>,
 ) -> ApiResult<HttpResponse> {
+    // Listening before the credential is read: a change made after the check is not missed.
+    let changes = state.access.subscribe();
     let principal = match &query.ticket {
-        Some(ticket) => state
-            .tickets
-            .redeem(ticket)
-            .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?,
+        Some(ticket) => {
+            let issued_to = state
+                .tickets
+                .redeem(ticket)
+                .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?;
+            // A ticket dies with its session (logout, deletion) and carries the current role.
+            crate::auth::principal::recheck(&state.db, &state.logins, &issued_to).await?
+        }
         None => Principal::extract(&req).await?,
     };
     let (response, session, messages) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
@@ -155,17 +162,40 @@ async fn stream(
     let bus = state.bus.clone();
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
-        Session::new(principal, bus).run(state, session, messages).await;
+        Session::new(principal, bus, changes)
+            .run(state, session, messages)
+            .await;
     });
     Ok(response)
 }
 
 struct Session {
     principal: Principal,
+    /// Ids of users whose rights or credentials changed.
+    changes: broadcast::Receiver<i64>,
     bus: Bus,
     all_servers: bool,
     servers: HashSet<i64>,
     channels: HashSet<Channel>,
+}
+
+/// The close reason of a socket whose user's role changed; any other policy close means the
+/// credential itself no longer works.
+const RIGHTS_CHANGED: &str = "rights_changed";
+
+/// A policy-violation close whose reason reads `<kind>: <message>`, cut to the 123 bytes a
+/// close frame can carry.
+fn policy_close(kind: &str, message: &str) -> CloseReason {
+    let mut text = format!("{kind}: {message}");
+    let mut end = text.len().min(123);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    CloseReason {
+        code: CloseCode::Policy,
+        description: Some(text),
+    }
 }
 
 fn control(kind: &str, data: Value) -> ByteString {
@@ -173,9 +203,10 @@ fn control(kind: &str, data: Value) -> ByteString {
 }
 
 impl Session {
-    fn new(principal: Principal, bus: Bus) -> Session {
+    fn new(principal: Principal, bus: Bus, changes: broadcast::Receiver<i64>) -> Session {
         Session {
             principal,
+            changes,
             bus,
             all_servers: false,
             servers: HashSet::new(),
@@ -236,6 +267,22 @@ impl Session {
                         Some(Ok(_)) => continue,
                     }
                 }
+                change = self.changes.recv() => {
+                    match change {
+                        Ok(user_id) if user_id != self.principal.user_id => continue,
+                        // Shutting down.
+                        Err(RecvError::Closed) => break,
+                        // This user, or announcements missed: check again either way.
+                        Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    }
+                    match self.recheck(&state).await {
+                        Some(reason) => {
+                            let _ = out.close(Some(reason)).await;
+                            return;
+                        }
+                        None => continue,
+                    }
+                }
                 frame = rx.recv() => match self.forward(frame, &mut rx, &mut out).await {
                     Forwarded::Sent => continue,
                     Forwarded::Gone => return,
@@ -248,6 +295,33 @@ impl Session {
             }
         }
         let _ = out.close(None).await;
+    }
+
+    /// Reads the credential again after a change: `None` while it still stands for the same
+    /// rights (the session goes on), else why the socket is closed. A changed role closes it
+    /// too, so that the client reconnects and sees its new rights everywhere at once.
+    async fn recheck(&mut self, state: &AppState) -> Option<CloseReason> {
+        match crate::auth::principal::recheck(&state.db, &state.logins, &self.principal).await {
+            Ok(now) if now.role == self.principal.role => {
+                self.principal = now;
+                None
+            }
+            Ok(now) => Some(policy_close(
+                RIGHTS_CHANGED,
+                &format!("your role is now {}; reconnect to continue", now.role.as_str()),
+            )),
+            Err(ApiError::Internal(e)) => {
+                tracing::warn!(error = %e, "re-checking a socket's credential failed; closing it");
+                Some(policy_close(
+                    "recheck_failed",
+                    "your rights could not be checked; reconnect",
+                ))
+            }
+            Err(e) => {
+                let body = e.body();
+                Some(policy_close(&body.error, &body.message))
+            }
+        }
     }
 
     /// Sends `first` and then whatever the bus already holds for this session, up to a limit,
