@@ -58,4 +58,6 @@ mod tokens;
 #[cfg(test)]
 mod users;
 #[cfg(test)]
+mod ws_fanout;
+#[cfg(test)]
 mod ws_rights;

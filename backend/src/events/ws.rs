@@ -13,10 +13,11 @@ use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Bus, Channel, Frame, Resume};
+use super::feeds::{Feeds, Next};
+use super::{Bus, Channel, Frame, Resume, Topic};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -214,6 +215,18 @@ impl Session {
         }
     }
 
+    /// The topics that carry what this session wants: its servers, or with every server its
+    /// channels (host frames have no server).
+    fn topics(&self) -> Vec<Topic> {
+        if self.channels.is_empty() {
+            Vec::new()
+        } else if self.all_servers {
+            self.channels.iter().map(|&channel| Topic::Every(channel)).collect()
+        } else {
+            self.servers.iter().map(|&id| Topic::Server(id)).collect()
+        }
+    }
+
     fn wants(&self, frame: &Frame) -> bool {
         self.channels.contains(&frame.channel)
             && frame
@@ -239,7 +252,8 @@ impl Session {
     }
 
     async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
-        let mut rx = self.bus.subscribe();
+        let _open = self.bus.session_opened();
+        let mut feeds = Feeds::default();
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
@@ -256,7 +270,7 @@ impl Session {
                 incoming = messages.recv() => {
                     last_heard = Instant::now();
                     match incoming {
-                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut rx).await,
+                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut feeds).await,
                         Some(Ok(Message::Ping(bytes))) => {
                             if out.pong(&bytes).await.is_err() {
                                 break;
@@ -283,7 +297,7 @@ impl Session {
                         None => continue,
                     }
                 }
-                frame = rx.recv() => match self.forward(frame, &mut rx, &mut out).await {
+                first = feeds.ready() => match self.forward(first, &mut feeds, &mut out).await {
                     Forwarded::Sent => continue,
                     Forwarded::Gone => return,
                 },
@@ -326,51 +340,47 @@ impl Session {
 
     /// Sends `first` and then whatever the bus already holds for this session, up to a limit,
     /// in one turn: a burst costs one wake-up instead of one per frame.
-    async fn forward(
-        &self,
-        first: Result<Arc<Frame>, RecvError>,
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-        out: &mut actix_ws::Session,
-    ) -> Forwarded {
-        let mut next = Some(first);
+    async fn forward(&self, first: Option<Next>, feeds: &mut Feeds, out: &mut actix_ws::Session) -> Forwarded {
+        let mut next = first;
         let mut budget = DRAIN_LIMIT;
-        while let Some(received) = next.take() {
-            let text = match received {
-                Ok(frame) if self.wants(&frame) => Some(self.render(&frame)),
-                Ok(_) => None,
-                Err(RecvError::Lagged(missed)) => {
-                    self.bus.count_lagged(missed);
-                    Some(control(
-                        "lagged",
-                        json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}),
-                    ))
+        loop {
+            let below = feeds.turn(&self.bus);
+            loop {
+                let text = match next.take().unwrap_or_else(|| feeds.next(below)) {
+                    Next::Frame(frame) if self.wants(&frame) => Some(self.render(&frame)),
+                    Next::Frame(_) => None,
+                    Next::Lagged(missed) => {
+                        self.bus.count_lagged(missed);
+                        Some(control(
+                            "lagged",
+                            json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}),
+                        ))
+                    }
+                    Next::Closed => return Forwarded::Gone,
+                    Next::Empty => break,
+                };
+                if let Some(text) = text {
+                    if out.text(text).await.is_err() {
+                        return Forwarded::Gone;
+                    }
                 }
-                Err(RecvError::Closed) => return Forwarded::Gone,
-            };
-            if let Some(text) = text {
-                if out.text(text).await.is_err() {
-                    return Forwarded::Gone;
+                budget -= 1;
+                if budget == 0 {
+                    return Forwarded::Sent;
                 }
             }
-            budget -= 1;
-            if budget > 0 {
-                next = match rx.try_recv() {
-                    Ok(frame) => Some(Ok(frame)),
-                    Err(TryRecvError::Lagged(missed)) => Some(Err(RecvError::Lagged(missed))),
-                    Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
-                    Err(TryRecvError::Empty) => None,
-                };
+            if !feeds.holding() {
+                return Forwarded::Sent;
+            }
+            // Frames above the bound wait for the next turn; when the bus has not moved it
+            // on yet, it is between handing a frame to its topics and raising the bound.
+            if below == self.bus.published() {
+                tokio::task::yield_now().await;
             }
         }
-        Forwarded::Sent
     }
 
-    async fn on_text(
-        &mut self,
-        state: &AppState,
-        text: &str,
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-    ) -> Vec<ByteString> {
+    async fn on_text(&mut self, state: &AppState, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
             Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],
@@ -395,9 +405,10 @@ impl Session {
                     "subscribed",
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
                 )];
+                let topics = self.topics();
                 if let Some(seq) = resume {
-                    let (fresh, replay) = self.bus.resume(seq);
-                    *rx = fresh;
+                    let (fresh, replay) = self.bus.resume(seq, &topics);
+                    feeds.replace(fresh);
                     match replay {
                         Resume::Frames(frames) => {
                             out.extend(frames.iter().filter(|f| self.wants(f)).map(|f| self.render(f)))
@@ -407,6 +418,8 @@ impl Session {
                             json!({"missed": missed, "message": "older frames are no longer kept; refetch state"}),
                         )),
                     }
+                } else {
+                    feeds.follow(&self.bus, &topics);
                 }
                 out
             }
@@ -429,6 +442,7 @@ impl Session {
                 for channel in channels.unwrap_or_default() {
                     self.channels.remove(&channel);
                 }
+                feeds.follow(&self.bus, &self.topics());
                 vec![control(
                     "subscribed",
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
