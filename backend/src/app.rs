@@ -38,6 +38,7 @@ pub struct AppState {
     pub processes: Arc<crate::metrics::prometheus::ProcessReader>,
     pub server_listing: Snapshot<crate::servers::service::Listing>,
     pub logins: crate::auth::principal::LoginCache,
+    pub access: crate::auth::AccessChanges,
 }
 
 /// Every `/api/v1` route, in one place; the OpenAPI document is collected from the same calls.
@@ -160,6 +161,7 @@ impl Application {
             processes,
             server_listing: Snapshot::new(Table::Servers),
             logins: Default::default(),
+            access: Default::default(),
             config,
         });
         let body_limit = state.config.max_body_bytes;

@@ -117,7 +117,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         .map_err(api)?
                         .ok_or_else(|| anyhow::anyhow!("no user named `{username}`"))?;
                     let password = read_password("New password")?;
-                    users::set_password(&db, row.id, password, None).await.map_err(api)?;
+                    // This process has no open sockets to tell.
+                    let access = languard::auth::AccessChanges::default();
+                    users::set_password(&db, &access, row.id, password, None)
+                        .await
+                        .map_err(api)?;
                     println!("password of `{username}` changed; their sessions were ended");
                 }
                 UserCommand::List => {

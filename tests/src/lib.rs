@@ -61,3 +61,7 @@ mod system;
 mod tokens;
 #[cfg(test)]
 mod users;
+#[cfg(test)]
+mod ws_fanout;
+#[cfg(test)]
+mod ws_rights;

@@ -1,6 +1,7 @@
 //! Who is calling: passwords, access tokens (JWT), login sessions with rotating refresh
 //! tokens, API tokens, roles, and the extractor that turns a request into a [`Principal`].
 
+pub mod access;
 pub mod jwt;
 pub mod password;
 pub mod principal;
@@ -8,6 +9,7 @@ pub mod routes;
 pub mod sessions;
 pub mod throttle;
 
+pub use access::AccessChanges;
 pub use principal::{Principal, Role};
 
 use rand::Rng;

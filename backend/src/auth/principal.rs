@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::db::schema::{api_tokens, sessions, users};
-use crate::db::Table;
+use crate::db::{Db, Table};
 use crate::error::{ApiError, ApiResult};
 use crate::with_conn;
 
@@ -98,10 +98,10 @@ impl FromRequest for Principal {
                 .clone();
             let token = bearer_token(&req)?;
             let principal = if token.starts_with(API_TOKEN_PREFIX) {
-                authenticate_api_token(&state, token).await?
+                authenticate_api_token(&state.db, TokenLookup::Secret(token)).await?
             } else {
                 let claims = state.keys.verify(&token)?;
-                authenticate_session(&state, claims.sub, claims.sid).await?
+                authenticate_session(&state.db, &state.logins, claims.sub, claims.sid).await?
             };
             req.extensions_mut().insert(principal.clone());
             Ok(principal)
@@ -174,9 +174,18 @@ impl LoginCache {
     }
 }
 
-async fn authenticate_session(state: &AppState, user_id: i64, session_id: i64) -> ApiResult<Principal> {
-    let writes = state.db.writes(Table::Logins);
-    if let Some(principal) = state.logins.get(writes, user_id, session_id) {
+/// Reads again what `principal`'s credential stands for now: the same session or token with
+/// its owner's current role, or the reason it no longer works (401).
+pub async fn recheck(db: &Db, logins: &LoginCache, principal: &Principal) -> ApiResult<Principal> {
+    match principal.credential {
+        Credential::Session { session_id } => authenticate_session(db, logins, principal.user_id, session_id).await,
+        Credential::ApiToken { token_id, .. } => authenticate_api_token(db, TokenLookup::Id(token_id)).await,
+    }
+}
+
+async fn authenticate_session(db: &Db, logins: &LoginCache, user_id: i64, session_id: i64) -> ApiResult<Principal> {
+    let writes = db.writes(Table::Logins);
+    if let Some(principal) = logins.get(writes, user_id, session_id) {
         return Ok(principal);
     }
     let row: Option<(
@@ -185,8 +194,7 @@ async fn authenticate_session(state: &AppState, user_id: i64, session_id: i64) -
         bool,
         Option<chrono::NaiveDateTime>,
         chrono::NaiveDateTime,
-    )> = state
-        .db
+    )> = db
         .run(move |pool| {
             with_conn!(pool, |c| sessions::table
                 .inner_join(users::table)
@@ -225,7 +233,7 @@ async fn authenticate_session(state: &AppState, user_id: i64, session_id: i64) -
         role: Role::from_db(&role)?,
         credential: Credential::Session { session_id },
     };
-    state.logins.put(writes, &principal, session_id, expires_at);
+    logins.put(writes, &principal, session_id, expires_at);
     Ok(principal)
 }
 
@@ -242,68 +250,72 @@ type TokenOwnerRow = (
     bool,
 );
 
-async fn authenticate_api_token(state: &AppState, token: String) -> ApiResult<Principal> {
-    let hash = super::sha256_hex(&token);
-    state
-        .db
-        .run(move |pool| {
-            with_conn!(pool, |c| {
-                let row: Option<TokenOwnerRow> = api_tokens::table
-                    .inner_join(users::table)
-                    .filter(api_tokens::token_hash.eq(&hash))
-                    .select((
-                        api_tokens::id,
-                        api_tokens::name,
-                        api_tokens::role,
-                        api_tokens::expires_at,
-                        api_tokens::last_used_at,
-                        users::id,
-                        users::username,
-                        users::role,
-                        users::disabled,
-                    ))
-                    .first(c)
-                    .optional()?;
-                let Some((
-                    token_id,
-                    name,
-                    token_role,
-                    expires_at,
-                    last_used_at,
-                    user_id,
-                    username,
-                    user_role,
-                    disabled,
-                )) = row
-                else {
-                    return Err(ApiError::unauthorized(
-                        "token_revoked",
-                        "this API token does not exist or was revoked",
-                    ));
-                };
-                let now = crate::db::now();
-                if expires_at.is_some_and(|at| at <= now) {
-                    return Err(ApiError::unauthorized("token_expired", "this API token has expired"));
-                }
-                if disabled {
-                    return Err(ApiError::unauthorized(
-                        "account_disabled",
-                        "the owner of this API token is disabled",
-                    ));
-                }
-                // Recording every use would turn each read into a write; once a minute is enough.
-                if last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {
-                    diesel::update(api_tokens::table.find(token_id))
-                        .set(api_tokens::last_used_at.eq(now))
-                        .execute(c)?;
-                }
-                Ok(Principal {
-                    user_id,
-                    username,
-                    role: Role::from_db(&token_role)?.min(Role::from_db(&user_role)?),
-                    credential: Credential::ApiToken { token_id, name },
-                })
+/// How a token is found: by the secret a request presents, or by id for a credential already
+/// checked once.
+enum TokenLookup {
+    Secret(String),
+    Id(i64),
+}
+
+async fn authenticate_api_token(db: &Db, lookup: TokenLookup) -> ApiResult<Principal> {
+    let (hash, id) = match lookup {
+        TokenLookup::Secret(token) => (Some(super::sha256_hex(&token)), None),
+        TokenLookup::Id(id) => (None, Some(id)),
+    };
+    db.run(move |pool| {
+        with_conn!(pool, |c| {
+            let mut query = api_tokens::table.inner_join(users::table).into_boxed();
+            if let Some(hash) = &hash {
+                query = query.filter(api_tokens::token_hash.eq(hash));
+            }
+            if let Some(id) = id {
+                query = query.filter(api_tokens::id.eq(id));
+            }
+            let row: Option<TokenOwnerRow> = query
+                .select((
+                    api_tokens::id,
+                    api_tokens::name,
+                    api_tokens::role,
+                    api_tokens::expires_at,
+                    api_tokens::last_used_at,
+                    users::id,
+                    users::username,
+                    users::role,
+                    users::disabled,
+                ))
+                .first(c)
+                .optional()?;
+            let Some((token_id, name, token_role, expires_at, last_used_at, user_id, username, user_role, disabled)) =
+                row
+            else {
+                return Err(ApiError::unauthorized(
+                    "token_revoked",
+                    "this API token does not exist or was revoked",
+                ));
+            };
+            let now = crate::db::now();
+            if expires_at.is_some_and(|at| at <= now) {
+                return Err(ApiError::unauthorized("token_expired", "this API token has expired"));
+            }
+            if disabled {
+                return Err(ApiError::unauthorized(
+                    "account_disabled",
+                    "the owner of this API token is disabled",
+                ));
+            }
+            // Recording every use would turn each read into a write; once a minute is enough.
+            if last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {
+                diesel::update(api_tokens::table.find(token_id))
+                    .set(api_tokens::last_used_at.eq(now))
+                    .execute(c)?;
+            }
+            Ok(Principal {
+                user_id,
+                username,
+                role: Role::from_db(&token_role)?.min(Role::from_db(&user_role)?),
+                credential: Credential::ApiToken { token_id, name },
             })
         })
-        .await
+    })
+    .await
 }

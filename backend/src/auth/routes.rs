@@ -148,8 +148,13 @@ async fn login(
         (status = 401, description = "The refresh token is unknown, used, expired or revoked", body = crate::error::ErrorBody)))]
 #[post("/auth/refresh")]
 async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<web::Json<TokenResponse>> {
-    let (user_id, session_id, refresh_token) =
-        sessions::rotate(&state.db, &body.0.refresh_token, state.config.refresh_token_ttl).await?;
+    let (user_id, session_id, refresh_token) = sessions::rotate(
+        &state.db,
+        &state.access,
+        &body.0.refresh_token,
+        state.config.refresh_token_ttl,
+    )
+    .await?;
     let user = users::get(&state.db, user_id).await?;
     if user.disabled {
         return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
@@ -168,7 +173,7 @@ async fn logout(
     principal: Principal,
     body: Json<LogoutRequest>,
 ) -> ApiResult<HttpResponse> {
-    sessions::close(&state.db, &body.0.refresh_token, principal.user_id).await?;
+    sessions::close(&state.db, &state.access, &body.0.refresh_token, principal.user_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -217,6 +222,6 @@ async fn change_password(
         Credential::Session { session_id } => Some(session_id),
         Credential::ApiToken { .. } => None,
     };
-    users::set_password(&state.db, principal.user_id, new_password, keep).await?;
+    users::set_password(&state.db, &state.access, principal.user_id, new_password, keep).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 
+use super::AccessChanges;
 use crate::db::schema::sessions;
 use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
@@ -46,12 +47,12 @@ fn parse(token: &str) -> ApiResult<(i64, &str)> {
 /// One conditional UPDATE does the swap, so two concurrent refreshes cannot both succeed.
 /// Presenting the token that was just rotated away is a replay: the session is revoked.
 /// Any other wrong secret is only refused, so nobody can end sessions by guessing ids.
-pub async fn rotate(db: &Db, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64, String)> {
+pub async fn rotate(db: &Db, access: &AccessChanges, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64, String)> {
     let (id, secret) = parse(token)?;
     let presented = super::sha256_hex(secret);
     let new_secret = super::random_secret(43);
     let new_hash = super::sha256_hex(&new_secret);
-    let user_id = db
+    let (swapped, replayed_by) = db
         .write(Table::Logins, move |pool| {
             let t = now();
             with_conn!(pool, |c| {
@@ -71,25 +72,32 @@ pub async fn rotate(db: &Db, token: &str, ttl_secs: i64) -> ApiResult<(i64, i64,
                 .returning(sessions::user_id)
                 .get_result(c)
                 .optional()?;
-                if swapped.is_none() {
-                    diesel::update(
-                        sessions::table
-                            .filter(sessions::id.eq(id))
-                            .filter(sessions::previous_hash.eq(&presented))
-                            .filter(sessions::revoked_at.is_null()),
-                    )
-                    .set(sessions::revoked_at.eq(t))
-                    .execute(c)?;
+                if swapped.is_some() {
+                    return Ok((swapped, None));
                 }
-                swapped.ok_or_else(revoked)
+                let replayed_by: Option<i64> = diesel::update(
+                    sessions::table
+                        .filter(sessions::id.eq(id))
+                        .filter(sessions::previous_hash.eq(&presented))
+                        .filter(sessions::revoked_at.is_null()),
+                )
+                .set(sessions::revoked_at.eq(t))
+                .returning(sessions::user_id)
+                .get_result(c)
+                .optional()?;
+                Ok((None, replayed_by))
             })
         })
         .await?;
+    if let Some(user_id) = replayed_by {
+        access.changed(user_id);
+    }
+    let user_id = swapped.ok_or_else(revoked)?;
     Ok((user_id, id, format!("{id}.{new_secret}")))
 }
 
 /// Ends the session a refresh token belongs to. Only its owner can name it (the secret must match).
-pub async fn close(db: &Db, token: &str, user_id: i64) -> ApiResult<()> {
+pub async fn close(db: &Db, access: &AccessChanges, token: &str, user_id: i64) -> ApiResult<()> {
     let (id, secret) = parse(token)?;
     let presented = super::sha256_hex(secret);
     let closed = db
@@ -109,5 +117,6 @@ pub async fn close(db: &Db, token: &str, user_id: i64) -> ApiResult<()> {
     if closed == 0 {
         return Err(revoked());
     }
+    access.changed(user_id);
     Ok(())
 }

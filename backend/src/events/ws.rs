@@ -8,14 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
-use actix_ws::Message;
+use actix_ws::{CloseCode, CloseReason, Message};
 use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Bus, Channel, Frame, Resume};
+use super::feeds::{Feeds, Next};
+use super::{Bus, Channel, Frame, Resume, Topic};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -141,11 +143,17 @@ async fn stream(
     state: web::Data<AppState>,
     query: web::Query<StreamQuery>,
 ) -> ApiResult<HttpResponse> {
+    // Listening before the credential is read: a change made after the check is not missed.
+    let changes = state.access.subscribe();
     let principal = match &query.ticket {
-        Some(ticket) => state
-            .tickets
-            .redeem(ticket)
-            .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?,
+        Some(ticket) => {
+            let issued_to = state
+                .tickets
+                .redeem(ticket)
+                .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?;
+            // A ticket dies with its session (logout, deletion) and carries the current role.
+            crate::auth::principal::recheck(&state.db, &state.logins, &issued_to).await?
+        }
         None => Principal::extract(&req).await?,
     };
     let (response, session, messages) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
@@ -156,17 +164,40 @@ async fn stream(
     let bus = state.bus.clone();
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
-        Session::new(principal, bus).run(state, session, messages).await;
+        Session::new(principal, bus, changes)
+            .run(state, session, messages)
+            .await;
     });
     Ok(response)
 }
 
 struct Session {
     principal: Principal,
+    /// Ids of users whose rights or credentials changed.
+    changes: broadcast::Receiver<i64>,
     bus: Bus,
     all_servers: bool,
     servers: HashSet<i64>,
     channels: HashSet<Channel>,
+}
+
+/// The close reason of a socket whose user's role changed; any other policy close means the
+/// credential itself no longer works.
+const RIGHTS_CHANGED: &str = "rights_changed";
+
+/// A policy-violation close whose reason reads `<kind>: <message>`, cut to the 123 bytes a
+/// close frame can carry.
+fn policy_close(kind: &str, message: &str) -> CloseReason {
+    let mut text = format!("{kind}: {message}");
+    let mut end = text.len().min(123);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    CloseReason {
+        code: CloseCode::Policy,
+        description: Some(text),
+    }
 }
 
 fn control(kind: &str, data: Value) -> ByteString {
@@ -174,13 +205,26 @@ fn control(kind: &str, data: Value) -> ByteString {
 }
 
 impl Session {
-    fn new(principal: Principal, bus: Bus) -> Session {
+    fn new(principal: Principal, bus: Bus, changes: broadcast::Receiver<i64>) -> Session {
         Session {
             principal,
+            changes,
             bus,
             all_servers: false,
             servers: HashSet::new(),
             channels: HashSet::new(),
+        }
+    }
+
+    /// The topics that carry what this session wants: its servers, or with every server its
+    /// channels (host frames have no server).
+    fn topics(&self) -> Vec<Topic> {
+        if self.channels.is_empty() {
+            Vec::new()
+        } else if self.all_servers {
+            self.channels.iter().map(|&channel| Topic::Every(channel)).collect()
+        } else {
+            self.servers.iter().map(|&id| Topic::Server(id)).collect()
         }
     }
 
@@ -209,7 +253,8 @@ impl Session {
     }
 
     async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
-        let mut rx = self.bus.subscribe();
+        let _open = self.bus.session_opened();
+        let mut feeds = Feeds::default();
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
@@ -226,7 +271,7 @@ impl Session {
                 incoming = messages.recv() => {
                     last_heard = Instant::now();
                     match incoming {
-                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut rx).await,
+                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut feeds).await,
                         Some(Ok(Message::Ping(bytes))) => {
                             if out.pong(&bytes).await.is_err() {
                                 break;
@@ -237,7 +282,23 @@ impl Session {
                         Some(Ok(_)) => continue,
                     }
                 }
-                frame = rx.recv() => match self.forward(frame, &mut rx, &mut out).await {
+                change = self.changes.recv() => {
+                    match change {
+                        Ok(user_id) if user_id != self.principal.user_id => continue,
+                        // Shutting down.
+                        Err(RecvError::Closed) => break,
+                        // This user, or announcements missed: check again either way.
+                        Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    }
+                    match self.recheck(&state).await {
+                        Some(reason) => {
+                            let _ = out.close(Some(reason)).await;
+                            return;
+                        }
+                        None => continue,
+                    }
+                }
+                first = feeds.ready() => match self.forward(first, &mut feeds, &mut out).await {
                     Forwarded::Sent => continue,
                     Forwarded::Gone => return,
                 },
@@ -251,53 +312,76 @@ impl Session {
         let _ = out.close(None).await;
     }
 
-    /// Sends `first` and then whatever the bus already holds for this session, up to a limit,
-    /// in one turn: a burst costs one wake-up instead of one per frame.
-    async fn forward(
-        &self,
-        first: Result<Arc<Frame>, RecvError>,
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-        out: &mut actix_ws::Session,
-    ) -> Forwarded {
-        let mut next = Some(first);
-        let mut budget = DRAIN_LIMIT;
-        while let Some(received) = next.take() {
-            let text = match received {
-                Ok(frame) if self.wants(&frame) => Some(self.render(&frame)),
-                Ok(_) => None,
-                Err(RecvError::Lagged(missed)) => {
-                    self.bus.count_lagged(missed);
-                    Some(control(
-                        "lagged",
-                        json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}),
-                    ))
-                }
-                Err(RecvError::Closed) => return Forwarded::Gone,
-            };
-            if let Some(text) = text {
-                if out.text(text).await.is_err() {
-                    return Forwarded::Gone;
-                }
+    /// Reads the credential again after a change: `None` while it still stands for the same
+    /// rights (the session goes on), else why the socket is closed. A changed role closes it
+    /// too, so that the client reconnects and sees its new rights everywhere at once.
+    async fn recheck(&mut self, state: &AppState) -> Option<CloseReason> {
+        match crate::auth::principal::recheck(&state.db, &state.logins, &self.principal).await {
+            Ok(now) if now.role == self.principal.role => {
+                self.principal = now;
+                None
             }
-            budget -= 1;
-            if budget > 0 {
-                next = match rx.try_recv() {
-                    Ok(frame) => Some(Ok(frame)),
-                    Err(TryRecvError::Lagged(missed)) => Some(Err(RecvError::Lagged(missed))),
-                    Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
-                    Err(TryRecvError::Empty) => None,
-                };
+            Ok(now) => Some(policy_close(
+                RIGHTS_CHANGED,
+                &format!("your role is now {}; reconnect to continue", now.role.as_str()),
+            )),
+            Err(ApiError::Internal(e)) => {
+                tracing::warn!(error = %e, "re-checking a socket's credential failed; closing it");
+                Some(policy_close(
+                    "recheck_failed",
+                    "your rights could not be checked; reconnect",
+                ))
+            }
+            Err(e) => {
+                let body = e.body();
+                Some(policy_close(&body.error, &body.message))
             }
         }
-        Forwarded::Sent
     }
 
-    async fn on_text(
-        &mut self,
-        state: &AppState,
-        text: &str,
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
-    ) -> Vec<ByteString> {
+    /// Sends `first` and then whatever the bus already holds for this session, up to a limit,
+    /// in one turn: a burst costs one wake-up instead of one per frame.
+    async fn forward(&self, first: Option<Next>, feeds: &mut Feeds, out: &mut actix_ws::Session) -> Forwarded {
+        let mut next = first;
+        let mut budget = DRAIN_LIMIT;
+        loop {
+            let below = feeds.turn(&self.bus);
+            loop {
+                let text = match next.take().unwrap_or_else(|| feeds.next(below)) {
+                    Next::Frame(frame) if self.wants(&frame) => Some(self.render(&frame)),
+                    Next::Frame(_) => None,
+                    Next::Lagged(missed) => {
+                        self.bus.count_lagged(missed);
+                        Some(control(
+                            "lagged",
+                            json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}),
+                        ))
+                    }
+                    Next::Closed => return Forwarded::Gone,
+                    Next::Empty => break,
+                };
+                if let Some(text) = text {
+                    if out.text(text).await.is_err() {
+                        return Forwarded::Gone;
+                    }
+                }
+                budget -= 1;
+                if budget == 0 {
+                    return Forwarded::Sent;
+                }
+            }
+            if !feeds.holding() {
+                return Forwarded::Sent;
+            }
+            // Frames above the bound wait for the next turn; when the bus has not moved it
+            // on yet, it is between handing a frame to its topics and raising the bound.
+            if below == self.bus.published() {
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+
+    async fn on_text(&mut self, state: &AppState, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
             Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],
@@ -322,9 +406,10 @@ impl Session {
                     "subscribed",
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
                 )];
+                let topics = self.topics();
                 if let Some(seq) = resume {
-                    let (fresh, replay) = self.bus.resume(seq);
-                    *rx = fresh;
+                    let (fresh, replay) = self.bus.resume(seq, &topics);
+                    feeds.replace(fresh);
                     match replay {
                         Resume::Frames(frames) => {
                             out.extend(frames.iter().filter(|f| self.wants(f)).map(|f| self.render(f)))
@@ -334,6 +419,8 @@ impl Session {
                             json!({"missed": missed, "message": "older frames are no longer kept; refetch state"}),
                         )),
                     }
+                } else {
+                    feeds.follow(&self.bus, &topics);
                 }
                 out
             }
@@ -356,6 +443,7 @@ impl Session {
                 for channel in channels.unwrap_or_default() {
                     self.channels.remove(&channel);
                 }
+                feeds.follow(&self.bus, &self.topics());
                 vec![control(
                     "subscribed",
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),

@@ -136,7 +136,7 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
     let snapshot = Snapshot {
         servers,
         http: state.http_stats.snapshot(),
-        ws_sessions: state.bus.receivers(),
+        ws_sessions: state.bus.sessions(),
         lagged_frames: state.bus.lagged_total(),
         log_lines_stored: state.supervisor.players().logs.stored(),
     };

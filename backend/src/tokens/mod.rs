@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::principal::API_TOKEN_PREFIX;
-use crate::auth::{random_secret, sha256_hex, Principal, Role};
+use crate::auth::{random_secret, sha256_hex, AccessChanges, Principal, Role};
 use crate::db::schema::{api_tokens, users};
 use crate::db::WriteTransaction;
 use crate::db::{now, to_utc, Db};
@@ -185,24 +185,26 @@ pub async fn create(db: &Db, principal: &Principal, request: CreateTokenRequest)
     Ok(CreatedToken { token, secret })
 }
 
-/// Revokes (deletes) a token: its owner or an admin may.
-pub async fn revoke(db: &Db, principal: &Principal, id: i64) -> ApiResult<()> {
-    let owner = (!principal.is_admin()).then_some(principal.user_id);
-    let deleted = db
+/// Revokes (deletes) a token: its owner or an admin may. Sockets it opened are told.
+pub async fn revoke(db: &Db, access: &AccessChanges, principal: &Principal, id: i64) -> ApiResult<()> {
+    let (caller, admin) = (principal.user_id, principal.is_admin());
+    let owner = db
         .run(move |pool| {
-            with_conn!(pool, |c| {
-                let mut query = diesel::delete(api_tokens::table)
-                    .filter(api_tokens::id.eq(id))
-                    .into_boxed();
-                if let Some(owner) = owner {
-                    query = query.filter(api_tokens::user_id.eq(owner));
-                }
-                query.execute(c).map_err(ApiError::from)
-            })
+            with_conn!(pool, |c| c.write_transaction(|c| {
+                let owner: Option<i64> = api_tokens::table
+                    .find(id)
+                    .select(api_tokens::user_id)
+                    .first(c)
+                    .optional()?;
+                // Someone else's token is as unknown as a missing one, unless the caller is an admin.
+                let owner = owner
+                    .filter(|owner| admin || *owner == caller)
+                    .ok_or_else(|| ApiError::NotFound(format!("API token {id} does not exist")))?;
+                diesel::delete(api_tokens::table.find(id)).execute(c)?;
+                Ok(owner)
+            }))
         })
         .await?;
-    if deleted == 0 {
-        return Err(ApiError::NotFound(format!("API token {id} does not exist")));
-    }
+    access.changed(owner);
     Ok(())
 }

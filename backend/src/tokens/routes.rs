@@ -42,6 +42,6 @@ async fn create_token(
 #[utoipa::path(tag = "tokens", security(("bearer" = [])), responses((status = 204, description = "Revoked")))]
 #[delete("/tokens/{id}")]
 async fn revoke_token(state: web::Data<AppState>, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    super::revoke(&state.db, &principal, id.into_inner()).await?;
+    super::revoke(&state.db, &state.access, &principal, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

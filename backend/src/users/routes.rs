@@ -70,7 +70,9 @@ async fn update_user(
     body: Json<UpdateUserRequest>,
 ) -> ApiResult<web::Json<User>> {
     principal.require(Role::Admin)?;
-    Ok(web::Json(service::update(&state.db, id.into_inner(), body.0).await?))
+    Ok(web::Json(
+        service::update(&state.db, &state.access, id.into_inner(), body.0).await?,
+    ))
 }
 
 /// Delete a user account with its sessions and API tokens.
@@ -82,6 +84,6 @@ async fn update_user(
 #[delete("/users/{id}")]
 async fn delete_user(state: web::Data<AppState>, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     principal.require(Role::Admin)?;
-    service::delete(&state.db, id.into_inner()).await?;
+    service::delete(&state.db, &state.access, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

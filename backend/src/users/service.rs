@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::model::{validate_username, CreateUserRequest, UpdateUserRequest, User, UserPage, UserRow};
-use crate::auth::{password, Role};
+use crate::auth::{password, AccessChanges, Role};
 use crate::db::schema::{sessions, users};
 use crate::db::WriteTransaction;
 use crate::db::{now, Db, Table};
@@ -158,45 +158,48 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
     .await
 }
 
-pub async fn update(db: &Db, id: i64, request: UpdateUserRequest) -> ApiResult<User> {
+pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUserRequest) -> ApiResult<User> {
     if let Some(p) = &request.password {
         password::validate("password", p)?;
     }
-    db.write(Table::Logins, move |pool| {
-        let hash = request.password.as_deref().map(password::hash).transpose()?;
-        let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
-        with_conn!(pool, |c| c.write_transaction(|c| {
-            let current: UserRow = users::table
-                .find(id)
-                .select(UserRow::as_select())
-                .first(c)
-                .optional()?
-                .ok_or_else(|| user_not_found(id))?;
-            let stays_admin = request.role.map_or(current.role == "admin", |r| r == Role::Admin)
-                && !request.disabled.unwrap_or(current.disabled);
-            if current.role == "admin" && !current.disabled && !stays_admin {
-                ensure_another_admin!(c, id);
-            }
-            let t = now();
-            diesel::update(users::table.find(id))
-                .set((
-                    request.role.map(|r| users::role.eq(r.as_str())),
-                    request.disabled.map(|d| users::disabled.eq(d)),
-                    hash.as_ref().map(|h| users::password_hash.eq(h)),
-                    users::updated_at.eq(t),
-                ))
-                .execute(c)?;
-            if hash.is_some() || request.disabled == Some(true) {
-                revoke_sessions!(c, id, t, -1);
-            }
-            let row: UserRow = users::table.find(id).select(UserRow::as_select()).first(c)?;
-            User::try_from(row)
-        }))
-    })
-    .await
+    let user = db
+        .write(Table::Logins, move |pool| {
+            let hash = request.password.as_deref().map(password::hash).transpose()?;
+            let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
+            with_conn!(pool, |c| c.write_transaction(|c| {
+                let current: UserRow = users::table
+                    .find(id)
+                    .select(UserRow::as_select())
+                    .first(c)
+                    .optional()?
+                    .ok_or_else(|| user_not_found(id))?;
+                let stays_admin = request.role.map_or(current.role == "admin", |r| r == Role::Admin)
+                    && !request.disabled.unwrap_or(current.disabled);
+                if current.role == "admin" && !current.disabled && !stays_admin {
+                    ensure_another_admin!(c, id);
+                }
+                let t = now();
+                diesel::update(users::table.find(id))
+                    .set((
+                        request.role.map(|r| users::role.eq(r.as_str())),
+                        request.disabled.map(|d| users::disabled.eq(d)),
+                        hash.as_ref().map(|h| users::password_hash.eq(h)),
+                        users::updated_at.eq(t),
+                    ))
+                    .execute(c)?;
+                if hash.is_some() || request.disabled == Some(true) {
+                    revoke_sessions!(c, id, t, -1);
+                }
+                let row: UserRow = users::table.find(id).select(UserRow::as_select()).first(c)?;
+                User::try_from(row)
+            }))
+        })
+        .await?;
+    access.changed(id);
+    Ok(user)
 }
 
-pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
+pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
     db.write(Table::Logins, move |pool| {
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.write_transaction(|c| {
@@ -213,12 +216,20 @@ pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
             Ok(())
         }))
     })
-    .await
+    .await?;
+    access.changed(id);
+    Ok(())
 }
 
 /// Sets a password (CLI `user passwd`, own password change) and ends the user's sessions
 /// except `keep_session`.
-pub async fn set_password(db: &Db, id: i64, new_password: String, keep_session: Option<i64>) -> ApiResult<()> {
+pub async fn set_password(
+    db: &Db,
+    access: &AccessChanges,
+    id: i64,
+    new_password: String,
+    keep_session: Option<i64>,
+) -> ApiResult<()> {
     password::validate("new_password", &new_password)?;
     db.write(Table::Logins, move |pool| {
         let hash = password::hash(&new_password)?;
@@ -234,7 +245,9 @@ pub async fn set_password(db: &Db, id: i64, new_password: String, keep_session: 
             Ok(())
         }))
     })
-    .await
+    .await?;
+    access.changed(id);
+    Ok(())
 }
 
 fn user_not_found(id: i64) -> ApiError {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandError, LiveClient, showReconnecting, type LiveMessage, type SocketLike } from './client';
+import { CommandError, LiveClient, showReconnecting, type LiveMessage, type RevokedNotice, type SocketLike } from './client';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -27,9 +27,9 @@ class FakeSocket implements SocketLike {
   receive(msg: unknown) {
     this.onmessage?.({ data: JSON.stringify(msg) });
   }
-  drop() {
+  drop(ev: unknown = {}) {
     this.readyState = 3;
-    this.onclose?.({});
+    this.onclose?.(ev);
   }
   /** Answers every subscribe/unsubscribe not answered yet, as the server would. */
   ack(state: { all_servers?: boolean; servers?: number[]; channels?: string[] }) {
@@ -41,6 +41,7 @@ let sockets: FakeSocket[];
 let tickets: number;
 let resyncs: number;
 let frames: number[];
+let revoked: RevokedNotice[];
 
 function makeClient(opts: { failTickets?: number } = {}) {
   let failures = opts.failTickets ?? 0;
@@ -59,6 +60,7 @@ function makeClient(opts: { failTickets?: number } = {}) {
     },
     onFrame: (f) => frames.push(f.seq),
     onResync: () => resyncs++,
+    onRevoked: (n) => revoked.push(n),
     random: () => 0.5,
     heartbeatMs: 25_000,
     pongTimeoutMs: 10_000,
@@ -76,12 +78,30 @@ beforeEach(() => {
   tickets = 0;
   resyncs = 0;
   frames = [];
+  revoked = [];
 });
 afterEach(() => {
   vi.useRealTimers();
 });
 
 describe('LiveClient', () => {
+  it('reconnects after its rights changed, and stops when its session ended, saying why', async () => {
+    const c = makeClient();
+    c.start();
+    await flush();
+    last().open();
+    last().drop({ code: 1008, reason: 'rights_changed: your role is now viewer; reconnect to continue' });
+    expect(revoked).toEqual([{ kind: 'rights_changed', message: 'your role is now viewer; reconnect to continue', ended: false }]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(2);
+    last().open();
+    last().drop({ code: 1008, reason: 'token_revoked: this session has ended; log in again' });
+    expect(revoked.at(-1)).toEqual({ kind: 'token_revoked', message: 'this session has ended; log in again', ended: true });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(2);
+    expect(c.getSnapshot().state).toBe('stopped');
+  });
+
   it('subscribes what is wanted once open, and drops it when released', async () => {
     const c = makeClient();
     const stop = c.listen({ servers: [1], channels: ['console', 'log'] });

@@ -24,6 +24,8 @@ export interface LiveDeps {
   onFrame?: (frame: LiveFrame) => void;
   /** Frames may have been lost, or the socket came back: refetch what they would have patched. */
   onResync?: () => void;
+  /** The server closed the socket because the user's rights or session changed. */
+  onRevoked?: (notice: RevokedNotice) => void;
   random?: () => number;
   /** App-level ping every this many ms while open; the socket is dropped when no pong follows. */
   heartbeatMs?: number;
@@ -41,6 +43,21 @@ export interface LiveSnapshot {
   failures: number;
   /** When the next attempt is due (ms since the epoch), while waiting for it. */
   retryAt: number | null;
+}
+
+/** Why the server closed the socket (code 1008, reason `<kind>: <message>`). */
+export interface RevokedNotice {
+  kind: string;
+  message: string;
+  /** The session or token itself is gone: reconnecting cannot help. */
+  ended: boolean;
+}
+
+function revokedNotice(ev: unknown): RevokedNotice | null {
+  if (!isObject(ev) || ev.code !== 1008 || typeof ev.reason !== 'string') return null;
+  const at = ev.reason.indexOf(': ');
+  const kind = at > 0 ? ev.reason.slice(0, at) : ev.reason;
+  return { kind, message: at > 0 ? ev.reason.slice(at + 2) : '', ended: kind !== 'rights_changed' };
 }
 
 /** "Reconnecting…" is for a connection that was lost, not for the first one being made. */
@@ -208,7 +225,7 @@ export class LiveClient {
     socket.onmessage = (ev) => {
       if (this.socket === socket) this.onText(ev.data);
     };
-    socket.onclose = () => this.onLost(socket);
+    socket.onclose = (ev) => this.onLost(socket, ev);
     socket.onerror = () => this.onLost(socket);
   }
 
@@ -256,8 +273,14 @@ export class LiveClient {
     }
   }
 
-  private onLost(socket: SocketLike) {
+  private onLost(socket: SocketLike, ev?: unknown) {
     if (this.socket !== socket) return;
+    const revoked = revokedNotice(ev);
+    if (revoked) this.deps.onRevoked?.(revoked);
+    if (revoked?.ended) {
+      this.stop();
+      return;
+    }
     this.socket = null;
     this.detach(socket, true);
     if (this.heartbeat) clearInterval(this.heartbeat);

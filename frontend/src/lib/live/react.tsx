@@ -1,3 +1,4 @@
+import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
@@ -23,6 +24,15 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         connect: (ticket) => new WebSocket(streamUrl(window.location, ticket)),
         onFrame: (frame) => applyFrame(queryClient, frame),
         onResync: () => void resyncAll(queryClient),
+        onRevoked: (notice) => {
+          notifications.show({
+            color: notice.ended ? 'red' : 'yellow',
+            title: notice.ended ? 'Your session ended' : 'Your rights changed: reconnecting',
+            message: notice.message,
+          });
+          // Refetched with the new rights; a session that is gone leads to the sign-in page.
+          void queryClient.invalidateQueries();
+        },
       }),
   );
 

@@ -30,6 +30,8 @@ const CONNECTIONS: usize = 64;
 const LIST_PATH: &str = "/api/v1/servers";
 const INGEST_LINES: u32 = 200_000;
 const OVERLOAD_LINES: u32 = 2_000_000;
+/// Clients following a quiet server while another floods.
+const FLOOD_FOLLOWERS: usize = 500;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -127,6 +129,11 @@ async fn bench(languard: &Path, fakegame: &Path) -> Option<Report> {
     }
     progress("console latency");
     let latency = latency::measure(&panel, &stream).await;
+    progress("console latency of one server while another floods");
+    let noisy = sims.create(&panel, "noisy").await;
+    power_all(&panel, std::slice::from_ref(&noisy), "start", "running").await;
+    let quiet = latency::during_flood(&panel, &stream, &noisy, FLOOD_FOLLOWERS).await;
+    power_all(&panel, std::slice::from_ref(&noisy), "kill", "stopped").await;
     // The floods start from a fresh panel process (the game keeps running and is reattached),
     // so their memory figures hold none of what the fan-out's sessions left in the allocator.
     panel.kill().await;
@@ -209,6 +216,21 @@ async fn bench(languard: &Path, fakegame: &Path) -> Option<Report> {
         "≤ 20 ms".into(),
         latency.p99_ms <= 20.0,
     );
+    report.held(
+        &format!(
+            "Console latency p99 of a server followed by {} clients while another prints 1 000 000 lines",
+            quiet.clients
+        ),
+        format!("{:.2} ms", quiet.p99_ms),
+        "≤ 20 ms".into(),
+        quiet.p99_ms <= 20.0,
+    );
+    if quiet.lagged > 0 || quiet.lost > 0 {
+        report.fail(format!(
+            "another server's flood reached the quiet server's followers: {} frames lagged, {} ticks lost",
+            quiet.lagged, quiet.lost
+        ));
+    }
     flood_rows(&mut report, &ingest, &overload);
     report.held(
         "RSS idle",
