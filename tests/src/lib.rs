@@ -46,6 +46,8 @@ mod metrics;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]
+mod paths;
+#[cfg(test)]
 mod players;
 #[cfg(test)]
 mod prometheus;

@@ -195,7 +195,7 @@ pub struct ServerEventRow {
 
 /// Something that happened to a server: `created`, `config_changed`, `starting`, `running`,
 /// `stopping`, `stopped`, `crashed`, `restart_scheduled`, `gave_up`, `error`, `killed`,
-/// `reattached`.
+/// `reattached`, `path_refused` (a link in the server directory leads outside it).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServerEvent {
     pub id: i64,

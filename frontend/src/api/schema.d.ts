@@ -1636,7 +1636,7 @@ export interface components {
         /**
          * @description Something that happened to a server: `created`, `config_changed`, `starting`, `running`,
          *     `stopping`, `stopped`, `crashed`, `restart_scheduled`, `gave_up`, `error`, `killed`,
-         *     `reattached`.
+         *     `reattached`, `path_refused` (a link in the server directory leads outside it).
          */
         ServerEvent: {
             /** Format: date-time */
@@ -4155,7 +4155,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The game has no content folder */
+            /** @description The game has no content folder, or the folder is a link leading outside the server directory */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4235,7 +4235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The game has no content folder */
+            /** @description The game has no content folder, or the folder is a link leading outside the server directory */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4618,7 +4618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The mission is in the rotation */
+            /** @description The mission is in the rotation, or the folder is a link leading outside the server directory */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5522,7 +5522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Illegal in the current state, or a port is in use */
+            /** @description Illegal in the current state, a port is in use, or a file to write is behind a link leading outside the server directory */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -24,6 +24,7 @@ use crate::games::{GracefulStop, RconTarget};
 use crate::players::monitor::{Monitor, Runtime};
 use crate::rcon::Link;
 use crate::secrets::SecretBox;
+use crate::serverdir::{record_refusal, PathError, ServerDir};
 use crate::servers::model::ServerState;
 use crate::servers::store;
 
@@ -164,7 +165,8 @@ pub(super) async fn console_tailers(
         bus: players.bus.clone(),
         writer: players.logs.clone(),
     };
-    crate::logs::tailer::follow(server, directory.join(process::CONSOLE_LOG), game_log, adapter, &ctx).await
+    let console = Path::new(process::CONSOLE_LOG);
+    crate::logs::tailer::follow(server, directory, console, game_log, adapter, &ctx).await
 }
 
 /// `max_players` of a game config, when it has one.
@@ -363,18 +365,22 @@ impl Actor {
         let directory = PathBuf::from(&row.directory);
         let dir = directory.clone();
         let (files, keys) = (plan.files.clone(), plan.keys.clone());
-        tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
+        let prepared = tokio::task::spawn_blocking(move || -> anyhow::Result<process::Console> {
+            let dir = ServerDir::create(&dir)?;
             process::write_files(&dir, &files)?;
-            super::keys::sync(&dir, &keys)
+            super::keys::sync(&dir, &keys)?;
+            Ok(process::open_console(&dir)?)
         })
         .await
-        .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+        let console = match prepared {
+            Ok(console) => console,
+            Err(e) => return Err(self.refused(e).await),
+        };
         // Following before the spawn: the game's first lines are not missed.
         let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
         let (child, id) =
-            process::spawn(&directory, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
+            process::spawn(console, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
         self.expecting_exit = false;
         self.live = Some(Live {
             id,
@@ -399,6 +405,18 @@ impl Actor {
             Some(json!({"pid": id.pid})),
         )
         .await
+    }
+
+    /// A path beneath the server directory that leads outside becomes an event and a 409;
+    /// any other failure to prepare the files is internal.
+    async fn refused(&self, e: anyhow::Error) -> ApiError {
+        match e.downcast::<PathError>() {
+            Ok(e) => {
+                record_refusal(&self.db, &self.players.bus, self.server, &e).await;
+                ApiError::from(e)
+            }
+            Err(e) => ApiError::internal(e),
+        }
     }
 
     async fn on_up(&mut self) -> ApiResult<()> {
