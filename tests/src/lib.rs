@@ -50,6 +50,8 @@ mod paths;
 #[cfg(test)]
 mod players;
 #[cfg(test)]
+mod private_data;
+#[cfg(test)]
 mod prometheus;
 #[cfg(test)]
 mod servers;
