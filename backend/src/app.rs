@@ -69,6 +69,28 @@ async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
         .body(state.openapi_json.clone())
 }
 
+/// The data directory holds the database, the keys and the server folders: 0700, created so,
+/// and fixed (with a log line) for installs made before.
+pub fn private_data_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("creating the data dir {}", dir.display()))?;
+    let mode = std::fs::metadata(dir)
+        .with_context(|| format!("reading the data dir {}", dir.display()))?
+        .permissions()
+        .mode()
+        & 0o777;
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making the data dir {} private", dir.display()))?;
+        tracing::warn!(dir = %dir.display(), "the data directory was readable by other users (mode {mode:o}); now 0700");
+    }
+    Ok(())
+}
+
 pub struct Application {
     addr: SocketAddr,
     server: actix_web::dev::Server,
@@ -78,8 +100,7 @@ impl Application {
     /// Opens the database (migrating it), creates the first admin when there is no user,
     /// loads keys and binds the listener. Printing of the one-time password happens here.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data dir {}", config.data_dir.display()))?;
+        private_data_dir(&config.data_dir)?;
         let url = config.database_url.clone();
         let pool_size = config.db_pool_size;
         let db = tokio::task::spawn_blocking(move || Db::connect(&url, pool_size)).await??;
@@ -215,5 +236,18 @@ impl Application {
     /// Runs until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_data_dir_is_created_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("new/data");
+        super::private_data_dir(&dir).unwrap();
+        assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
     }
 }

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod players;
 pub mod rcon;
 pub mod secrets;
+pub mod serverdir;
 pub mod servers;
 pub mod supervisor;
 pub mod system;

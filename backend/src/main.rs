@@ -66,7 +66,7 @@ async fn start() -> ExitCode {
 }
 
 async fn connect(config: &Config) -> anyhow::Result<Db> {
-    std::fs::create_dir_all(&config.data_dir)?;
+    languard::app::private_data_dir(&config.data_dir)?;
     let url = config.database_url.clone();
     let size = config.db_pool_size.min(2);
     tokio::task::spawn_blocking(move || Db::connect(&url, size)).await?

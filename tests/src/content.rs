@@ -19,7 +19,7 @@ const WAIT: Duration = Duration::from_secs(20);
 const LIMIT: usize = 4096;
 
 /// A multipart/form-data upload built by hand (one `file` part).
-async fn upload(app: &TestApp, token: &str, id: i64, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
+pub(crate) async fn upload(app: &TestApp, token: &str, id: i64, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
     let boundary = "languard-test-boundary-7d1f";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\

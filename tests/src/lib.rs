@@ -48,7 +48,11 @@ mod metrics;
 #[cfg(test)]
 mod openapi;
 #[cfg(test)]
+mod paths;
+#[cfg(test)]
 mod players;
+#[cfg(test)]
+mod private_data;
 #[cfg(test)]
 mod prometheus;
 #[cfg(test)]

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
+
 use utoipa::ToSchema;
 
 use super::names::{content_file_name, stem};
@@ -20,6 +21,7 @@ use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::events::job::Job;
 use crate::games::{self, ContentFolder, GameAdapter};
+use crate::serverdir::on_disk;
 use crate::servers::model::ServerRow;
 use crate::servers::store as servers_store;
 use crate::with_conn;
@@ -101,10 +103,6 @@ impl Target {
         })
     }
 
-    pub(super) fn dir(&self) -> PathBuf {
-        Path::new(&self.row.directory).join(&self.folder.dir)
-    }
-
     pub(super) fn is_missions(&self) -> bool {
         self.folder.extension == "pbo"
     }
@@ -169,28 +167,28 @@ pub async fn list(state: &AppState, id: i64) -> ApiResult<ContentList> {
                 .load(c)?))
         })
         .await?;
-    let dir = t.dir();
+    let folder = t.folder.dir.clone();
     let extension = t.folder.extension;
-    let entries = tokio::task::spawn_blocking(move || -> Vec<(String, std::fs::Metadata)> {
-        std::fs::read_dir(&dir)
-            .map(|rd| {
-                rd.flatten()
-                    .filter_map(|e| {
-                        let name = e.file_name().into_string().ok()?;
-                        let meta = e.metadata().ok()?;
-                        let ours = meta.is_file()
-                            && !name.starts_with('.')
-                            && Path::new(&name)
-                                .extension()
-                                .is_some_and(|x| x.eq_ignore_ascii_case(extension));
-                        ours.then_some((name, meta))
-                    })
-                    .collect()
+    let root = PathBuf::from(&t.row.directory);
+    let entries = on_disk(&state.db, &state.bus, id, &root, move |dir| {
+        let entries = match dir.read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) if e.is_not_found() => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        Ok(entries
+            .into_iter()
+            .filter(|e| {
+                e.meta.is_file()
+                    && !e.name.starts_with('.')
+                    && Path::new(&e.name)
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(extension))
             })
-            .unwrap_or_default()
+            .map(|e| (e.name, e.meta))
+            .collect::<Vec<_>>())
     })
-    .await
-    .map_err(ApiError::internal)?;
+    .await?;
     let rotation = t.rotation_templates();
     let mut files: Vec<ContentFile> = entries
         .iter()
@@ -218,7 +216,7 @@ pub async fn upload(
 ) -> ApiResult<Uploaded> {
     let t = Target::load(&state.db, id).await?;
     let limit = state.config.max_upload_bytes;
-    let dir = t.dir();
+    let root = PathBuf::from(&t.row.directory);
     while let Some(part) = form.next().await {
         let mut part = part.map_err(unreadable)?;
         if part.name() != Some("file") {
@@ -233,30 +231,51 @@ pub async fn upload(
             .map(str::to_owned)
             .ok_or_else(|| ApiError::validation("file", "the part has no file name"))?;
         let name = content_file_name(&t.folder, &given)?;
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
-        let temp = dir.join(format!(".{name}.{}.languard-upload", rand::random::<u32>()));
+        let (folder, temp) = (
+            t.folder.dir.clone(),
+            t.folder
+                .dir
+                .join(format!(".{name}.{}.languard-upload", rand::random::<u32>())),
+        );
+        let (f, tmp) = (folder.clone(), temp.clone());
+        let out = on_disk(&state.db, &state.bus, id, &root, move |dir| {
+            dir.create_dir_all(&f)?;
+            dir.create_new(&tmp, 0o644)
+        })
+        .await?;
         let mut job = Job::start(&state.bus, id, "upload", &name, total);
-        let written = write_part(&mut part, &temp, limit, &mut job).await;
+        let written = write_part(&mut part, tokio::fs::File::from_std(out), limit, &mut job).await;
+        let remove_temp = |temp: PathBuf| {
+            let root = root.clone();
+            async move {
+                let _ = on_disk(&state.db, &state.bus, id, &root, move |dir| dir.remove_file(&temp)).await;
+            }
+        };
         let size = match written {
             Ok(size) => size,
             Err((e, done)) => {
-                let _ = tokio::fs::remove_file(&temp).await;
+                remove_temp(temp).await;
                 job.failed(done, &e.to_string());
                 return Err(e);
             }
         };
-        let target = dir.join(&name);
-        let replaced = tokio::fs::symlink_metadata(&target).await.is_ok();
-        if let Err(e) = tokio::fs::rename(&temp, &target).await {
-            let _ = tokio::fs::remove_file(&temp).await;
-            job.failed(size as u64, "the file could not be put in place");
-            return Err(ApiError::internal(e));
-        }
+        let target = folder.join(&name);
+        let (from, to) = (temp.clone(), target.clone());
+        let placed = on_disk(&state.db, &state.bus, id, &root, move |dir| {
+            let replaced = dir.metadata(&to).is_ok();
+            dir.rename(&from, &to)?;
+            Ok((replaced, dir.metadata(&to)?))
+        })
+        .await;
+        let (replaced, meta) = match placed {
+            Ok(placed) => placed,
+            Err(e) => {
+                remove_temp(temp).await;
+                job.failed(size as u64, "the file could not be put in place");
+                return Err(e);
+            }
+        };
         job.done(size as u64);
-        let d = dir.clone();
-        let _ = tokio::task::spawn_blocking(move || std::fs::File::open(d).and_then(|d| d.sync_all())).await;
         let (n, by, at) = (name.clone(), user.clone(), now());
         state
             .db
@@ -282,7 +301,6 @@ pub async fn upload(
                 })
             })
             .await?;
-        let meta = tokio::fs::metadata(&target).await.map_err(ApiError::internal)?;
         let upload = UploadRow {
             file_name: name.clone(),
             uploaded_by: user,
@@ -305,16 +323,10 @@ fn unreadable(e: actix_multipart::MultipartError) -> ApiError {
 /// The bytes written, or the error with how far it got.
 async fn write_part(
     part: &mut actix_multipart::Field,
-    temp: &Path,
+    mut out: tokio::fs::File,
     limit: u64,
     job: &mut Job,
 ) -> Result<i64, (ApiError, u64)> {
-    let mut out = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(temp)
-        .await
-        .map_err(|e| (ApiError::internal(e), 0))?;
     let mut size = 0u64;
     while let Some(chunk) = part.next().await {
         let chunk = chunk.map_err(|e| (unreadable(e), size))?;
@@ -349,12 +361,18 @@ pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
             format!("{name} is in the mission rotation; remove it from the rotation first"),
         ));
     }
-    let path = t.dir().join(&name);
-    match tokio::fs::symlink_metadata(&path).await {
-        Ok(meta) if meta.is_file() => {}
-        _ => return Err(ApiError::NotFound(format!("no file {name}"))),
+    let path = t.folder.dir.join(&name);
+    let root = PathBuf::from(&t.row.directory);
+    let removed = on_disk(&state.db, &state.bus, id, &root, move |dir| match dir.metadata(&path) {
+        Ok(meta) if meta.is_file() => dir.remove_file(&path).map(|()| true),
+        Ok(_) => Ok(false),
+        Err(e) if e.is_not_found() => Ok(false),
+        Err(e) => Err(e),
+    })
+    .await?;
+    if !removed {
+        return Err(ApiError::NotFound(format!("no file {name}")));
     }
-    tokio::fs::remove_file(&path).await.map_err(ApiError::internal)?;
     state
         .db
         .run(move |pool| {

@@ -106,8 +106,7 @@ pub async fn rotation(state: &AppState, id: i64) -> ApiResult<Rotation> {
 /// rotation entry (`rotation.2.params.0.name`).
 pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> ApiResult<Rotation> {
     let t = missions_target(&state.db, id).await?;
-    let dir = t.dir();
-    let mut templates = Vec::new();
+    let mut names = Vec::new();
     for (i, entry) in input.rotation.iter().enumerate() {
         let field = format!("rotation.{i}.mission");
         let file = format!("{}.{}", entry.mission, t.folder.extension);
@@ -117,11 +116,30 @@ pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> Ap
                 format!("`{}` is not a mission name like coop_01.altis", entry.mission),
             )
         })?;
-        if !dir.join(&name).is_file() {
-            return Err(ApiError::validation(field, format!("no uploaded mission {name}")));
-        }
-        templates.push(stem(&t.folder, &name).to_owned());
+        names.push(name);
     }
+    let paths: Vec<_> = names.iter().map(|n| t.folder.dir.join(n)).collect();
+    let root = std::path::PathBuf::from(&t.row.directory);
+    let missing = crate::serverdir::on_disk(&state.db, &state.bus, id, &root, move |dir| {
+        for (i, path) in paths.iter().enumerate() {
+            match dir.metadata(path) {
+                Ok(meta) if meta.is_file() => {}
+                Ok(_) => return Ok(Some(i)),
+                Err(e) if e.is_not_found() => return Ok(Some(i)),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(None)
+    })
+    .await?;
+    if let Some(i) = missing {
+        let name = &names[i];
+        return Err(ApiError::validation(
+            format!("rotation.{i}.mission"),
+            format!("no uploaded mission {name}"),
+        ));
+    }
+    let templates: Vec<String> = names.iter().map(|n| stem(&t.folder, n).to_owned()).collect();
     let missions: Vec<Value> = input
         .rotation
         .iter()

@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(tag = "content", security(("bearer" = [])),
     responses((status = 200, description = "The files, newest first", body = ContentList),
         (status = 404, description = "No such server", body = ErrorBody),
-        (status = 409, description = "The game has no content folder", body = ErrorBody)))]
+        (status = 409, description = "The game has no content folder, or the folder is a link leading outside the server directory", body = ErrorBody)))]
 #[get("/servers/{id}/missions")]
 async fn list_content(
     state: web::Data<AppState>,
@@ -56,7 +56,7 @@ async fn list_content(
         (status = 400, description = "Not a readable multipart body", body = ErrorBody),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such server", body = ErrorBody),
-        (status = 409, description = "The game has no content folder", body = ErrorBody),
+        (status = 409, description = "The game has no content folder, or the folder is a link leading outside the server directory", body = ErrorBody),
         (status = 413, description = "Larger than max_upload_bytes", body = ErrorBody),
         (status = 422, description = "The file name is refused (field `file`)", body = ErrorBody)))]
 #[post("/servers/{id}/missions")]
@@ -88,7 +88,7 @@ async fn upload_content(
     responses((status = 204, description = "Deleted"),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such server or file", body = ErrorBody),
-        (status = 409, description = "The mission is in the rotation", body = ErrorBody),
+        (status = 409, description = "The mission is in the rotation, or the folder is a link leading outside the server directory", body = ErrorBody),
         (status = 422, description = "Not a valid file name", body = ErrorBody)))]
 #[delete("/servers/{id}/missions/{file}")]
 async fn delete_content(

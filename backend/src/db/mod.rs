@@ -107,6 +107,34 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     }
 }
 
+/// The database holds the users, sessions and audit log: readable by the panel's user only.
+/// Created 0600 before SQLite opens it (its WAL files take the same mode); an existing one
+/// from an older install is fixed, with a log line.
+fn private_database(path: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("opening SQLite database {}", path.display()))?;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let mut shm = path.as_os_str().to_owned();
+    shm.push("-shm");
+    for file in [path.to_owned(), wal.into(), shm.into()] {
+        let Ok(meta) = std::fs::metadata(&file) else { continue };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("making {} private", file.display()))?;
+            tracing::warn!(file = %file.display(), "the database file was readable by other users (mode {mode:o}); now 0600");
+        }
+    }
+    Ok(())
+}
+
 impl Db {
     /// Opens the database, applies pending migrations and builds the pool.
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
@@ -114,6 +142,7 @@ impl Db {
             if let Some(parent) = std::path::Path::new(path).parent() {
                 std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
             }
+            private_database(std::path::Path::new(path))?;
             // WAL and migrations on one connection before the pool opens its connections, so
             // they do not race each other for the write lock.
             let mut first =

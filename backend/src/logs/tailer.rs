@@ -5,6 +5,7 @@
 //! from 5 ms while lines flow to 200 ms when idle, so a busy console is streamed within
 //! milliseconds and an idle one costs next to nothing.
 
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use super::writer::LogWriter;
 use crate::db::{now, Db};
 use crate::events::{Bus, Channel};
 use crate::games::{GameAdapter, GameLog, LogLine};
+use crate::serverdir::{record_refusal, PathError, ServerDir};
 
 /// Polling while a game writes; after `BUSY_FOR` without a line the wait doubles up to `IDLE`.
 const FAST: Duration = Duration::from_millis(2);
@@ -56,17 +58,28 @@ struct Follow {
     store: bool,
 }
 
-/// Follows the server's captured stdout/stderr and, when the game writes one, its own log.
-/// With a game log, that is the stored source (stdout repeats its lines); else stdout is.
+/// Follows the server's captured stdout/stderr (`console`, relative to `directory`) and, when
+/// the game writes one, its own log. With a game log, that is the stored source (stdout
+/// repeats its lines); else stdout is. Files are read beneath the server directory only.
 pub async fn follow(
     server: i64,
-    console_file: PathBuf,
+    directory: &Path,
+    console: &Path,
     game_log: Option<GameLog>,
     adapter: &'static dyn GameAdapter,
     ctx: &Tailing,
 ) -> Tailers {
+    // The adapters name the game's log by its absolute path; it is followed relative to the
+    // server directory, and one named outside it is not followed at all.
+    let game_log = game_log.and_then(|log| match relative(directory, log) {
+        Ok(log) => Some(log),
+        Err(path) => {
+            tracing::warn!(server, path = %path.display(), "the game's log is outside the server directory; not followed");
+            None
+        }
+    });
     let mut follows = vec![Follow {
-        target: GameLog::File(console_file),
+        target: GameLog::File(console.to_owned()),
         source: "console",
         console: true,
         store: game_log.is_none(),
@@ -90,18 +103,46 @@ pub async fn follow(
             None
         };
         // Positioned before the game is spawned, so its first lines are not missed.
-        let file = Followed::start(follow.target.clone(), cursor.as_ref());
+        let file = Followed::start(directory, follow.target.clone(), cursor.as_ref());
         tasks.push(tokio::spawn(run(server, follow, file, adapter, ctx.clone())));
     }
     Tailers(tasks)
 }
 
+fn relative(directory: &Path, log: GameLog) -> Result<GameLog, PathBuf> {
+    let strip = |p: PathBuf| match p.strip_prefix(directory) {
+        Ok(rel) if !rel.as_os_str().is_empty() => Ok(rel.to_owned()),
+        _ => Err(p),
+    };
+    Ok(match log {
+        GameLog::File(path) => GameLog::File(strip(path)?),
+        GameLog::Newest { dir, extension } => GameLog::Newest {
+            dir: strip(dir)?,
+            extension,
+        },
+    })
+}
+
 async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static dyn GameAdapter, ctx: Tailing) {
     let mut wait = FAST;
     let mut last_line = tokio::time::Instant::now();
+    // A refused path is reported once, not at every poll, until it is readable again.
+    let mut reported = false;
     loop {
         tokio::time::sleep(wait).await;
-        let lines = file.read_new();
+        let lines = match file.read_new() {
+            Ok(lines) => {
+                reported = false;
+                lines
+            }
+            Err(e) => {
+                if e.is_escape() && !reported {
+                    reported = true;
+                    record_refusal(&ctx.db, &ctx.bus, server, &e).await;
+                }
+                Vec::new()
+            }
+        };
         if lines.is_empty() {
             if last_line.elapsed() > BUSY_FOR {
                 wait = (wait * 2).min(IDLE);
@@ -163,7 +204,11 @@ fn entry(
     }
 }
 
+/// One followed file; `target` and `path` are relative to the server directory.
 struct Followed {
+    root: PathBuf,
+    /// Opened on first use, and again after a failure (the directory may appear later).
+    dir: Option<ServerDir>,
     target: GameLog,
     /// The file being read (for `Newest`, the newest one seen so far).
     path: Option<PathBuf>,
@@ -173,34 +218,57 @@ struct Followed {
     partial: Vec<u8>,
 }
 
-fn identity(path: &Path) -> Option<((u64, u64), u64)> {
-    std::fs::metadata(path).ok().map(|m| ((m.dev(), m.ino()), m.len()))
+/// A followed file opened beneath the directory: the handle, (device, inode) and length.
+type Opened = (File, (u64, u64), u64);
+
+/// The file opened beneath the directory; `None` when missing.
+fn open(dir: &ServerDir, rel: &Path) -> Result<Option<Opened>, PathError> {
+    let file = match dir.open_read(rel) {
+        Ok(file) => file,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(file.metadata().ok().map(|m| (file, (m.dev(), m.ino()), m.len())))
 }
 
 /// The file a target means now: the named one, or the newest with the extension.
-fn resolve(target: &GameLog) -> Option<PathBuf> {
+fn resolve(dir: &ServerDir, target: &GameLog) -> Result<Option<PathBuf>, PathError> {
     match target {
-        GameLog::File(path) => Some(path.clone()),
-        GameLog::Newest { dir, extension } => std::fs::read_dir(dir)
-            .ok()?
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case(extension)))
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .max()
-            .map(|(_, path)| path),
+        GameLog::File(path) => Ok(Some(path.clone())),
+        GameLog::Newest { dir: folder, extension } => {
+            let entries = match dir.read_dir(folder) {
+                Ok(entries) => entries,
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            Ok(entries
+                .into_iter()
+                .filter(|e| {
+                    Path::new(&e.name)
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(extension))
+                })
+                .filter_map(|e| Some((e.meta.modified().ok()?, folder.join(e.name))))
+                .max()
+                .map(|(_, path)| path))
+        }
     }
 }
 
 impl Followed {
     /// Where the stored cursor left off when it names the same file; from the top of a file
     /// that replaced it; without a cursor, from the current end (older lines predate us).
-    fn start(target: GameLog, cursor: Option<&Cursor>) -> Followed {
-        let path = resolve(&target);
-        let found = path.as_deref().and_then(identity);
+    fn start(root: &Path, target: GameLog, cursor: Option<&Cursor>) -> Followed {
+        let dir = ServerDir::open(root).ok();
+        let path = dir.as_ref().and_then(|d| resolve(d, &target).ok().flatten());
+        let found = match (&dir, &path) {
+            (Some(d), Some(p)) => open(d, p).ok().flatten().map(|(_, id, len)| (id, len)),
+            _ => None,
+        };
         let offset = match (found, cursor) {
             (None, _) => 0,
             (Some((id, len)), Some(c)) => {
-                let same = path.as_deref() == Some(Path::new(&c.path))
+                let same = path.as_ref().map(|p| root.join(p)).as_deref() == Some(Path::new(&c.path))
                     && (c.device as u64, c.inode as u64) == id
                     && c.read_to as u64 <= len;
                 if same {
@@ -212,6 +280,8 @@ impl Followed {
             (Some((_, len)), None) => len,
         };
         Followed {
+            root: root.to_owned(),
+            dir,
             target,
             path,
             identity: found.map(|(id, _)| id),
@@ -220,15 +290,30 @@ impl Followed {
         }
     }
 
-    /// Complete lines written since the last call.
-    fn read_new(&mut self) -> Vec<String> {
-        let lines = self.read_current();
-        if !lines.is_empty() || !matches!(self.target, GameLog::Newest { .. }) {
-            return lines;
+    fn dir(&mut self) -> Result<&ServerDir, PathError> {
+        if self.dir.is_none() {
+            self.dir = Some(ServerDir::open(&self.root)?);
         }
-        let newest = resolve(&self.target);
+        self.dir.as_ref().ok_or_else(|| PathError::Escapes {
+            root: self.root.clone(),
+            path: self.root.clone(),
+        })
+    }
+
+    /// Complete lines written since the last call.
+    fn read_new(&mut self) -> Result<Vec<String>, PathError> {
+        let lines = self.read_current();
+        if lines.is_err() {
+            self.dir = None;
+        }
+        let lines = lines?;
+        if !lines.is_empty() || !matches!(self.target, GameLog::Newest { .. }) {
+            return Ok(lines);
+        }
+        let target = self.target.clone();
+        let newest = resolve(self.dir()?, &target)?;
         if newest.is_none() || newest == self.path {
-            return lines;
+            return Ok(lines);
         }
         self.path = newest;
         self.identity = None;
@@ -237,12 +322,16 @@ impl Followed {
         self.read_current()
     }
 
-    fn read_current(&mut self) -> Vec<String> {
+    fn read_current(&mut self) -> Result<Vec<String>, PathError> {
+        if self.path.is_none() {
+            let target = self.target.clone();
+            self.path = resolve(self.dir()?, &target)?;
+        }
         let Some(path) = self.path.clone() else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
-        let Some((id, len)) = identity(&path) else {
-            return Vec::new();
+        let Some((file, id, len)) = open(self.dir()?, &path)? else {
+            return Ok(Vec::new());
         };
         if Some(id) != self.identity || len < self.offset {
             // Replaced or truncated: the new content starts at the top.
@@ -251,14 +340,14 @@ impl Followed {
             self.partial.clear();
         }
         if len == self.offset {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let mut buf = Vec::new();
-        let read = std::fs::File::open(&path).and_then(|mut f| {
-            f.seek(SeekFrom::Start(self.offset))?;
-            f.take((len - self.offset).min(MAX_READ)).read_to_end(&mut buf)
-        });
-        let Ok(n) = read else { return Vec::new() };
+        let mut file = file;
+        let read = file
+            .seek(SeekFrom::Start(self.offset))
+            .and_then(|_| file.take((len - self.offset).min(MAX_READ)).read_to_end(&mut buf));
+        let Ok(n) = read else { return Ok(Vec::new()) };
         self.offset += n as u64;
         self.partial.extend_from_slice(&buf);
         let mut lines = Vec::new();
@@ -274,7 +363,7 @@ impl Followed {
             lines.push(String::from_utf8_lossy(&self.partial).into_owned());
             self.partial.clear();
         }
-        lines
+        Ok(lines)
     }
 
     /// Where the file stands after the lines returned so far (a partial line is not counted).
@@ -283,7 +372,7 @@ impl Followed {
         Some(Cursor {
             server_id: server,
             source: source.to_owned(),
-            path: path.to_string_lossy().into_owned(),
+            path: self.root.join(path).to_string_lossy().into_owned(),
             device: device as i64,
             inode: inode as i64,
             read_to: (self.offset - self.partial.len() as u64) as i64,
@@ -301,23 +390,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("console.log");
         std::fs::write(&path, "old line\n").unwrap();
-        let mut f = Followed::start(GameLog::File(path.clone()), None);
-        assert!(f.read_new().is_empty(), "what was there before is not re-read");
+        let mut f = Followed::start(dir.path(), GameLog::File("console.log".into()), None);
+        assert!(f.read_new().unwrap().is_empty(), "what was there before is not re-read");
         let mut out = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
         out.write_all(b"one\ntw").unwrap();
-        assert_eq!(f.read_new(), ["one"]);
+        assert_eq!(f.read_new().unwrap(), ["one"]);
         out.write_all(b"o\r\nthree\n").unwrap();
-        assert_eq!(f.read_new(), ["two", "three"]);
+        assert_eq!(f.read_new().unwrap(), ["two", "three"]);
         // Truncated in place.
         std::fs::write(&path, "").unwrap();
-        assert!(f.read_new().is_empty());
+        assert!(f.read_new().unwrap().is_empty());
         std::fs::write(&path, "after truncation\n").unwrap();
-        assert_eq!(f.read_new(), ["after truncation"]);
+        assert_eq!(f.read_new().unwrap(), ["after truncation"]);
         // Rotated: a new file under the same name.
         std::fs::rename(&path, dir.path().join("console.log.1")).unwrap();
         std::fs::write(&path, "fresh file\n").unwrap();
-        assert_eq!(f.read_new(), ["fresh file"]);
-        assert!(f.read_new().is_empty(), "no duplicates");
+        assert_eq!(f.read_new().unwrap(), ["fresh file"]);
+        assert!(f.read_new().unwrap().is_empty(), "no duplicates");
     }
 
     #[test]
@@ -325,37 +414,68 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("latest.log");
         std::fs::write(&path, "one\ntwo\n").unwrap();
-        let mut f = Followed::start(GameLog::File(path.clone()), None);
+        let mut f = Followed::start(dir.path(), GameLog::File("latest.log".into()), None);
         let mut out = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
         out.write_all(b"three\nfou").unwrap();
-        assert_eq!(f.read_new(), ["three"]);
+        assert_eq!(f.read_new().unwrap(), ["three"]);
         let cursor = f.cursor(1, "game").unwrap();
         // A new panel: what was written while it was away, once, and the partial line too.
         out.write_all(b"r\nfive\n").unwrap();
-        let mut again = Followed::start(GameLog::File(path.clone()), Some(&cursor));
-        assert_eq!(again.read_new(), ["four", "five"]);
-        assert!(again.read_new().is_empty());
+        let mut again = Followed::start(dir.path(), GameLog::File("latest.log".into()), Some(&cursor));
+        assert_eq!(again.read_new().unwrap(), ["four", "five"]);
+        assert!(again.read_new().unwrap().is_empty());
         // A cursor of another file (replaced while away): the new file from its top.
         std::fs::remove_file(&path).unwrap();
         std::fs::write(&path, "new run\n").unwrap();
-        let mut replaced = Followed::start(GameLog::File(path), Some(&cursor));
-        assert_eq!(replaced.read_new(), ["new run"]);
+        let mut replaced = Followed::start(dir.path(), GameLog::File("latest.log".into()), Some(&cursor));
+        assert_eq!(replaced.read_new().unwrap(), ["new run"]);
     }
 
     #[test]
     fn switches_to_the_newest_file() {
         let dir = tempfile::tempdir().unwrap();
         let target = GameLog::Newest {
-            dir: dir.path().to_owned(),
+            dir: "profiles".into(),
             extension: "rpt",
         };
-        std::fs::write(dir.path().join("server_2026-01-01_10-00-00.rpt"), "last run\n").unwrap();
-        std::fs::write(dir.path().join("notes.txt"), "not a log\n").unwrap();
-        let mut f = Followed::start(target, None);
-        assert!(f.read_new().is_empty(), "the previous run's file is not re-read");
+        let root = dir.path();
+        let dir = root.join("profiles");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("server_2026-01-01_10-00-00.rpt"), "last run\n").unwrap();
+        std::fs::write(dir.join("notes.txt"), "not a log\n").unwrap();
+        let mut f = Followed::start(root, target, None);
+        assert!(
+            f.read_new().unwrap().is_empty(),
+            "the previous run's file is not re-read"
+        );
         std::thread::sleep(Duration::from_millis(20));
-        std::fs::write(dir.path().join("server_2026-01-01_11-00-00.rpt"), "this run\n").unwrap();
-        assert_eq!(f.read_new(), ["this run"]);
+        std::fs::write(dir.join("server_2026-01-01_11-00-00.rpt"), "this run\n").unwrap();
+        assert_eq!(f.read_new().unwrap(), ["this run"]);
         assert!(f.cursor(1, "game").unwrap().path.ends_with("11-00-00.rpt"));
+    }
+
+    #[test]
+    fn a_log_linked_outside_is_refused_until_a_real_file_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("server"), dir.path().join("elsewhere.log"));
+        std::fs::create_dir_all(root.join("logs")).unwrap();
+        std::fs::write(&outside, "").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("logs/game.log")).unwrap();
+        let mut f = Followed::start(&root, GameLog::File("logs/game.log".into()), None);
+        std::fs::write(&outside, "secret\n").unwrap();
+        assert!(f.read_new().unwrap_err().is_escape());
+        std::fs::remove_file(root.join("logs/game.log")).unwrap();
+        std::fs::write(root.join("logs/game.log"), "own\n").unwrap();
+        assert_eq!(f.read_new().unwrap(), ["own"]);
+    }
+
+    #[test]
+    fn a_game_log_named_outside_the_directory_is_not_followed() {
+        let root = Path::new("/srv/servers/1");
+        assert!(relative(root, GameLog::File("/srv/servers/2/latest.log".into())).is_err());
+        assert_eq!(
+            relative(root, GameLog::File("/srv/servers/1/logs/latest.log".into())),
+            Ok(GameLog::File("logs/latest.log".into()))
+        );
     }
 }

@@ -212,7 +212,8 @@ pub struct ServerEventRow {
 
 /// Something that happened to a server: `created`, `config_imported`, `config_changed`,
 /// `config_backup`, `starting`, `running`, `stopping`, `stopped`, `crashed`,
-/// `restart_scheduled`, `gave_up`, `error`, `killed`, `reattached`.
+/// `restart_scheduled`, `gave_up`, `error`, `killed`, `reattached`, `path_refused` (a link in
+/// the server directory leads outside it).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServerEvent {
     pub id: i64,

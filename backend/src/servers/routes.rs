@@ -175,7 +175,7 @@ async fn power(state: &AppState, p: &Principal, id: i64, action: Power) -> ApiRe
 /// executable is missing or not allowed or the config is invalid.
 #[utoipa::path(tag = "servers", security(("bearer" = [])),
     responses((status = 202, description = "Starting; the outcome arrives as events", body = PowerAccepted),
-        (status = 409, description = "Illegal in the current state, or a port is in use", body = ErrorBody)))]
+        (status = 409, description = "Illegal in the current state, a port is in use, or a file to write is behind a link leading outside the server directory", body = ErrorBody)))]
 #[post("/servers/{id}/start")]
 async fn start_server(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     power(&state, &p, id.into_inner(), Power::Start).await

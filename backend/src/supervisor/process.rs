@@ -1,19 +1,20 @@
 //! Operating-system side of supervision: spawning a game in its own process group with its
 //! console going to files, recognising a process again after a panel restart, signalling it,
-//! and writing config files atomically.
+//! and writing config files atomically (beneath the server directory, see [`crate::serverdir`]).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::net::{TcpListener, UdpSocket};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::os::unix::process::CommandExt;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use anyhow::Context;
 use rustix::process::{Pid, Signal};
 
 use crate::games::{LaunchPlan, PortSpec, RenderedFile, Transport};
+use crate::serverdir::{PathError, ServerDir};
 
 /// The game's stdout and stderr are appended here (a pipe would SIGPIPE it if the panel died).
 pub const CONSOLE_LOG: &str = "console.log";
@@ -83,71 +84,44 @@ pub fn first_port_in_use(ports: &[PortSpec]) -> Option<&PortSpec> {
     })
 }
 
-/// Checks that a path an adapter produced stays inside the server directory.
-fn inside(dir: &Path, relative: &Path) -> anyhow::Result<PathBuf> {
-    let ok = relative
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if !ok || relative.as_os_str().is_empty() {
-        anyhow::bail!("refusing to write {} outside the server directory", relative.display());
-    }
-    Ok(dir.join(relative))
-}
-
-/// Writes each file to a temporary sibling, syncs it, then renames it into place: a reader
-/// sees the old file or the new one, never half of one. Secret files get mode 0600.
-pub fn write_files(dir: &Path, files: &[RenderedFile]) -> anyhow::Result<()> {
+/// Writes each rendered file atomically beneath the server directory (a link planted on the
+/// way is refused, a link in its place is replaced). Secret files get mode 0600.
+pub fn write_files(dir: &ServerDir, files: &[RenderedFile]) -> Result<(), PathError> {
     for file in files {
-        let target = inside(dir, &file.path)?;
-        let parent = target.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = parent.join(format!(".{name}.languard-tmp"));
         let mode = if file.secret { 0o600 } else { 0o644 };
-        // A fresh file, never through a symlink someone planted in the server directory.
-        let _ = std::fs::remove_file(&temp);
-        let mut out = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(&temp)
-            .with_context(|| format!("writing {}", temp.display()))?;
-        out.set_permissions(std::fs::Permissions::from_mode(mode))?;
-        out.write_all(file.contents.as_bytes())?;
-        out.sync_all()?;
-        std::fs::rename(&temp, &target).with_context(|| format!("replacing {}", target.display()))?;
-        // The rename itself is durable only once the directory is synced.
-        File::open(parent).and_then(|d| d.sync_all()).ok();
+        dir.create_atomic(&file.path, file.contents.as_bytes(), mode)?;
     }
     Ok(())
 }
 
-fn ensure_fifo(path: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::FileTypeExt;
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_fifo() => return Ok(()),
-        Ok(_) => std::fs::remove_file(path).with_context(|| format!("replacing {}", path.display()))?,
-        Err(_) => {}
+/// The game's console: its stdin pipe (opened read-write, so it never sees end-of-file) and
+/// the log its stdout and stderr are appended to, both opened beneath the server directory.
+pub struct Console {
+    stdin: File,
+    log: File,
+}
+
+pub fn open_console(dir: &ServerDir) -> Result<Console, PathError> {
+    let fifo = Path::new(CONSOLE_STDIN);
+    match dir.metadata(fifo) {
+        Ok(meta) if meta.file_type().is_fifo() => {}
+        Ok(_) => {
+            dir.remove_file(fifo)?;
+            dir.make_fifo(fifo, 0o600)?;
+        }
+        Err(e) if e.is_not_found() => dir.make_fifo(fifo, 0o600)?,
+        Err(e) => return Err(e),
     }
-    rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(0o600))
-        .with_context(|| format!("creating the console pipe {}", path.display()))
+    Ok(Console {
+        stdin: dir.open_read_write(fifo)?,
+        log: dir.open_append(Path::new(CONSOLE_LOG), 0o644)?,
+    })
 }
 
 /// Starts the game: own process group, stdin from the console pipe, stdout/stderr appended to
 /// the console log, and no `LANGUARD_*` variables (they may hold the panel's secrets).
-pub fn spawn(dir: &Path, plan: &LaunchPlan) -> anyhow::Result<(tokio::process::Child, ProcessId)> {
-    let fifo = dir.join(CONSOLE_STDIN);
-    ensure_fifo(&fifo)?;
-    let stdin = OpenOptions::new().read(true).write(true).open(&fifo)?;
-    let log = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join(CONSOLE_LOG))
-        .context("opening the console log")?;
+pub fn spawn(console: Console, plan: &LaunchPlan) -> anyhow::Result<(tokio::process::Child, ProcessId)> {
+    let Console { stdin, log } = console;
     let mut cmd = std::process::Command::new(&plan.program);
     cmd.args(&plan.args)
         .current_dir(&plan.cwd)
@@ -171,10 +145,8 @@ pub fn spawn(dir: &Path, plan: &LaunchPlan) -> anyhow::Result<(tokio::process::C
 
 /// Writes one console line to the game's stdin pipe without blocking when nobody reads it.
 pub fn send_console_line(dir: &Path, line: &str) -> anyhow::Result<()> {
-    let mut pipe = OpenOptions::new()
-        .write(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-        .open(dir.join(CONSOLE_STDIN))
+    let mut pipe = ServerDir::open(dir)
+        .and_then(|d| d.open_write_nonblocking(Path::new(CONSOLE_STDIN)))
         .context("the game's console pipe is not open")?;
     pipe.write_all(format!("{line}\n").as_bytes())?;
     Ok(())
@@ -182,7 +154,7 @@ pub fn send_console_line(dir: &Path, line: &str) -> anyhow::Result<()> {
 
 /// The last `n` lines of the console log (reads at most the last 64 KiB).
 pub fn last_console_lines(dir: &Path, n: usize) -> Vec<String> {
-    let Ok(mut file) = File::open(dir.join(CONSOLE_LOG)) else {
+    let Ok(mut file) = ServerDir::open(dir).and_then(|d| d.open_read(Path::new(CONSOLE_LOG))) else {
         return Vec::new();
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -199,6 +171,8 @@ pub fn last_console_lines(dir: &Path, n: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]
@@ -216,7 +190,8 @@ mod tests {
                 secret: false,
             },
         ];
-        write_files(dir.path(), &files).unwrap();
+        let server = ServerDir::open(dir.path()).unwrap();
+        write_files(&server, &files).unwrap();
         let meta = std::fs::metadata(dir.path().join("cfg/server.cfg")).unwrap();
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
         assert_eq!(std::fs::read_to_string(dir.path().join("basic.cfg")).unwrap(), "b");
@@ -225,13 +200,13 @@ mod tests {
             contents: String::new(),
             secret: false,
         }];
-        assert!(write_files(dir.path(), &escape).is_err());
+        assert!(write_files(&server, &escape).unwrap_err().is_escape());
         let absolute = vec![RenderedFile {
             path: "/tmp/x".into(),
             contents: String::new(),
             secret: false,
         }];
-        assert!(write_files(dir.path(), &absolute).is_err());
+        assert!(write_files(&server, &absolute).unwrap_err().is_escape());
     }
 
     #[test]

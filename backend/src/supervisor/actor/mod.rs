@@ -165,7 +165,8 @@ pub(super) async fn console_tailers(
         bus: players.bus.clone(),
         writer: players.logs.clone(),
     };
-    crate::logs::tailer::follow(server, directory.join(process::CONSOLE_LOG), game_log, adapter, &ctx).await
+    let console = Path::new(process::CONSOLE_LOG);
+    crate::logs::tailer::follow(server, directory, console, game_log, adapter, &ctx).await
 }
 
 /// `max_players` of a game config, when it has one.

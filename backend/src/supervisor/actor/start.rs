@@ -13,6 +13,7 @@ use super::{console_tailers, max_players, Actor, Live, STARTUP_GRACE};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult};
 use crate::rcon::Link;
+use crate::serverdir::{record_refusal, PathError, ServerDir};
 use crate::servers::model::ServerState;
 use crate::servers::{import, store};
 use crate::supervisor::plan::{check_executable, plan_for};
@@ -69,18 +70,21 @@ impl Actor {
         let directory = PathBuf::from(&row.directory);
         let dir = directory.clone();
         let (files, keys) = (plan.files.clone(), plan.keys.clone());
-        let copies = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
+        let prepared = tokio::task::spawn_blocking(move || -> anyhow::Result<(process::Console, Vec<String>)> {
+            let root = ServerDir::create(&dir)?;
             // A file Languard did not write (an existing install's) is copied before it is replaced.
             let copies = import::keep_foreign_files(&dir, &files)?;
-            process::write_files(&dir, &files)?;
+            process::write_files(&root, &files)?;
             import::remember_written(&dir, &files)?;
-            crate::supervisor::keys::sync(&dir, &keys)?;
-            anyhow::Ok(copies)
+            crate::supervisor::keys::sync(&root, &keys)?;
+            Ok((process::open_console(&root)?, copies))
         })
         .await
-        .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+        let (console, copies) = match prepared {
+            Ok(prepared) => prepared,
+            Err(e) => return Err(self.refused(e).await),
+        };
         for copy in copies {
             self.event(
                 "config_backup",
@@ -92,7 +96,7 @@ impl Actor {
         // Following before the spawn: the game's first lines are not missed.
         let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
         let (child, id) =
-            process::spawn(&directory, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
+            process::spawn(console, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
         self.expecting_exit = false;
         self.live = Some(Live {
             id,
@@ -117,6 +121,18 @@ impl Actor {
             Some(json!({"pid": id.pid})),
         )
         .await
+    }
+
+    /// A path beneath the server directory that leads outside becomes an event and a 409;
+    /// any other failure to prepare the files is internal.
+    async fn refused(&self, e: anyhow::Error) -> ApiError {
+        match e.downcast::<PathError>() {
+            Ok(e) => {
+                record_refusal(&self.db, &self.players.bus, self.server, &e).await;
+                ApiError::from(e)
+            }
+            Err(e) => ApiError::internal(e),
+        }
     }
 
     pub(super) async fn on_up(&mut self) -> ApiResult<()> {
