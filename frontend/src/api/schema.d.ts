@@ -1299,7 +1299,10 @@ export interface components {
         };
         /** @description One line a server wrote, as its game's adapter parsed it. */
         LogEntry: {
-            /** @description The time as the game printed it (games print wall-clock time without a date or zone). */
+            /**
+             * @description The time as the game printed it: wall-clock time without a zone, and without a date
+             *     unless the game prints one (Arma's `full` timestamps: `2026/11/22, 09:00:55`).
+             */
             game_time?: string | null;
             /**
              * Format: int64

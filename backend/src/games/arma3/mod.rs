@@ -5,6 +5,8 @@ mod config;
 #[cfg(test)]
 mod injection_tests;
 mod log;
+#[cfg(test)]
+mod log_tests;
 mod render;
 mod schema;
 #[cfg(test)]
