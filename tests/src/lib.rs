@@ -52,6 +52,8 @@ mod prometheus;
 #[cfg(test)]
 mod servers;
 #[cfg(test)]
+mod sessions;
+#[cfg(test)]
 mod system;
 #[cfg(test)]
 mod tokens;
