@@ -36,6 +36,8 @@ mod cli;
 #[cfg(test)]
 mod content;
 #[cfg(test)]
+mod event_actors;
+#[cfg(test)]
 mod events;
 #[cfg(test)]
 mod logs;

@@ -1192,6 +1192,15 @@ export interface components {
             /** @description Human-readable explanation. */
             message: string;
         };
+        /** @description `{kind, id, name}`: the id and name of the user, token or schedule; neither for `system`. */
+        EventActor: {
+            /** Format: int64 */
+            id?: number | null;
+            kind: components["schemas"]["EventActorKind"];
+            name?: string | null;
+        };
+        /** @enum {string} */
+        EventActorKind: "user" | "token" | "schedule" | "system";
         /** @description One server → client message of the WebSocket stream. */
         Frame: {
             data: Record<string, never>;
@@ -1642,6 +1651,7 @@ export interface components {
          *     `reattached`.
          */
         ServerEvent: {
+            actor?: components["schemas"]["EventActor"] | null;
             /** Format: date-time */
             created_at: string;
             /** @description E.g. for `crashed`: `{"exit_code": 3, "signal": null, "last_lines": [...]}`. */
