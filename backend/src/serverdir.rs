@@ -18,6 +18,7 @@ use rustix::io::Errno;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::events::Bus;
+use crate::servers::event_actor::EventActor;
 
 /// Why a path under a server directory could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +60,7 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: i64, error: &PathError) 
         return;
     }
     tracing::warn!(server, "{error}");
-    let recorded = crate::servers::store::add_event(db, bus, server, "path_refused", error.to_string(), None).await;
+    let recorded = crate::servers::store::add_event(db, bus, server, &EventActor::system(), "path_refused", error.to_string(), None).await;
     if let Err(e) = recorded {
         tracing::error!(server, error = ?e, "recording a refused path failed");
     }

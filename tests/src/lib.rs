@@ -36,6 +36,8 @@ mod cli;
 #[cfg(test)]
 mod content;
 #[cfg(test)]
+mod event_actors;
+#[cfg(test)]
 mod events;
 #[cfg(test)]
 mod import;
@@ -59,6 +61,8 @@ mod prometheus;
 mod reattach;
 #[cfg(test)]
 mod servers;
+#[cfg(test)]
+mod sessions;
 #[cfg(test)]
 mod system;
 #[cfg(test)]

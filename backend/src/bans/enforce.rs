@@ -13,6 +13,7 @@ use crate::games::{GameId, RconFlavour};
 use crate::players::monitor::Runtime;
 use crate::players::store::{PlayerRow, Present};
 use crate::rcon::{Link, RconError};
+use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 use crate::supervisor::Supervisor;
 
@@ -23,8 +24,8 @@ async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
     Ok(())
 }
 
-async fn event(rt: &Runtime, server: i64, kind: &'static str, message: String) {
-    if let Err(e) = servers_store::add_event(&rt.db, &rt.bus, server, kind, message, None).await {
+async fn event(rt: &Runtime, server: i64, by: &EventActor, kind: &'static str, message: String) {
+    if let Err(e) = servers_store::add_event(&rt.db, &rt.bus, server, by, kind, message, None).await {
         tracing::error!(server, error = ?e, "could not record a ban event");
     }
 }
@@ -42,14 +43,23 @@ fn describe(ban: &BanRow, name: &str) -> String {
     format!("banned {name} {length}{reason}")
 }
 
-/// Writes one ban into one server's list (kicking the player if online) and records it.
-async fn write_ban(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, ban: &BanRow, target: &Target<'_>) {
+/// Writes one ban into one server's list (kicking the player if online) and records it as
+/// done by `by`.
+async fn write_ban(
+    rt: &Runtime,
+    server: i64,
+    by: &EventActor,
+    flavour: RconFlavour,
+    link: &Link,
+    ban: &BanRow,
+    target: &Target<'_>,
+) {
     // The route refused text the game cannot take; a ban stored before that rule is reported.
     let commands = match moderation::ban(flavour, target, ban.minutes_left(now()), &ban.reason) {
         Ok(commands) => commands,
         Err(refused) => {
             let message = format!("could not write the ban of {} into the game: {refused}", target.name);
-            return event(rt, server, "ban_failed", message).await;
+            return event(rt, server, by, "ban_failed", message).await;
         }
     };
     match run_all(link, &commands).await {
@@ -57,12 +67,13 @@ async fn write_ban(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link,
             if let Err(e) = store::record_enforcement(&rt.db, ban.id, server).await {
                 tracing::error!(server, error = ?e, "could not record a ban enforcement");
             }
-            event(rt, server, "ban_applied", describe(ban, target.name)).await;
+            event(rt, server, by, "ban_applied", describe(ban, target.name)).await;
         }
         Err(e) => {
             event(
                 rt,
                 server,
+                by,
                 "ban_failed",
                 format!("could not write the ban of {} into the game: {e}", target.name),
             )
@@ -84,11 +95,16 @@ async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i6
         .collect())
 }
 
-/// A new ban: written into every running server it applies to. Stopped servers get it when the
-/// player next joins one of them.
-pub async fn apply(rt: &Runtime, supervisor: &Supervisor, ban: &BanRow, player: &PlayerRow) -> ApiResult<()> {
-    let kind = player.kind()?;
-    for (server, flavour) in targets(&rt.db, ban, kind).await? {
+/// A new ban made by `by`: written into every running server it applies to. Stopped servers get
+/// it when the player next joins one of them.
+pub async fn apply(
+    rt: &Runtime,
+    supervisor: &Supervisor,
+    by: &EventActor,
+    ban: &BanRow,
+    player: &PlayerRow,
+) -> ApiResult<()> {
+    for (server, flavour) in targets(&rt.db, ban, player.kind()?).await? {
         let Some(link) = supervisor.link(server).await? else {
             continue;
         };
@@ -98,12 +114,12 @@ pub async fn apply(rt: &Runtime, supervisor: &Supervisor, ban: &BanRow, player: 
             .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
             .and_then(|p| p.slot);
         let target = Target {
-            kind,
+            kind: player.kind()?,
             identity: &player.identity,
             name: &player.name,
             slot,
         };
-        write_ban(rt, server, flavour, &link, ban, &target).await;
+        write_ban(rt, server, by, flavour, &link, ban, &target).await;
     }
     Ok(())
 }
@@ -138,12 +154,13 @@ pub async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Lin
             name: &present.entry.name,
             slot: present.entry.slot,
         };
-        write_ban(rt, server, flavour, link, &ban, &target).await;
+        write_ban(rt, server, &EventActor::system(), flavour, link, &ban, &target).await;
     }
 }
 
-/// Removes lifted bans from one running server's own list.
-pub async fn catch_up(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link) {
+/// Removes lifted bans from one running server's own list, as done by `by` (the user who lifted
+/// a ban, or Languard catching up when the server's RCON comes up or a ban expires).
+pub async fn catch_up(rt: &Runtime, server: i64, by: &EventActor, flavour: RconFlavour, link: &Link) {
     let pending = match store::pending_lifts(&rt.db, server).await {
         Ok(p) => p,
         Err(e) => {
@@ -172,6 +189,7 @@ pub async fn catch_up(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Li
                 event(
                     rt,
                     server,
+                    by,
                     "ban_failed",
                     format!("could not unban {}: {refused}", lift.name),
                 )
@@ -184,23 +202,37 @@ pub async fn catch_up(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Li
                 if let Err(e) = store::lifted(&rt.db, lift.enforcement).await {
                     tracing::error!(server, error = ?e, "could not record an unban");
                 }
-                event(rt, server, "ban_lifted", format!("unbanned {}", lift.name)).await;
+                event(rt, server, by, "ban_lifted", format!("unbanned {}", lift.name)).await;
             }
             Err(e) => {
-                event(rt, server, "ban_failed", format!("could not unban {}: {e}", lift.name)).await;
+                event(
+                    rt,
+                    server,
+                    by,
+                    "ban_failed",
+                    format!("could not unban {}: {e}", lift.name),
+                )
+                .await;
                 return;
             }
         }
     }
 }
 
-/// Lifts a ban in Languard and in every running game that holds it.
-pub async fn lift(rt: &Runtime, supervisor: &Supervisor, ban_id: i64, by: String) -> ApiResult<BanRow> {
+/// Lifts a ban in Languard and in every running game that holds it; `actor` is who lifted it
+/// (`by` is the name stored on the ban).
+pub async fn lift(
+    rt: &Runtime,
+    supervisor: &Supervisor,
+    actor: &EventActor,
+    ban_id: i64,
+    by: String,
+) -> ApiResult<BanRow> {
     let ban = store::lift(&rt.db, ban_id, by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
     for (server, flavour) in targets(&rt.db, &ban, player.kind()?).await? {
         if let Some(link) = supervisor.link(server).await? {
-            catch_up(rt, server, flavour, &link).await;
+            catch_up(rt, server, actor, flavour, &link).await;
         }
     }
     Ok(ban)
@@ -220,7 +252,7 @@ pub async fn expire_forever(rt: Runtime, supervisor: Supervisor) {
             }
         };
         for id in ids {
-            if let Err(e) = lift(&rt, &supervisor, id, "expiry".to_owned()).await {
+            if let Err(e) = lift(&rt, &supervisor, &EventActor::system(), id, "expiry".to_owned()).await {
                 tracing::error!(ban = id, error = ?e, "could not lift an expired ban");
             }
         }

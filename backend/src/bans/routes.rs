@@ -15,6 +15,7 @@ use crate::games::GameId;
 use crate::http::extract::{Json, Query};
 use crate::http::page::PageRequest;
 use crate::players::store as players_store;
+use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -99,7 +100,14 @@ async fn ban_player(
         },
     )
     .await?;
-    enforce::apply(state.supervisor.players(), &state.supervisor, &ban, &player).await?;
+    enforce::apply(
+        state.supervisor.players(),
+        &state.supervisor,
+        &EventActor::of(&p),
+        &ban,
+        &player,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(store::get(&state.db, ban.id).await?))
 }
 
@@ -139,6 +147,7 @@ async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) 
     enforce::lift(
         state.supervisor.players(),
         &state.supervisor,
+        &EventActor::of(&p),
         id.into_inner(),
         p.username.clone(),
     )

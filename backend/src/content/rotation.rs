@@ -10,6 +10,7 @@ use super::names::{content_file_name, stem};
 use crate::app::AppState;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 
 /// One mission of the rotation, in the order the server plays them.
@@ -104,7 +105,7 @@ pub async fn rotation(state: &AppState, id: i64) -> ApiResult<Rotation> {
 
 /// Saves the rotation into the config: every mission must be uploaded; errors name the
 /// rotation entry (`rotation.2.params.0.name`).
-pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> ApiResult<Rotation> {
+pub async fn set_rotation(state: &AppState, by: &EventActor, id: i64, input: RotationInput) -> ApiResult<Rotation> {
     let t = missions_target(&state.db, id).await?;
     let mut names = Vec::new();
     for (i, entry) in input.rotation.iter().enumerate() {
@@ -154,7 +155,7 @@ pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> Ap
         .collect();
     let mut config = t.config.clone();
     config["missions"] = Value::Array(missions);
-    crate::servers::service::set_config(state, id, config)
+    crate::servers::service::set_config(state, by, id, config)
         .await
         .map_err(|e| match e {
             ApiError::Validation { field, message } => ApiError::Validation {
@@ -169,7 +170,7 @@ pub async fn set_rotation(state: &AppState, id: i64, input: RotationInput) -> Ap
 }
 
 /// Switches the running server to one mission of the rotation over RCON (`#mission`).
-pub async fn apply(state: &AppState, id: i64, request: ApplyRequest) -> ApiResult<Applied> {
+pub async fn apply(state: &AppState, by: &EventActor, id: i64, request: ApplyRequest) -> ApiResult<Applied> {
     let t = missions_target(&state.db, id).await?;
     let rotation = rotation_of(&t.config)?;
     let entry = rotation
@@ -185,6 +186,7 @@ pub async fn apply(state: &AppState, id: i64, request: ApplyRequest) -> ApiResul
         &state.db,
         &state.bus,
         id,
+        by,
         "mission_changed",
         format!("switched to {} ({})", entry.mission, entry.difficulty),
         None,

@@ -13,6 +13,7 @@ use crate::audit::RequestSummary;
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::Json;
+use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -129,7 +130,7 @@ async fn put_rotation(
 ) -> ApiResult<web::Json<Rotation>> {
     p.require(Role::Admin)?;
     Ok(web::Json(
-        rotation::set_rotation(&state, id.into_inner(), body.0).await?,
+        rotation::set_rotation(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
     ))
 }
 
@@ -149,7 +150,9 @@ async fn apply_rotation(
     body: Json<ApplyRequest>,
 ) -> ApiResult<web::Json<Applied>> {
     p.require(Role::Operator)?;
-    Ok(web::Json(rotation::apply(&state, id.into_inner(), body.0).await?))
+    Ok(web::Json(
+        rotation::apply(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+    ))
 }
 
 /// The mod library, by name.

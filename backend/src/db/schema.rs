@@ -94,6 +94,9 @@ diesel::table! {
         kind -> Text,
         message -> Text,
         detail -> Nullable<Text>,
+        actor_kind -> Nullable<Text>,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Nullable<Text>,
     }
 }
 

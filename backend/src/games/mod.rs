@@ -195,7 +195,8 @@ impl LogEventKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     pub level: LogLevel,
-    /// The time as the game printed it (games print local wall-clock time without a date).
+    /// The time as the game printed it: local wall-clock time, with the date only where the
+    /// game prints one (Arma's `full` timestamps).
     pub time: Option<String>,
     pub message: String,
     pub kind: LogEventKind,

@@ -2,6 +2,8 @@
 //! `status`, Minecraft `list uuids` (protocols.md §1–3). Parsers skip lines they do not
 //! understand rather than fail: games and plugins vary the surrounding text.
 
+use std::time::Duration;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -61,6 +63,9 @@ pub struct RosterEntry {
     pub identity: String,
     pub ip: Option<String>,
     pub ping: Option<i32>,
+    /// How long the player has been connected, where the game says (Source `status`), so a
+    /// session first seen by a late poll still starts when the player joined.
+    pub connected: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,6 +122,7 @@ fn parse_battleye(text: &str) -> Roster {
             identity: guid.to_ascii_lowercase(),
             ip: addr.rsplit_once(':').map(|(ip, _)| ip.to_owned()),
             ping: ping.parse().ok().filter(|p: &i32| *p >= 0),
+            connected: None,
         });
     }
     roster
@@ -194,6 +200,7 @@ fn status_row(line: &str) -> Option<RosterEntry> {
     let tail: Vec<&str> = body[close + 1..].split_whitespace().collect();
     let id64 = steam_id64(tail.first()?)?;
     // uniqueid, time, ping, loss, state[, rate], adr
+    let connected = tail.get(1).and_then(|t| connected_time(t));
     let ping = tail.get(2).and_then(|p| p.parse().ok());
     let ip = tail
         .last()
@@ -206,7 +213,19 @@ fn status_row(line: &str) -> Option<RosterEntry> {
         identity: id64.to_string(),
         ip,
         ping,
+        connected,
     })
+}
+
+/// The `connected` column: `mm:ss`, or `h:mm:ss` from an hour on (minutes and seconds below 60).
+fn connected_time(text: &str) -> Option<Duration> {
+    let parts: Vec<u64> = text.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let (hours, minutes, seconds) = match parts[..] {
+        [m, s] => (0, m, s),
+        [h, m, s] if m < 60 => (h, m, s),
+        _ => return None,
+    };
+    (seconds < 60).then(|| Duration::from_secs((hours * 60 + minutes) * 60 + seconds))
 }
 
 /// `There are 2 of a max of 20 players online: Steve (uuid), Alex (uuid)`.
@@ -228,6 +247,7 @@ fn parse_minecraft_list(text: &str) -> Roster {
             identity,
             ip: None,
             ping: None,
+            connected: None,
         });
     }
     roster
@@ -255,6 +275,7 @@ mod tests {
                 identity: "0123456789abcdef0123456789abcdef".into(),
                 ip: Some("203.0.113.7".into()),
                 ping: Some(47),
+                connected: None,
             }
         );
         assert_eq!(roster.players[1].name, "New Guy");
@@ -282,6 +303,7 @@ mod tests {
         assert_eq!(p.name, "Meh \"quoted\"");
         assert_eq!(p.identity, (STEAM_ID64_BASE + 101_574_366).to_string());
         assert_eq!((p.ping, p.ip.as_deref()), (Some(69), Some("1.2.3.4")));
+        assert_eq!(p.connected, Some(Duration::from_secs(14 * 60 + 36)));
 
         let l4d2 = "map     : c10m2_drainage at ( -11074, -9007, -529 )\n\
             players : 1 humans, 0 bots (4 max) (hibernating) (unreserved)\n\
@@ -295,6 +317,21 @@ mod tests {
             (STEAM_ID64_BASE + 2 * 35_074_132 + 1).to_string()
         );
         assert_eq!(roster.players[0].ip.as_deref(), Some("192.168.4.85"));
+        assert_eq!(roster.players[0].connected, Some(Duration::from_secs(32 * 60 + 17)));
+    }
+
+    #[test]
+    fn source_status_connected_time() {
+        let status = |time: &str| {
+            let text = format!("#  8 1 \"Mal\" STEAM_1:1:35074132 {time} 10 0 active 100000 192.168.4.85:27005\n");
+            parse_roster(RconFlavour::Source, &text).players[0].connected
+        };
+        assert_eq!(status("05:32"), Some(Duration::from_secs(5 * 60 + 32)));
+        assert_eq!(status("1:02:03"), Some(Duration::from_secs(3723)));
+        assert_eq!(status("123:00:59"), Some(Duration::from_secs(123 * 3600 + 59)));
+        for bad in ["05:60", "1:60:00", "5", "1:2:3:4", "a:00", "-1:00"] {
+            assert_eq!(status(bad), None, "{bad}");
+        }
     }
 
     #[test]

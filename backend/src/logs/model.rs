@@ -22,7 +22,8 @@ pub struct LogEntry {
     pub source: String,
     /// When Languard read the line.
     pub logged_at: DateTime<Utc>,
-    /// The time as the game printed it (games print wall-clock time without a date or zone).
+    /// The time as the game printed it: wall-clock time without a zone, and without a date
+    /// unless the game prints one (Arma's `full` timestamps: `2026/11/22, 09:00:55`).
     pub game_time: Option<String>,
     /// `debug`, `info`, `warn` or `error`.
     pub level: String,

@@ -16,6 +16,7 @@ use crate::db::{now, to_utc, Db};
 use crate::games::roster::{parse_roster, roster_command, IdentityKind};
 use crate::games::RconFlavour;
 use crate::rcon::{Link, RconError};
+use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 
 /// What every poller shares: the database, the live board and the timing settings.
@@ -144,7 +145,17 @@ impl Poller {
     }
 
     async fn event(&self, kind: &'static str, message: String) {
-        if let Err(e) = servers_store::add_event(&self.rt.db, &self.rt.bus, self.server, kind, message, None).await {
+        if let Err(e) = servers_store::add_event(
+            &self.rt.db,
+            &self.rt.bus,
+            self.server,
+            &EventActor::system(),
+            kind,
+            message,
+            None,
+        )
+        .await
+        {
             tracing::error!(server = self.server, error = ?e, "could not record a player event");
         }
     }
@@ -172,7 +183,7 @@ impl Poller {
             self.connected = true;
             self.set_status(RconState::Connected, None);
             // Bans lifted while this server was down reach its own ban list now.
-            enforce::catch_up(&self.rt, self.server, self.flavour, &self.link).await;
+            enforce::catch_up(&self.rt, self.server, &EventActor::system(), self.flavour, &self.link).await;
         }
         self.publish(
             &reconciled,

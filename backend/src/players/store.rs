@@ -2,7 +2,7 @@
 //! live state. A poll is reconciled in one transaction, so a roster is never half-recorded.
 //! What the API reads is in `queries`.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::model::{LiveSummary, Player};
@@ -98,8 +98,20 @@ fn max_opt(a: Option<i32>, b: Option<i32>) -> Option<i32> {
     }
 }
 
-/// Records one roster: players and names upserted, sessions opened for newcomers and closed
-/// for those gone, pings folded into min/max, and the live state extended or a new row begun.
+/// When a player seen at `at` joined: earlier by the time the game says they have been
+/// connected (Source `status`), so a player who was on before the first poll (a panel restart, a
+/// reattach, a slow RCON link) keeps the real start of their visit.
+fn joined_at(entry: &RosterEntry, at: NaiveDateTime) -> NaiveDateTime {
+    entry
+        .connected
+        .and_then(|d| TimeDelta::from_std(d).ok())
+        .and_then(|d| at.checked_sub_signed(d))
+        .unwrap_or(at)
+}
+
+/// Records one roster: players and names upserted, sessions opened for newcomers (from when the
+/// game says they joined) and closed for those gone, pings folded into min/max, and the live
+/// state extended or a new row begun.
 pub async fn reconcile(
     db: &Db,
     server: i64,
@@ -130,6 +142,7 @@ pub async fn reconcile(
             let mut result = Reconciled::default();
             let mut kept = Vec::new();
             for entry in entries {
+                let started = joined_at(&entry, at);
                 let existing: Option<PlayerRow> = players::table
                     .filter(players::kind.eq(kind.as_str()))
                     .filter(players::identity.eq(&entry.identity))
@@ -146,7 +159,7 @@ pub async fn reconcile(
                             players::kind.eq(kind.as_str()),
                             players::identity.eq(&entry.identity),
                             players::name.eq(&entry.name),
-                            players::first_seen.eq(at),
+                            players::first_seen.eq(started),
                             players::last_seen.eq(at),
                         ))
                         .returning(PlayerRow::as_returning())
@@ -164,7 +177,7 @@ pub async fn reconcile(
                         .values((
                             player_names::player_id.eq(player.id),
                             player_names::name.eq(&entry.name),
-                            player_names::first_seen.eq(at),
+                            player_names::first_seen.eq(started),
                             player_names::last_seen.eq(at),
                         ))
                         .execute(c)?;
@@ -187,13 +200,13 @@ pub async fn reconcile(
                                 player_sessions::player_id.eq(player.id),
                                 player_sessions::name.eq(&entry.name),
                                 player_sessions::ip.eq(&entry.ip),
-                                player_sessions::joined_at.eq(at),
+                                player_sessions::joined_at.eq(started),
                                 player_sessions::ping_min.eq(entry.ping),
                                 player_sessions::ping_max.eq(entry.ping),
                             ))
                             .returning(player_sessions::id)
                             .get_result(c)?;
-                        (id, at, true)
+                        (id, started, true)
                     }
                 };
                 result.present.push(Present {

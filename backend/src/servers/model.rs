@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::event_actor::EventActor;
 use crate::db::schema::{server_events, servers};
 use crate::games::import::ImportReport;
 use crate::games::PortSpec;
@@ -208,6 +209,9 @@ pub struct ServerEventRow {
     pub kind: String,
     pub message: String,
     pub detail: Option<String>,
+    pub actor_kind: Option<String>,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
 }
 
 /// Something that happened to a server: `created`, `config_imported`, `config_changed`,
@@ -223,6 +227,10 @@ pub struct ServerEvent {
     /// E.g. for `crashed`: `{"exit_code": 3, "signal": null, "last_lines": [...]}`.
     #[schema(value_type = Option<Object>)]
     pub detail: Option<Value>,
+    /// Who caused it: a user, an API token, a schedule, or `system` (Languard itself: crashes,
+    /// automatic restarts, reattaching, what it saw in the game). Null only for events recorded
+    /// before Languard kept actors.
+    pub actor: Option<EventActor>,
 }
 
 impl From<ServerEventRow> for ServerEvent {
@@ -233,6 +241,7 @@ impl From<ServerEventRow> for ServerEvent {
             kind: row.kind,
             message: row.message,
             detail: row.detail.and_then(|d| serde_json::from_str(&d).ok()),
+            actor: EventActor::from_columns(row.actor_kind.as_deref(), row.actor_id, row.actor_name),
         }
     }
 }

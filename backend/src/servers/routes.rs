@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
 
+use super::event_actor::EventActor;
 use super::model::{
     ConfigPreview, CreateServerRequest, Game, PowerAccepted, Server, ServerEventPage, ServerPage, UpdateServerRequest,
 };
@@ -80,7 +81,7 @@ async fn create_server(
     body: Json<CreateServerRequest>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
-    Ok(HttpResponse::Created().json(service::create(&state, body.0).await?))
+    Ok(HttpResponse::Created().json(service::create(&state, &EventActor::of(&p), body.0).await?))
 }
 
 /// One server.
@@ -103,7 +104,9 @@ async fn update_server(
     body: Json<UpdateServerRequest>,
 ) -> ApiResult<web::Json<Server>> {
     p.require(Role::Admin)?;
-    Ok(web::Json(service::update(&state, id.into_inner(), body.0).await?))
+    Ok(web::Json(
+        service::update(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -149,7 +152,9 @@ async fn put_config(
     body: Json<Value>,
 ) -> ApiResult<web::Json<Value>> {
     p.require(Role::Admin)?;
-    Ok(web::Json(service::set_config(&state, id.into_inner(), body.0).await?))
+    Ok(web::Json(
+        service::set_config(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+    ))
 }
 
 /// The files and command line a start would use, with passwords masked.
@@ -167,7 +172,7 @@ async fn preview_config(
 
 async fn power(state: &AppState, p: &Principal, id: i64, action: Power) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
-    let status = state.supervisor.power(id, action).await?;
+    let status = state.supervisor.power(id, action, EventActor::of(p)).await?;
     Ok(HttpResponse::Accepted().json(PowerAccepted { status }))
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use diesel::prelude::*;
 use serde_json::Value;
 
+use super::event_actor::EventActor;
 use super::facts::Facts;
 use super::model::{
     ConfigPreview, CreateServerRequest, PreviewFile, SecretsInput, Server, ServerPage, ServerRow, ServerState,
@@ -191,7 +192,7 @@ fn map_unique(name: &str) -> impl Fn(diesel::result::Error) -> ApiError + '_ {
     }
 }
 
-pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult<Server> {
+pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequest) -> ApiResult<Server> {
     let name = validate_name(&request.name)?;
     let adapter = games::find(request.game.as_str()).ok_or_else(|| {
         let ids: Vec<&str> = games::all().iter().map(|a| a.id()).collect();
@@ -293,6 +294,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
         &state.db,
         &state.bus,
         row.id,
+        by,
         "created",
         format!("server `{}` created", row.name),
         None,
@@ -303,6 +305,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
             &state.db,
             &state.bus,
             row.id,
+            by,
             "config_imported",
             import::summary(report),
             serde_json::to_value(report).ok(),
@@ -313,7 +316,7 @@ pub async fn create(state: &AppState, request: CreateServerRequest) -> ApiResult
     to_api(row, &state.supervisor)
 }
 
-pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
+pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
     let row = store::row(&state.db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
@@ -391,6 +394,7 @@ pub async fn update(state: &AppState, id: i64, request: UpdateServerRequest) -> 
         &state.db,
         &state.bus,
         id,
+        by,
         "updated",
         "settings changed; they apply at the next start".into(),
         None,
@@ -448,7 +452,7 @@ pub async fn config(state: &AppState, id: i64) -> ApiResult<Value> {
     serde_json::from_str(&row.config).map_err(ApiError::internal)
 }
 
-pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<Value> {
+pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Value) -> ApiResult<Value> {
     let row = store::row(&state.db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
     let config = adapter.validate(&config)?;
@@ -476,6 +480,7 @@ pub async fn set_config(state: &AppState, id: i64, config: Value) -> ApiResult<V
         &state.db,
         &state.bus,
         id,
+        by,
         "config_changed",
         "configuration changed; it applies at the next start".into(),
         None,

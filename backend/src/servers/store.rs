@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use serde_json::Value;
 
+use super::event_actor::EventActor;
 use super::model::{ServerEventPage, ServerEventRow, ServerRow, ServerState};
 use crate::db::schema::{server_events, servers};
 use crate::db::{now, Db, Table};
@@ -103,11 +104,13 @@ pub async fn add_event(
     db: &Db,
     bus: &crate::events::Bus,
     id: i64,
+    by: &EventActor,
     kind: &'static str,
     message: String,
     detail: Option<Value>,
 ) -> ApiResult<()> {
     let text = detail.as_ref().map(|d| d.to_string());
+    let by = by.clone();
     let row: ServerEventRow = db
         .run(move |pool| {
             with_conn!(pool, |c| diesel::insert_into(server_events::table)
@@ -117,6 +120,9 @@ pub async fn add_event(
                     server_events::kind.eq(kind),
                     server_events::message.eq(&message),
                     server_events::detail.eq(&text),
+                    server_events::actor_kind.eq(by.kind.as_str()),
+                    server_events::actor_id.eq(by.id),
+                    server_events::actor_name.eq(&by.name),
                 ))
                 .returning(ServerEventRow::as_returning())
                 .get_result(c)

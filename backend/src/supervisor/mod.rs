@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::players::monitor::Runtime;
 use crate::rcon::Link;
 use crate::secrets::SecretBox;
+use crate::servers::event_actor::EventActor;
 use crate::servers::model::ServerState;
 use crate::servers::store;
 
@@ -29,7 +30,8 @@ pub enum Power {
 }
 
 pub(crate) enum Command {
-    Power(Power, oneshot::Sender<ApiResult<ServerState>>),
+    /// A power action and who asked for it.
+    Power(Power, EventActor, oneshot::Sender<ApiResult<ServerState>>),
     /// Ends the actor (before the server row is deleted); refused while a process runs.
     Retire(oneshot::Sender<ApiResult<()>>),
     /// The RCON link of the running server, if it has one.
@@ -96,11 +98,11 @@ impl Supervisor {
             .ok_or_else(|| store::not_found(id))
     }
 
-    /// Asks the actor to act; the reply says the state it moved to (or why it refused).
-    pub async fn power(&self, id: i64, power: Power) -> ApiResult<ServerState> {
+    /// Asks the actor to act for `by`; the reply says the state it moved to (or why it refused).
+    pub async fn power(&self, id: i64, power: Power, by: EventActor) -> ApiResult<ServerState> {
         let (reply, answer) = oneshot::channel();
         self.mailbox(id)?
-            .send(Command::Power(power, reply))
+            .send(Command::Power(power, by, reply))
             .await
             .map_err(|_| gone(id))?;
         answer.await.map_err(|_| gone(id))?

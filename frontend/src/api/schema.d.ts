@@ -1192,6 +1192,15 @@ export interface components {
             /** @description Human-readable explanation. */
             message: string;
         };
+        /** @description `{kind, id, name}`: the id and name of the user, token or schedule; neither for `system`. */
+        EventActor: {
+            /** Format: int64 */
+            id?: number | null;
+            kind: components["schemas"]["EventActorKind"];
+            name?: string | null;
+        };
+        /** @enum {string} */
+        EventActorKind: "user" | "token" | "schedule" | "system";
         /** @description One server → client message of the WebSocket stream. */
         Frame: {
             data: Record<string, never>;
@@ -1299,7 +1308,10 @@ export interface components {
         };
         /** @description One line a server wrote, as its game's adapter parsed it. */
         LogEntry: {
-            /** @description The time as the game printed it (games print wall-clock time without a date or zone). */
+            /**
+             * @description The time as the game printed it: wall-clock time without a zone, and without a date
+             *     unless the game prints one (Arma's `full` timestamps: `2026/11/22, 09:00:55`).
+             */
             game_time?: string | null;
             /**
              * Format: int64
@@ -1639,6 +1651,7 @@ export interface components {
          *     `reattached`, `path_refused` (a link in the server directory leads outside it).
          */
         ServerEvent: {
+            actor?: components["schemas"]["EventActor"] | null;
             /** Format: date-time */
             created_at: string;
             /** @description E.g. for `crashed`: `{"exit_code": 3, "signal": null, "last_lines": [...]}`. */

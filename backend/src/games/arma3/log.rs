@@ -5,23 +5,46 @@ use crate::games::{LogEventKind, LogLevel, LogLine};
 const BE_PREFIX: &str = "BattlEye Server: ";
 const CHAT_CHANNELS: [&str; 6] = ["Global", "Side", "Group", "Vehicle", "Direct", "Command"];
 
-/// Splits the `short` timestamp (`" 9:00:55 "` / `"10:15:00 "`, hour right-aligned) off.
-fn split_time(line: &str) -> Option<(&str, &str)> {
-    let trimmed = line.strip_prefix(' ').unwrap_or(line);
-    let colon = trimmed.find(':')?;
+/// `H:MM:SS` or `HH:MM:SS` at the start of `s` (the hour may be right-aligned with one space),
+/// returning the clock's length in bytes, leading space included.
+fn clock_len(s: &str) -> Option<usize> {
+    let pad = usize::from(s.starts_with(' '));
+    let body = s.get(pad..)?;
+    let colon = body.find(':')?;
     if !(1..=2).contains(&colon) {
         return None;
     }
-    let time = trimmed.get(..colon + 6)?;
-    let rest = trimmed.get(colon + 6..)?.strip_prefix(' ')?;
-    let digits_ok = time.char_indices().all(|(i, c)| {
+    let clock = body.get(..colon + 6)?;
+    let digits_ok = clock.char_indices().all(|(i, c)| {
         if i == colon || i == colon + 3 {
             c == ':'
         } else {
             c.is_ascii_digit()
         }
     });
-    digits_ok.then_some((time, rest))
+    digits_ok.then_some(pad + clock.len())
+}
+
+/// `YYYY/MM/DD, ` at the start of `s` (the `full` layout's date).
+fn date_len(s: &str) -> Option<usize> {
+    let date = s.get(..12)?;
+    let ok = date.char_indices().all(|(i, c)| match i {
+        4 | 7 => c == '/',
+        10 => c == ',',
+        11 => c == ' ',
+        _ => c.is_ascii_digit(),
+    });
+    ok.then_some(12)
+}
+
+/// Splits the timestamp of whichever `timestamp_format` the server was given off a line:
+/// `short` is the clock alone (`" 9:00:55 "`, `"10:15:00 "`), `full` puts the date before it
+/// (`"2026/11/22, 09:00:55 "`), `none` has no timestamp at all (and yields `None` here).
+fn split_time(line: &str) -> Option<(&str, &str)> {
+    let date = date_len(line).unwrap_or(0);
+    let end = date + clock_len(line.get(date..)?)?;
+    let rest = line.get(end..)?.strip_prefix(' ')?;
+    Some((line.get(..end)?.trim_start(), rest))
 }
 
 /// `Player <name> connected (id=<digits>).` — the engine's own line, with the SteamID64.

@@ -8,6 +8,8 @@ mod import;
 mod injection_tests;
 mod log;
 mod parse;
+#[cfg(test)]
+mod log_tests;
 mod render;
 mod schema;
 #[cfg(test)]

@@ -24,6 +24,7 @@ use crate::games::{GracefulStop, RconTarget};
 use crate::players::monitor::{Monitor, Runtime};
 use crate::rcon::Link;
 use crate::secrets::SecretBox;
+use crate::servers::event_actor::EventActor;
 use crate::servers::model::ServerState;
 use crate::servers::store;
 
@@ -85,6 +86,10 @@ struct Actor {
     /// The coming exit was asked for (stop, kill).
     expecting_exit: bool,
     restart_when_stopped: bool,
+    /// Who asked for what the server is doing now: the user or token behind the last power
+    /// action, or Languard itself (reattaching, crash handling, automatic restarts). Every
+    /// event the actor records names them.
+    by: EventActor,
 }
 
 pub(crate) fn spawn(
@@ -110,6 +115,7 @@ pub(crate) fn spawn(
             restart_at: None,
             expecting_exit: false,
             restart_when_stopped: false,
+            by: EventActor::system(),
         };
         if let Err(e) = actor.reattach().await {
             tracing::error!(server, error = ?e, "could not restore the server's state");
@@ -215,8 +221,8 @@ impl Actor {
                     let _ = reply.send(link);
                     continue;
                 }
-                Wake::Mail(Some(Command::Power(power, reply))) => {
-                    let result = self.power(power).await;
+                Wake::Mail(Some(Command::Power(power, by, reply))) => {
+                    let result = self.power(power, by).await;
                     let _ = reply.send(result);
                     Ok(())
                 }
@@ -225,6 +231,7 @@ impl Actor {
                 Wake::KillDue => self.on_stop_timeout().await,
                 Wake::RestartDue => {
                     self.restart_at = None;
+                    self.by = EventActor::system();
                     self.start_or_record_error().await.map(|_| ())
                 }
             };
@@ -255,15 +262,27 @@ impl Actor {
 
     async fn event(&self, kind: &'static str, message: String, detail: Option<serde_json::Value>) -> ApiResult<()> {
         tracing::info!(server = self.server, kind, "{message}");
-        store::add_event(&self.db, &self.players.bus, self.server, kind, message, detail).await
+        store::add_event(
+            &self.db,
+            &self.players.bus,
+            self.server,
+            &self.by,
+            kind,
+            message,
+            detail,
+        )
+        .await
     }
 
-    async fn power(&mut self, power: Power) -> ApiResult<ServerState> {
+    /// Acts for `by`, who from then on is named by the events of what follows (`running` after
+    /// a start, `stopped` after a stop); a refused action changes nothing.
+    async fn power(&mut self, power: Power, by: EventActor) -> ApiResult<ServerState> {
         match power {
             Power::Start => {
                 if self.state.is_active() {
                     return Err(self.refuse("start"));
                 }
+                self.by = by;
                 // A start by hand forgets earlier crashes and any pending automatic restart.
                 self.crashes.clear();
                 self.restart_at = None;
@@ -271,10 +290,12 @@ impl Actor {
             }
             Power::Stop => match self.state {
                 ServerState::Starting | ServerState::Running => {
+                    self.by = by;
                     self.begin_stop().await?;
                     Ok(self.state)
                 }
                 ServerState::Crashed if self.restart_at.is_some() => {
+                    self.by = by;
                     self.restart_at = None;
                     self.set_state(ServerState::Stopped).await?;
                     self.event("stopped", "pending automatic restart cancelled".into(), None)
@@ -285,15 +306,18 @@ impl Actor {
             },
             Power::Restart => match self.state {
                 ServerState::Starting | ServerState::Running => {
+                    self.by = by;
                     self.restart_when_stopped = true;
                     self.begin_stop().await?;
                     Ok(self.state)
                 }
                 ServerState::Stopping => {
+                    self.by = by;
                     self.restart_when_stopped = true;
                     Ok(self.state)
                 }
                 _ => {
+                    self.by = by;
                     self.crashes.clear();
                     self.restart_at = None;
                     self.start_or_record_error().await
@@ -303,6 +327,7 @@ impl Actor {
                 // A kill means "no more of this server now": forget any restart it had pending.
                 self.restart_when_stopped = false;
                 if self.live.is_none() && self.restart_at.take().is_some() {
+                    self.by = by;
                     self.set_state(ServerState::Stopped).await?;
                     self.event("stopped", "pending automatic restart cancelled".into(), None)
                         .await?;
@@ -311,6 +336,7 @@ impl Actor {
                 let Some(live) = &self.live else {
                     return Err(self.refuse("kill"));
                 };
+                self.by = by;
                 process::signal_group(live.id, Signal::KILL);
                 self.expecting_exit = true;
                 self.event(
@@ -374,13 +400,14 @@ impl Actor {
                 Some(target) => {
                     // In its own task, so that the actor stays free for `kill` meanwhile.
                     let command = command.clone();
-                    let (server, db, bus) = (self.server, self.db.clone(), self.players.bus.clone());
+                    let (server, db, bus, by) =
+                        (self.server, self.db.clone(), self.players.bus.clone(), self.by.clone());
                     let said = format!("sending `{command}` over RCON");
                     live.rcon_stop = Some(tokio::spawn(async move {
                         if let Err(e) = crate::rcon::send(&target, &command).await {
                             process::signal_group(id, Signal::TERM);
                             let message = format!("`{command}` over RCON failed ({e:#}); sent SIGTERM instead");
-                            let _ = store::add_event(&db, &bus, server, "stopping", message, None).await;
+                            let _ = store::add_event(&db, &bus, server, &by, "stopping", message, None).await;
                         }
                     }));
                     said
@@ -444,6 +471,8 @@ impl Actor {
             return Ok(());
         }
         self.restart_when_stopped = false;
+        // Nobody asked for this exit: the crash and what follows are Languard's.
+        self.by = EventActor::system();
         let directory = live.directory.clone();
         let last_lines = tokio::task::spawn_blocking(move || process::last_console_lines(&directory, 20))
             .await

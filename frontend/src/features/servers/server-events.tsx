@@ -17,6 +17,7 @@ import { Pager } from '../../components/ui/pager';
 import { QueryError } from '../../components/ui/query-error';
 import { formatDateTime } from '../../utils/format';
 import { useServerEvents, type ServerEvent } from './api';
+import { actorLabel } from './event-actor';
 
 const KINDS: Record<string, { color: string; icon: ComponentType<{ size?: number }> }> = {
   created: { color: 'teal', icon: IconCirclePlus },
@@ -112,6 +113,11 @@ export function ServerEvents({ serverId }: { serverId: number }) {
                       <Text size="xs" c="dimmed">
                         {formatDateTime(e.created_at)}
                       </Text>
+                      {e.actor && (
+                        <Text size="xs" c="dimmed" data-testid="event-actor">
+                          {actorLabel(e.actor)}
+                        </Text>
+                      )}
                     </Group>
                   }
                 >

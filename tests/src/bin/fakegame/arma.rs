@@ -292,7 +292,7 @@ impl Handler for Arma {
 }
 
 impl Game for Arma {
-    fn join(&self, name: &str, steamid64: Option<u64>) {
+    fn join(&self, name: &str, steamid64: Option<u64>, connected_for: Duration) {
         let p = {
             let mut roster = self.roster.lock().unwrap_or_else(|e| e.into_inner());
             if roster.len() >= self.max_players {
@@ -304,7 +304,7 @@ impl Game for Arma {
                 ));
                 return;
             }
-            match roster.join(name, steamid64) {
+            match roster.join(name, steamid64, connected_for) {
                 Some(p) => p,
                 None => return,
             }

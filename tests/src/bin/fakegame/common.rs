@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use md5::{Digest, Md5};
 
@@ -128,7 +128,8 @@ pub struct Player {
     pub userid: u32,
     pub ip: String,
     pub port: u16,
-    pub joined: Instant,
+    /// Wall-clock time, so a player can have joined before this host booted (`joined`).
+    pub joined: SystemTime,
     /// Round-trip time in ms, fixed per name so rosters are deterministic.
     pub ping: u32,
 }
@@ -140,8 +141,9 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Adds a player; a second join under a name already present is ignored (returns None).
-    pub fn join(&mut self, name: &str, steamid64: Option<u64>) -> Option<Player> {
+    /// Adds a player who has been connected for `connected_for` already; a second join under a
+    /// name already present is ignored (returns None).
+    pub fn join(&mut self, name: &str, steamid64: Option<u64>, connected_for: Duration) -> Option<Player> {
         if self.find(name).is_some() {
             return None;
         }
@@ -159,7 +161,9 @@ impl Roster {
             // Documentation range (RFC 5737): shows up only in text, never contacted.
             ip: format!("203.0.113.{}", 10 + slot % 240),
             port: 2304 + (slot as u16 % 1000),
-            joined: Instant::now(),
+            joined: SystemTime::now()
+                .checked_sub(connected_for)
+                .unwrap_or_else(SystemTime::now),
             ping: 20 + crc32fast::hash(name.as_bytes()) % 90,
         };
         self.players.push(player.clone());
@@ -307,12 +311,12 @@ mod tests {
     #[test]
     fn slots_are_reused_userids_are_not() {
         let mut r = Roster::default();
-        let a = r.join("A", None).unwrap();
-        let b = r.join("B", None).unwrap();
+        let a = r.join("A", None, Duration::ZERO).unwrap();
+        let b = r.join("B", None, Duration::ZERO).unwrap();
         assert_eq!((a.slot, a.userid, b.slot, b.userid), (0, 2, 1, 3));
-        assert!(r.join("A", None).is_none());
+        assert!(r.join("A", None, Duration::ZERO).is_none());
         r.remove_by(|p| p.name == "A");
-        let c = r.join("C", None).unwrap();
+        let c = r.join("C", None, Duration::ZERO).unwrap();
         assert_eq!((c.slot, c.userid), (0, 4));
     }
 }

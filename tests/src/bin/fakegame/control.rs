@@ -8,7 +8,9 @@
 //! without `\n` is run too. Writing the very same script again while the previous copy is
 //! being run is the one case that can be lost.
 //!
-//! Commands: `join <name> [steamid64]` (name may contain spaces), `leave <name>`, `chat <name> <text>`,
+//! Commands: `join <name> [steamid64]` (name may contain spaces), `joined <seconds> <name>
+//! [steamid64]` (a player who has been connected that long already, as if they were on before
+//! the panel looked), `leave <name>`, `chat <name> <text>`,
 //! `crash [code]` (exit at once, default code 3), `hang`, `log <text>`, `flood <n> [text]` (n
 //! numbered log lines as fast as possible), `burn <ms>` (keep one core busy that long, on a
 //! thread of its own), `ticks <count> <interval_ms>` (count log lines `tick <unix µs>`, each
@@ -35,7 +37,7 @@ const DEFAULT_CRASH_CODE: i32 = 3;
 
 /// What a flavour does with scripted events; `crash` and `hang` are handled here.
 pub trait Game: Send + Sync {
-    fn join(&self, name: &str, steamid64: Option<u64>);
+    fn join(&self, name: &str, steamid64: Option<u64>, connected_for: Duration);
     fn leave(&self, name: &str);
     fn chat(&self, name: &str, text: &str);
     fn log(&self, text: &str);
@@ -45,7 +47,8 @@ pub trait Game: Send + Sync {
 
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Join(String, Option<u64>),
+    /// Name, SteamID64, how long the player has been connected already.
+    Join(String, Option<u64>, Duration),
     Leave(String),
     Chat(String, String),
     Crash(i32),
@@ -78,7 +81,16 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
     let (verb, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let rest = rest.trim();
     let cmd = match verb {
-        "join" => {
+        "join" | "joined" => {
+            let (connected_for, rest) = if verb == "joined" {
+                let (secs, rest) = rest
+                    .split_once(char::is_whitespace)
+                    .ok_or("joined needs <seconds> <name>")?;
+                let secs = secs.parse().map_err(|_| format!("bad seconds {secs:?}"))?;
+                (Duration::from_secs(secs), rest.trim_start())
+            } else {
+                (Duration::ZERO, rest)
+            };
             // A trailing all-digit token is the SteamID64; the name is the rest (may hold spaces).
             let (name, sid) = match rest.rsplit_once(char::is_whitespace) {
                 Some((n, id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => (
@@ -90,7 +102,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
             if name.is_empty() {
                 return Err("join needs a name".into());
             }
-            Command::Join(name.to_string(), sid)
+            Command::Join(name.to_string(), sid, connected_for)
         }
         "leave" if !rest.is_empty() => Command::Leave(rest.to_string()),
         "chat" => {
@@ -136,7 +148,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
 
 fn run(game: &Arc<dyn Game>, cmd: Command) {
     match cmd {
-        Command::Join(name, sid) => game.join(&name, sid),
+        Command::Join(name, sid, connected_for) => game.join(&name, sid, connected_for),
         Command::Leave(name) => game.leave(&name),
         Command::Chat(name, text) => game.chat(&name, &text),
         Command::Crash(code) => std::process::exit(code),
@@ -226,7 +238,7 @@ mod tests {
     fn parses_commands() {
         assert_eq!(
             parse("join Steve 76561198017965694").unwrap(),
-            Some(Command::Join("Steve".into(), Some(76561198017965694)))
+            Some(Command::Join("Steve".into(), Some(76561198017965694), Duration::ZERO))
         );
         assert_eq!(
             parse("chat Steve  hello there").unwrap(),
@@ -238,13 +250,19 @@ mod tests {
         assert!(parse("dance").is_err());
         assert_eq!(
             parse("join New Guy").unwrap(),
-            Some(Command::Join("New Guy".into(), None))
+            Some(Command::Join("New Guy".into(), None, Duration::ZERO))
         );
         assert_eq!(
             parse("join New Guy 7").unwrap(),
-            Some(Command::Join("New Guy".into(), Some(7)))
+            Some(Command::Join("New Guy".into(), Some(7), Duration::ZERO))
         );
         assert!(parse("join").is_err());
+        assert_eq!(
+            parse("joined 3725 Old Timer 7").unwrap(),
+            Some(Command::Join("Old Timer".into(), Some(7), Duration::from_secs(3725)))
+        );
+        assert!(parse("joined Old").is_err());
+        assert!(parse("joined x Old").is_err());
         assert_eq!(parse("be-reorder on").unwrap(), Some(Command::BeReorder(true)));
         assert_eq!(parse("be-duplicate off").unwrap(), Some(Command::BeDuplicate(false)));
         assert_eq!(parse("be-part-size 64").unwrap(), Some(Command::BePartSize(64)));

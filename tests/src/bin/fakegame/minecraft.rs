@@ -9,7 +9,7 @@ use std::io::BufRead;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::common::{self, fail, offline_uuid, Logger, Roster};
 use crate::config;
@@ -352,7 +352,7 @@ fn help_text() -> String {
 }
 
 impl Game for Minecraft {
-    fn join(&self, name: &str, _steamid64: Option<u64>) {
+    fn join(&self, name: &str, _steamid64: Option<u64>, connected_for: Duration) {
         // Vanilla checks the ban list before the player count.
         if self.roster().find(name).is_some() || self.refuse_if_banned(name) {
             return;
@@ -364,7 +364,7 @@ impl Game for Minecraft {
                 self.info(&format!("{name} lost connection: The server is full!"));
                 return;
             }
-            match roster.join(name, None) {
+            match roster.join(name, None, connected_for) {
                 Some(p) => p,
                 None => return,
             }

@@ -8,6 +8,7 @@ use std::io::BufRead;
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use crate::common::{self, fail, next_arg, steam3, write_atomic, Logger, Player, Roster, STEAM_BASE};
 use crate::config;
@@ -399,13 +400,13 @@ fn cvarlist() -> String {
 }
 
 impl Game for Source {
-    fn join(&self, name: &str, steamid64: Option<u64>) {
+    fn join(&self, name: &str, steamid64: Option<u64>, connected_for: Duration) {
         let p = {
             let mut roster = self.roster.lock().unwrap_or_else(|e| e.into_inner());
             if roster.len() >= self.max_players {
                 return;
             }
-            match roster.join(name, steamid64) {
+            match roster.join(name, steamid64, connected_for) {
                 Some(p) => p,
                 None => return,
             }

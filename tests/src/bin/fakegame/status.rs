@@ -1,6 +1,8 @@
 //! The srcds `status` reply in the TF2 / Source 2013 layout (protocols.md §3): header lines,
 //! then one padded row per player: `#  userid "name"  [U:1:N]  mm:ss  ping loss active ip:port`.
 
+use std::time::SystemTime;
+
 use crate::common::{steam3, Player};
 
 pub struct Header<'a> {
@@ -48,20 +50,25 @@ pub fn text(h: &Header, players: &[Player]) -> String {
     let mut players = players.to_vec();
     players.sort_by_key(|p| p.userid);
     for p in players {
-        s.push_str(&row(&p, p.joined.elapsed().as_secs()));
+        let secs = SystemTime::now().duration_since(p.joined).unwrap_or_default().as_secs();
+        s.push_str(&row(&p, secs));
     }
     s
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::common::Roster;
 
     #[test]
     fn row_layout_matches_srcds() {
         let mut r = Roster::default();
-        let mut p = r.join("Meh", Some(76561197960265728 + 101574366)).unwrap();
+        let mut p = r
+            .join("Meh", Some(76561197960265728 + 101574366), Duration::ZERO)
+            .unwrap();
         p.userid = 806;
         p.ping = 69;
         p.ip = "1.2.3.4".into();
@@ -75,8 +82,8 @@ mod tests {
     #[test]
     fn header_counts_players() {
         let mut r = Roster::default();
-        r.join("A", None);
-        r.join("B", None);
+        r.join("A", None, Duration::ZERO);
+        r.join("B", None, Duration::ZERO);
         let h = Header {
             hostname: "Test",
             port: 27015,
