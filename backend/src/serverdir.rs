@@ -60,7 +60,16 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: i64, error: &PathError) 
         return;
     }
     tracing::warn!(server, "{error}");
-    let recorded = crate::servers::store::add_event(db, bus, server, &EventActor::system(), "path_refused", error.to_string(), None).await;
+    let recorded = crate::servers::store::add_event(
+        db,
+        bus,
+        server,
+        &EventActor::system(),
+        "path_refused",
+        error.to_string(),
+        None,
+    )
+    .await;
     if let Err(e) = recorded {
         tracing::error!(server, error = ?e, "recording a refused path failed");
     }

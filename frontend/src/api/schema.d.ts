@@ -1047,7 +1047,7 @@ export interface components {
         };
         ChangePasswordRequest: {
             current_password: string;
-            /** @description At least 8 characters. */
+            /** @description 8–72 characters, at most 72 bytes in UTF-8 (bcrypt reads no further). */
             new_password: string;
         };
         /** @enum {string} */
@@ -1141,7 +1141,7 @@ export interface components {
              * @description Crashes tolerated within `restart_window_secs` before Languard gives up (0–100).
              */
             max_restarts?: number | null;
-            /** @description 1–64 characters, unique. */
+            /** @description 1–64 printable characters, unique. */
             name: string;
             /** Format: int32 */
             restart_window_secs?: number | null;
@@ -1163,7 +1163,7 @@ export interface components {
             role?: components["schemas"]["Role"] | null;
         };
         CreateUserRequest: {
-            /** @description At least 8 characters. */
+            /** @description 8–72 characters, at most 72 bytes in UTF-8 (bcrypt reads no further). */
             password: string;
             role: components["schemas"]["Role"];
             /** @description 3–32 characters: letters, digits, `_`, `.`, `-`. */
@@ -1265,6 +1265,25 @@ export interface components {
          * @enum {string}
          */
         IdentityKind: "battleye" | "steam" | "minecraft";
+        /** @description Shown on the create response and the server's details. */
+        ImportReport: {
+            /** @description The files read, relative to the server directory. */
+            files: string[];
+            /**
+             * @description Entries Languard has no setting for, as the file names them: stored under the config's
+             *     `extra` (or Source's `cvars`) and written back unchanged.
+             */
+            kept: string[];
+            /**
+             * @description Config keys (dotted, e.g. `basic.max_msg_send`) taken from them; passwords appear as
+             *     `secrets.<name>`, never with their value.
+             */
+            keys: string[];
+            /** @description Entries Languard sets itself (ports, RCON), which the next start writes over. */
+            managed: string[];
+            /** @description Entries that could not be taken, with why. */
+            skipped: components["schemas"]["SkippedEntry"][];
+        };
         KickRequest: {
             /** @description Shown to the player by the game (at most 200 characters, one line). */
             reason?: string | null;
@@ -1412,7 +1431,7 @@ export interface components {
             description?: string | null;
             /** @description A folder directly under the mods root, starting with `@`. */
             folder: string;
-            /** @description Shown in the UI; unique. */
+            /** @description Shown in the UI (1–100 printable characters); unique. */
             name: string;
             /** @description Steam Workshop item id (digits). */
             workshop_id?: string | null;
@@ -1604,6 +1623,7 @@ export interface components {
         SecretsInput: {
             admin_password?: string | null;
             game_password?: string | null;
+            /** @description At most 128 characters, one line, no `"`. */
             rcon_password?: string | null;
         };
         /** @description A managed game server. Passwords are never shown: only whether each is set. */
@@ -1622,6 +1642,7 @@ export interface components {
             has_rcon_password: boolean;
             /** Format: int64 */
             id: number;
+            imported?: components["schemas"]["ImportReport"] | null;
             live?: components["schemas"]["LiveSummary"] | null;
             /** Format: int32 */
             max_restarts: number;
@@ -1646,9 +1667,10 @@ export interface components {
             uptime_seconds?: number | null;
         };
         /**
-         * @description Something that happened to a server: `created`, `config_changed`, `starting`, `running`,
-         *     `stopping`, `stopped`, `crashed`, `restart_scheduled`, `gave_up`, `error`, `killed`,
-         *     `reattached`, `path_refused` (a link in the server directory leads outside it).
+         * @description Something that happened to a server: `created`, `config_imported`, `config_changed`,
+         *     `config_backup`, `starting`, `running`, `stopping`, `stopped`, `crashed`,
+         *     `restart_scheduled`, `gave_up`, `error`, `killed`, `reattached`, `path_refused` (a link in
+         *     the server directory leads outside it).
          */
         ServerEvent: {
             actor?: components["schemas"]["EventActor"] | null;
@@ -1761,6 +1783,10 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        SkippedEntry: {
+            key: string;
+            reason: string;
+        };
         SkippedFolder: {
             folder: string;
             reason: string;
@@ -1807,7 +1833,10 @@ export interface components {
         /** @description Only the fields present are changed. */
         UpdateUserRequest: {
             disabled?: boolean | null;
-            /** @description Sets a new password and ends the user's sessions. */
+            /**
+             * @description Sets a new password and ends the user's sessions (8–72 characters, at most 72 bytes in
+             *     UTF-8).
+             */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
         };

@@ -7,9 +7,9 @@ mod import;
 #[cfg(test)]
 mod injection_tests;
 mod log;
-mod parse;
 #[cfg(test)]
 mod log_tests;
+mod parse;
 mod render;
 mod schema;
 #[cfg(test)]
