@@ -258,16 +258,10 @@ impl Session {
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
+            // In this order: what the client sent while this session was busy sending to it is
+            // heard before the idle check, so a slow reader that pings is not closed as gone.
             let outgoing: Vec<ByteString> = tokio::select! {
-                _ = ping.tick() => {
-                    if last_heard.elapsed() > IDLE_LIMIT {
-                        break;
-                    }
-                    if out.ping(b"").await.is_err() {
-                        break;
-                    }
-                    continue;
-                }
+                biased;
                 incoming = messages.recv() => {
                     last_heard = Instant::now();
                     match incoming {
@@ -297,6 +291,15 @@ impl Session {
                         }
                         None => continue,
                     }
+                }
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > IDLE_LIMIT {
+                        break;
+                    }
+                    if out.ping(b"").await.is_err() {
+                        break;
+                    }
+                    continue;
                 }
                 first = feeds.ready() => match self.forward(first, &mut feeds, &mut out).await {
                     Forwarded::Sent => continue,

@@ -8,41 +8,29 @@
 //! `<name>.<UTC timestamp>.bak` beside it first.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Component, Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
-use anyhow::Context;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
 use crate::games::import::{ImportReport, SkippedEntry};
 use crate::games::{GameAdapter, RenderedFile, Secrets};
+use crate::serverdir::{PathError, ServerDir};
 
 const WRITTEN: &str = ".languard-written";
 /// Config files are small; anything bigger is not one.
 const MAX_READ: u64 = 1 << 20;
 
-/// A relative path that stays inside the directory (adapters only name such paths).
-fn beneath(dir: &Path, relative: &Path) -> Option<PathBuf> {
-    let plain = relative.components().all(|c| matches!(c, Component::Normal(_)));
-    (plain && !relative.as_os_str().is_empty()).then(|| dir.join(relative))
-}
-
-/// The text of a regular file (never through a symlink), `None` when absent or not one.
-fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
-        .ok()?;
-    if !file.metadata().ok()?.is_file() {
+/// The bytes of a regular file beneath the server directory (a link at the end is not
+/// followed), `None` when absent or not one.
+fn read_regular(root: &ServerDir, rel: &Path) -> Option<Vec<u8>> {
+    if !root.metadata(rel).ok()?.is_file() {
         return None;
     }
     let mut bytes = Vec::new();
-    file.take(MAX_READ).read_to_end(&mut bytes).ok()?;
+    root.open_read(rel).ok()?.take(MAX_READ).read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
 
@@ -99,8 +87,10 @@ fn remove_field(found: &mut Map<String, Value>, field: &str) -> Option<String> {
 /// refuses is left out and reported, so an odd file never blocks the registration.
 pub fn read_install(adapter: &dyn GameAdapter, dir: &Path, requested: &Value) -> ApiResult<Imported> {
     let base = adapter.validate(requested)?;
+    // A directory that does not exist yet holds nothing to import.
+    let root = ServerDir::open(dir).ok();
     let read = |relative: &Path| {
-        let bytes = read_regular(&beneath(dir, relative)?)?;
+        let bytes = read_regular(root.as_ref()?, relative)?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
     let mut found = adapter.import(&base, &read);
@@ -189,8 +179,8 @@ fn digest(bytes: &[u8]) -> String {
 }
 
 /// Path → SHA-256 of what Languard last wrote there.
-fn written(dir: &Path) -> BTreeMap<String, String> {
-    let text = read_regular(&dir.join(WRITTEN)).unwrap_or_default();
+fn written(root: &ServerDir) -> BTreeMap<String, String> {
+    let text = read_regular(root, Path::new(WRITTEN)).unwrap_or_default();
     String::from_utf8_lossy(&text)
         .lines()
         .filter_map(|l| l.split_once(' '))
@@ -199,80 +189,45 @@ fn written(dir: &Path) -> BTreeMap<String, String> {
 }
 
 /// Before `files` are written: copies each existing file that Languard did not write to
-/// `<name>.<UTC timestamp>.bak` beside it (mode 0600, as it may hold passwords). Returns the
-/// copies made, relative to `dir`.
-pub fn keep_foreign_files(dir: &Path, files: &[RenderedFile]) -> anyhow::Result<Vec<String>> {
-    let ours = written(dir);
+/// `<name>.<UTC timestamp>.bak` beside it (mode 0600, as it may hold passwords), written
+/// atomically and never over an earlier copy. Returns the copies made, relative to the
+/// server directory.
+pub fn keep_foreign_files(root: &ServerDir, files: &[RenderedFile]) -> Result<Vec<String>, PathError> {
+    let ours = written(root);
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let mut copies = Vec::new();
     for file in files {
-        let Some(target) = beneath(dir, &file.path) else {
+        let Some(current) = read_regular(root, &file.path) else {
             continue;
         };
-        let Some(current) = read_regular(&target) else { continue };
         let key = file.path.display().to_string();
-        let hash = digest(&current);
-        if current == file.contents.as_bytes() || ours.get(&key) == Some(&hash) {
+        if current == file.contents.as_bytes() || ours.get(&key) == Some(&digest(&current)) {
             continue;
         }
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-        let parent = target.parent().unwrap_or(dir);
-        let temp = parent.join(format!(".{name}.bak.languard-tmp"));
-        let _ = std::fs::remove_file(&temp);
-        let mut out = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(&temp)
-            .with_context(|| format!("writing {}", temp.display()))?;
-        out.write_all(&current)?;
-        out.sync_all()?;
-        // A link never replaces an existing copy (two starts within one second).
-        let mut n = 0;
-        let copy = loop {
-            let copy_name = if n == 0 {
-                format!("{name}.{stamp}.bak")
-            } else {
-                format!("{name}.{stamp}-{n}.bak")
-            };
-            match std::fs::hard_link(&temp, parent.join(&copy_name)) {
-                Ok(()) => break copy_name,
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
-                Err(e) => {
-                    let _ = std::fs::remove_file(&temp);
-                    return Err(e).with_context(|| format!("keeping a copy of {}", target.display()));
-                }
-            }
-        };
-        let _ = std::fs::remove_file(&temp);
-        let relative = file.path.parent().map(|p| p.join(&copy)).unwrap_or_else(|| copy.into());
-        copies.push(relative.display().to_string());
+        let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        // Two starts within one second get two copies.
+        let copy = (0..100)
+            .map(|n| match n {
+                0 => format!("{name}.{stamp}.bak"),
+                n => format!("{name}.{stamp}-{n}.bak"),
+            })
+            .map(|copy| file.path.with_file_name(copy))
+            .find(|copy| root.metadata(copy).is_err_and(|e| e.is_not_found()))
+            .unwrap_or_else(|| file.path.with_file_name(format!("{name}.{stamp}-last.bak")));
+        root.create_atomic(&copy, &current, 0o600)?;
+        copies.push(copy.display().to_string());
     }
     Ok(copies)
 }
 
 /// After `files` were written: records their content as Languard's.
-pub fn remember_written(dir: &Path, files: &[RenderedFile]) -> anyhow::Result<()> {
-    let mut ours = written(dir);
+pub fn remember_written(root: &ServerDir, files: &[RenderedFile]) -> Result<(), PathError> {
+    let mut ours = written(root);
     for file in files {
         ours.insert(file.path.display().to_string(), digest(file.contents.as_bytes()));
     }
     let text: String = ours.iter().map(|(path, hash)| format!("{hash} {path}\n")).collect();
-    let temp = dir.join(format!("{WRITTEN}.languard-tmp"));
-    let _ = std::fs::remove_file(&temp);
-    let mut out = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o644)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(&temp)
-        .with_context(|| format!("writing {}", temp.display()))?;
-    out.write_all(text.as_bytes())?;
-    out.sync_all()?;
-    std::fs::rename(&temp, dir.join(WRITTEN))?;
-    File::open(dir).and_then(|d| d.sync_all()).ok();
-    Ok(())
+    root.create_atomic(Path::new(WRITTEN), text.as_bytes(), 0o644)
 }
 
 #[cfg(test)]
@@ -305,27 +260,28 @@ mod tests {
         let cfg = dir.path().join("cfg");
         std::fs::create_dir_all(&cfg).unwrap();
         std::fs::write(cfg.join("server.cfg"), "hostname \"mine\"\n").unwrap();
+        let root = ServerDir::open(dir.path()).unwrap();
         let first = [
             rendered("cfg/server.cfg", "hostname \"v1\"\n"),
             rendered("new.cfg", "x\n"),
         ];
-        let copies = keep_foreign_files(dir.path(), &first).unwrap();
+        let copies = keep_foreign_files(&root, &first).unwrap();
         assert_eq!(copies.len(), 1, "{copies:?}");
         assert!(copies[0].starts_with("cfg/server.cfg.") && copies[0].ends_with("Z.bak"));
         assert_eq!(
             std::fs::read_to_string(dir.path().join(&copies[0])).unwrap(),
             "hostname \"mine\"\n"
         );
-        crate::supervisor::process::write_files(dir.path(), &first).unwrap();
-        remember_written(dir.path(), &first).unwrap();
+        crate::supervisor::process::write_files(&root, &first).unwrap();
+        remember_written(&root, &first).unwrap();
 
         let second = [rendered("cfg/server.cfg", "hostname \"v2\"\n")];
-        assert!(keep_foreign_files(dir.path(), &second).unwrap().is_empty());
-        crate::supervisor::process::write_files(dir.path(), &second).unwrap();
-        remember_written(dir.path(), &second).unwrap();
+        assert!(keep_foreign_files(&root, &second).unwrap().is_empty());
+        crate::supervisor::process::write_files(&root, &second).unwrap();
+        remember_written(&root, &second).unwrap();
 
         std::fs::write(cfg.join("server.cfg"), "hostname \"edited by hand\"\n").unwrap();
-        let again = keep_foreign_files(dir.path(), &second).unwrap();
+        let again = keep_foreign_files(&root, &second).unwrap();
         assert_eq!(again.len(), 1);
         assert_eq!(copies_in(&cfg).len(), 2, "the first copy is never replaced");
     }
@@ -337,7 +293,8 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("secret"), "private").unwrap();
         std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("server.cfg")).unwrap();
-        let copies = keep_foreign_files(dir.path(), &[rendered("server.cfg", "x")]).unwrap();
+        let root = ServerDir::open(dir.path()).unwrap();
+        let copies = keep_foreign_files(&root, &[rendered("server.cfg", "x")]).unwrap();
         assert!(copies.is_empty());
         assert!(copies_in(dir.path()).is_empty());
     }

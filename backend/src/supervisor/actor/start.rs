@@ -73,9 +73,9 @@ impl Actor {
         let prepared = tokio::task::spawn_blocking(move || -> anyhow::Result<(process::Console, Vec<String>)> {
             let root = ServerDir::create(&dir)?;
             // A file Languard did not write (an existing install's) is copied before it is replaced.
-            let copies = import::keep_foreign_files(&dir, &files)?;
+            let copies = import::keep_foreign_files(&root, &files)?;
             process::write_files(&root, &files)?;
-            import::remember_written(&dir, &files)?;
+            import::remember_written(&root, &files)?;
             crate::supervisor::keys::sync(&root, &keys)?;
             Ok((process::open_console(&root)?, copies))
         })
