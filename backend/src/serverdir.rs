@@ -200,14 +200,33 @@ impl ServerDir {
         Ok((fd, name))
     }
 
-    pub fn open_read(&self, rel: &Path) -> Result<File, PathError> {
-        Ok(self.resolve("reading", rel, OFlags::RDONLY, Mode::empty())?.into())
+    /// Opens `rel` only when it is a regular file. Opened non-blocking first, so that a FIFO or
+    /// a device planted under a file's name is refused instead of blocking the opener until
+    /// someone writes to it; blocking again once it is known to be a file.
+    fn regular_file(&self, action: &'static str, rel: &Path, flags: OFlags, mode: Mode) -> Result<File, PathError> {
+        let fd = self.resolve(action, rel, flags | OFlags::NONBLOCK, mode)?;
+        let stat = rustix::fs::fstat(&fd).map_err(|e| self.fail(action, rel, e))?;
+        if rustix::fs::FileType::from_raw_mode(stat.st_mode) != rustix::fs::FileType::RegularFile {
+            return Err(PathError::Io {
+                action,
+                path: self.root.join(rel),
+                source: io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"),
+            });
+        }
+        let blocking = rustix::fs::fcntl_getfl(&fd).map_err(|e| self.fail(action, rel, e))? - OFlags::NONBLOCK;
+        rustix::fs::fcntl_setfl(&fd, blocking).map_err(|e| self.fail(action, rel, e))?;
+        Ok(fd.into())
     }
 
-    /// For appending, created with `mode` when missing (the game's console log).
+    /// A regular file for reading.
+    pub fn open_read(&self, rel: &Path) -> Result<File, PathError> {
+        self.regular_file("reading", rel, OFlags::RDONLY, Mode::empty())
+    }
+
+    /// A regular file for appending, created with `mode` when missing (the game's console log).
     pub fn open_append(&self, rel: &Path, mode: u32) -> Result<File, PathError> {
         let flags = OFlags::WRONLY | OFlags::APPEND | OFlags::CREATE;
-        Ok(self.resolve("opening", rel, flags, Mode::from_raw_mode(mode))?.into())
+        self.regular_file("opening", rel, flags, Mode::from_raw_mode(mode))
     }
 
     /// Read-write without creating (the game's side of its console pipe).

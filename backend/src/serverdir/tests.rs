@@ -129,3 +129,28 @@ fn links_that_stay_inside_are_followed() {
     assert_eq!(names, ["deeper"]);
     assert!(dir.metadata(Path::new("alias")).unwrap().file_type().is_symlink());
 }
+
+/// A FIFO planted under a file's name is refused at once: opening it for reading or appending
+/// would otherwise wait for a writer or a reader that never comes, holding whoever opened it.
+#[test]
+fn a_fifo_in_place_of_a_file_is_refused_without_blocking() {
+    let l = layout();
+    let dir = ServerDir::open(&l.server).unwrap();
+    dir.make_fifo(Path::new("console.log"), 0o600).unwrap();
+    let root = l.server.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let dir = ServerDir::open(&root).unwrap();
+        let read = dir.open_read(Path::new("console.log")).map(drop);
+        let append = dir.open_append(Path::new("console.log"), 0o644).map(drop);
+        let _ = tx.send((read, append));
+    });
+    // A deadline for the hang, not a speed limit: the answer is immediate when it comes.
+    let (read, append) = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("opening a FIFO blocked");
+    assert!(read.is_err(), "a FIFO was opened for reading");
+    assert!(append.is_err(), "a FIFO was opened for appending");
+    let normal = dir.open_append(Path::new("game.log"), 0o644).unwrap();
+    assert!(normal.metadata().unwrap().is_file());
+}
