@@ -115,6 +115,18 @@ async fn planted_links_are_refused(backend: Backend) {
         let battleye = elsewhere("battleye");
         let source_cfg = elsewhere("left4dead2/cfg");
         let logs = elsewhere("logs");
+        // Config files of someone else's install where the links lead: neither read into a
+        // server, copied beside themselves, nor replaced.
+        std::fs::write(
+            battleye.join("beserver_x64.cfg"),
+            "RConPassword theirs\nRConPort 2399\n",
+        )
+        .unwrap();
+        std::fs::write(
+            source_cfg.join("server.cfg"),
+            "hostname \"theirs\"\nrcon_password theirs\n",
+        )
+        .unwrap();
         std::fs::write(target_root.join("console.log"), "someone else's file\n").unwrap();
         let before = snapshot(target_root);
 
@@ -152,7 +164,10 @@ async fn planted_links_are_refused(backend: Backend) {
         let server = create(&app, &admin, arma(&format!("arma-be-{round}"))).await;
         let id = server["id"].as_i64().unwrap();
         plant(&dir_of(&server), "battleye", &battleye);
+        // A hand-written server.cfg is copied before the refusal: the copy has its event.
+        std::fs::write(dir_of(&server).join("server.cfg"), "hostname = \"by hand\";\n").unwrap();
         start_is_refused(&app, &admin, id, &format!("battleye {what}")).await;
+        wait_event(&app, &admin, id, "config_backup").await;
 
         let server = create(
             &app,

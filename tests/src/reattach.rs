@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::harness::{fake_executable, free_port_block, Backend, TestApp};
@@ -188,6 +188,16 @@ async fn a_start_adopts_the_running_process_instead_of_launching_another(backend
     app.sql(&format!("UPDATE servers SET state = 'paused' WHERE id = {id}"));
     app.restart().await;
     let admin = app.admin_token().await;
+    // Deleting it now would leave the game running with nobody watching it.
+    let (status, body) = app
+        .call(Method::DELETE, &format!("/servers/{id}"), Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "still_running", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains(&format!("pid {}", pids[0])),
+        "{body}"
+    );
     let (status, body) = power(&app, &admin, id, "start").await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     assert_eq!(body["status"], "running", "{body}");

@@ -209,6 +209,22 @@ impl Actor {
                         let _ = reply.send(Err(self.refuse("delete")));
                         continue;
                     }
+                    // A process this actor does not hold (its row's state could not be read at
+                    // reattach) must not be left running untracked by a deletion.
+                    match self.untracked_process().await {
+                        Ok(None) => {}
+                        Ok(Some(pid)) => {
+                            let message = format!(
+                                "the server's process (pid {pid}) is still running: start the server to take it back, then stop it"
+                            );
+                            let _ = reply.send(Err(ApiError::conflict("still_running", message)));
+                            continue;
+                        }
+                        Err(e) => {
+                            let _ = reply.send(Err(e));
+                            continue;
+                        }
+                    }
                     let _ = reply.send(Ok(()));
                     return;
                 }
@@ -239,6 +255,13 @@ impl Actor {
                 tracing::error!(server = self.server, error = ?e, "supervision step failed");
             }
         }
+    }
+
+    /// The PID of the server's recorded process when it still runs although this actor does
+    /// not hold it.
+    async fn untracked_process(&self) -> ApiResult<Option<i32>> {
+        let row = store::row(&self.db, self.server).await?;
+        Ok(reattach::recorded_process(&row).map(|id| id.pid))
     }
 
     fn refuse(&self, action: &str) -> ApiError {

@@ -70,21 +70,23 @@ impl Actor {
         let directory = PathBuf::from(&row.directory);
         let dir = directory.clone();
         let (files, keys) = (plan.files.clone(), plan.keys.clone());
-        let prepared = tokio::task::spawn_blocking(move || -> anyhow::Result<(process::Console, Vec<String>)> {
-            let root = ServerDir::create(&dir)?;
-            // A file Languard did not write (an existing install's) is copied before it is replaced.
-            let copies = import::keep_foreign_files(&root, &files)?;
-            process::write_files(&root, &files)?;
-            import::remember_written(&root, &files)?;
-            crate::supervisor::keys::sync(&root, &keys)?;
-            Ok((process::open_console(&root)?, copies))
+        // The copies made are reported even when a later step fails, so that every `.bak`
+        // beside a config file has its event.
+        let (copies, prepared) = tokio::task::spawn_blocking(move || {
+            let mut copies = Vec::new();
+            let prepared = (|| -> anyhow::Result<process::Console> {
+                let root = ServerDir::create(&dir)?;
+                // A file Languard did not write (an existing install's) is copied before it is replaced.
+                copies = import::keep_foreign_files(&root, &files)?;
+                process::write_files(&root, &files)?;
+                import::remember_written(&root, &files)?;
+                crate::supervisor::keys::sync(&root, &keys)?;
+                Ok(process::open_console(&root)?)
+            })();
+            (copies, prepared)
         })
         .await
         .map_err(ApiError::internal)?;
-        let (console, copies) = match prepared {
-            Ok(prepared) => prepared,
-            Err(e) => return Err(self.refused(e).await),
-        };
         for copy in copies {
             self.event(
                 "config_backup",
@@ -93,6 +95,10 @@ impl Actor {
             )
             .await?;
         }
+        let console = match prepared {
+            Ok(console) => console,
+            Err(e) => return Err(self.refused(e).await),
+        };
         // Following before the spawn: the game's first lines are not missed.
         let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
         let (child, id) =
