@@ -16,7 +16,23 @@ pub use middleware::record_requests;
 pub struct RequestSummary(pub Value);
 
 /// Any key whose name contains one of these has its value replaced.
-const SECRET_MARKERS: &[&str] = &["password", "token", "secret", "key", "authorization", "credential"];
+const SECRET_MARKERS: &[&str] = &[
+    "password",
+    "token",
+    "secret",
+    "key",
+    "authorization",
+    "credential",
+    // Source's sv_setsteamaccount takes a game server login token.
+    "steamaccount",
+];
+
+/// Whether a field or setting named `name` holds a secret: masked in the audit log, never kept
+/// where the API shows it.
+pub fn names_a_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_MARKERS.iter().any(|m| lower.contains(m))
+}
 /// Keys whose text is a console command line (raw RCON over HTTP, console over the WebSocket).
 const COMMAND_KEYS: &[&str] = &["command", "line"];
 pub const MASK: &str = "***";
@@ -32,10 +48,11 @@ pub fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                let lower = key.to_ascii_lowercase();
-                if SECRET_MARKERS.iter().any(|m| lower.contains(m)) {
+                if names_a_secret(key) {
                     *v = Value::String(MASK.to_owned());
-                } else if let (true, Value::String(line)) = (COMMAND_KEYS.contains(&lower.as_str()), &v) {
+                } else if let (true, Value::String(line)) =
+                    (COMMAND_KEYS.contains(&key.to_ascii_lowercase().as_str()), &v)
+                {
                     *v = Value::String(mask_command(line));
                 } else {
                     mask(v);
@@ -60,8 +77,8 @@ pub fn mask_command(line: &str) -> String {
             let (lead, command) = body.split_at(start);
             let (word, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
             let lower = word.to_lowercase();
-            let secret =
-                lower.contains("password") || lower.contains("passwd") || matches!(lower.as_str(), "#login" | "login");
+            let secret = ["password", "passwd", "steamaccount"].iter().any(|m| lower.contains(m))
+                || matches!(lower.as_str(), "#login" | "login");
             if secret && !rest.trim().is_empty() {
                 format!("{lead}{word} {MASK}{end}")
             } else {
@@ -163,6 +180,7 @@ mod tests {
             "echo x; rcon_password ***;status"
         );
         assert_eq!(mask_command("say a\nsv_password b"), "say a\nsv_password ***");
+        assert_eq!(mask_command("sv_setsteamaccount 0123ABCD"), "sv_setsteamaccount ***");
     }
 
     #[test]

@@ -68,8 +68,7 @@ impl Found {
     /// Records an entry kept verbatim under `<map>` (e.g. `extra`, `basic.extra`, `cvars`).
     /// The config is readable through the API, so an entry named like a secret is not kept.
     pub fn keep(&mut self, map: &str, shown: &str, key: &str, value: Value) {
-        let lower = key.to_ascii_lowercase();
-        if ["password", "secret", "token"].iter().any(|w| lower.contains(w)) {
+        if crate::audit::names_a_secret(key) {
             self.skip(
                 shown,
                 "looks like a secret, and kept entries are visible in the config; set it again by hand",

@@ -201,10 +201,19 @@ fn refused_values_are_skipped_not_fatal() {
 #[test]
 fn secret_looking_entries_are_not_kept() {
     let read = |p: &Path| {
-        (p == Path::new("tf/cfg/server.cfg")).then(|| "sv_setsteamaccount_token \"ABC\"\nsv_gravity 600\n".to_owned())
+        (p == Path::new("tf/cfg/server.cfg")).then(|| {
+            // A game server login token (GSLT), a token by another name, and an API key.
+            "sv_setsteamaccount_token \"ABC\"\nsv_setsteamaccount 0123456789ABCDEF\nsm_api_key k1\nsv_gravity 600\n"
+                .to_owned()
+        })
     };
     let found = Source.import(&Source.validate(&json!({})).unwrap(), &read);
     assert_eq!(found.config["cvars"], json!({"sv_gravity": "600"}));
     assert_eq!(found.report.kept, ["sv_gravity"]);
-    assert_eq!(found.report.skipped[0].key, "sv_setsteamaccount_token");
+    let mut skipped: Vec<&str> = found.report.skipped.iter().map(|s| s.key.as_str()).collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        ["sm_api_key", "sv_setsteamaccount", "sv_setsteamaccount_token"]
+    );
 }
