@@ -258,24 +258,12 @@ impl Session {
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut last_heard = Instant::now();
         loop {
-            // In this order: what the client sent while this session was busy sending to it is
-            // heard before the idle check, so a slow reader that pings is not closed as gone.
+            // In this order: a change to the caller's rights before anything it asks for (a
+            // queued command never runs with rights it lost); what the client sent while this
+            // session was busy sending to it before the idle check, so a slow reader that pings
+            // is not closed as gone.
             let outgoing: Vec<ByteString> = tokio::select! {
                 biased;
-                incoming = messages.recv() => {
-                    last_heard = Instant::now();
-                    match incoming {
-                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut feeds).await,
-                        Some(Ok(Message::Ping(bytes))) => {
-                            if out.pong(&bytes).await.is_err() {
-                                break;
-                            }
-                            continue;
-                        }
-                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                        Some(Ok(_)) => continue,
-                    }
-                }
                 change = self.changes.recv() => {
                     match change {
                         Ok(user_id) if user_id != self.principal.user_id => continue,
@@ -290,6 +278,20 @@ impl Session {
                             return;
                         }
                         None => continue,
+                    }
+                }
+                incoming = messages.recv() => {
+                    last_heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut feeds).await,
+                        Some(Ok(Message::Ping(bytes))) => {
+                            if out.pong(&bytes).await.is_err() {
+                                break;
+                            }
+                            continue;
+                        }
+                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                        Some(Ok(_)) => continue,
                     }
                 }
                 _ = ping.tick() => {

@@ -102,6 +102,18 @@ describe('LiveClient', () => {
     expect(c.getSnapshot().state).toBe('stopped');
   });
 
+  it('reconnects when the server could not check its rights', async () => {
+    const c = makeClient();
+    c.start();
+    await flush();
+    last().open();
+    last().drop({ code: 1008, reason: 'recheck_failed: your rights could not be checked; reconnect' });
+    expect(revoked).toEqual([{ kind: 'recheck_failed', message: 'your rights could not be checked; reconnect', ended: false }]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(2);
+    expect(c.getSnapshot().state).not.toBe('stopped');
+  });
+
   it('subscribes what is wanted once open, and drops it when released', async () => {
     const c = makeClient();
     const stop = c.listen({ servers: [1], channels: ['console', 'log'] });

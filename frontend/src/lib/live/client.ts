@@ -57,7 +57,9 @@ function revokedNotice(ev: unknown): RevokedNotice | null {
   if (!isObject(ev) || ev.code !== 1008 || typeof ev.reason !== 'string') return null;
   const at = ev.reason.indexOf(': ');
   const kind = at > 0 ? ev.reason.slice(0, at) : ev.reason;
-  return { kind, message: at > 0 ? ev.reason.slice(at + 2) : '', ended: kind !== 'rights_changed' };
+  // A changed role, or a check the server could not finish, is worth a new connection.
+  const retry = kind === 'rights_changed' || kind === 'recheck_failed';
+  return { kind, message: at > 0 ? ev.reason.slice(at + 2) : '', ended: !retry };
 }
 
 /** "Reconnecting…" is for a connection that was lost, not for the first one being made. */
