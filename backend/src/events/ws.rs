@@ -3,8 +3,8 @@
 //! `Authorization: Bearer` instead. Each session filters the bus by server and channel, falls
 //! back to `lagged` rather than buffering without bound, and is closed when it stops answering.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
@@ -17,12 +17,12 @@ use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 
 use super::feeds::{Feeds, Next};
+use super::tickets::TICKET_TTL;
 use super::{Bus, Channel, Frame, Resume, Topic};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
-const TICKET_TTL: Duration = Duration::from_secs(30);
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// A session that sends nothing (not even a pong) for this long is closed.
 const IDLE_LIMIT: Duration = Duration::from_secs(45);
@@ -36,27 +36,6 @@ enum Forwarded {
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(issue_ticket).service(stream);
-}
-
-/// Single-use tickets: a random string standing for a principal for a few seconds.
-#[derive(Clone, Default)]
-pub struct Tickets(Arc<Mutex<HashMap<String, (Principal, Instant)>>>);
-
-impl Tickets {
-    pub fn issue(&self, principal: Principal) -> String {
-        let ticket = hex::encode(rand::random::<[u8; 24]>());
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, (_, at)| at.elapsed() < TICKET_TTL);
-        map.insert(ticket.clone(), (principal, Instant::now()));
-        ticket
-    }
-
-    pub fn redeem(&self, ticket: &str) -> Option<Principal> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(ticket)
-            .filter(|(_, at)| at.elapsed() < TICKET_TTL)
-            .map(|(p, _)| p)
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

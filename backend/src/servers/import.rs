@@ -138,7 +138,7 @@ pub fn read_install(adapter: &dyn GameAdapter, dir: &Path, requested: &Value) ->
 pub fn usable_secrets(found: Secrets, report: Option<&mut ImportReport>) -> Secrets {
     let mut skipped = Vec::new();
     let mut check = |name: &str, value: Option<String>| match value {
-        Some(v) => match super::service::validate_secret(name, &v) {
+        Some(v) => match super::validate::validate_secret(name, &v) {
             Ok(v) => v,
             Err(e) => {
                 skipped.push(SkippedEntry {
