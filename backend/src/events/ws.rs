@@ -20,7 +20,9 @@ use super::feeds::{Feeds, Next};
 use super::tickets::TICKET_TTL;
 use super::{Bus, Channel, Frame, Resume, Topic};
 use crate::app::AppState;
+use crate::auth::principal::LoginCache;
 use crate::auth::{Principal, Role};
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -251,7 +253,7 @@ impl Session {
                         // This user, or announcements missed: check again either way.
                         Ok(_) | Err(RecvError::Lagged(_)) => {}
                     }
-                    match self.recheck(&state).await {
+                    match self.recheck(&state.db, &state.logins).await {
                         Some(reason) => {
                             let _ = out.close(Some(reason)).await;
                             return;
@@ -299,8 +301,8 @@ impl Session {
     /// Reads the credential again after a change: `None` while it still stands for the same
     /// rights (the session goes on), else why the socket is closed. A changed role closes it
     /// too, so that the client reconnects and sees its new rights everywhere at once.
-    async fn recheck(&mut self, state: &AppState) -> Option<CloseReason> {
-        match crate::auth::principal::recheck(&state.db, &state.logins, &self.principal).await {
+    async fn recheck(&mut self, db: &Db, logins: &LoginCache) -> Option<CloseReason> {
+        match crate::auth::principal::recheck(db, logins, &self.principal).await {
             Ok(now) if now.role == self.principal.role => {
                 self.principal = now;
                 None
