@@ -105,24 +105,32 @@ fn strings(value: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Registers a server of `game` on a folder holding the fixtures `files`; the create response.
+async fn register(
+    app: &TestApp,
+    admin: &str,
+    game: &str,
+    executable: &str,
+    ports: u16,
+    files: &[(&str, &str)],
+    extra: Value,
+) -> (PathBuf, Value) {
+    let dir = install(app, &format!("{game}-install"), game, files);
+    let bin = app.data_dir.path().join("games");
+    let mut request = json!({"name": format!("tuned {game}"), "game": game,
+        "executable": fake_executable(&bin, executable), "game_port": free_port_block(ports), "directory": dir});
+    if let (Some(request), Value::Object(extra)) = (request.as_object_mut(), extra) {
+        request.extend(extra);
+    }
+    (dir, create(app, admin, request).await)
+}
+
 /// Minecraft: every key of a tuned server.properties survives, unknown keys included.
 async fn minecraft_install_keeps_its_properties(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
-    let dir = install(
-        &app,
-        "mc",
-        "minecraft",
-        &[("server.properties", "server.properties"), ("eula.txt", "eula.txt")],
-    );
-    let bin = app.data_dir.path().join("games");
-    let server = create(
-        &app,
-        &admin,
-        json!({"name": "tuned mc", "game": "minecraft", "executable": fake_executable(&bin, "java"),
-               "game_port": free_port_block(11), "directory": dir}),
-    )
-    .await;
+    let files = [("server.properties", "server.properties"), ("eula.txt", "eula.txt")];
+    let (dir, server) = register(&app, &admin, "minecraft", "java", 11, &files, json!({})).await;
     let imported = &server["imported"];
     assert_eq!(
         strings(&imported["files"]),
@@ -176,16 +184,9 @@ async fn minecraft_install_keeps_its_properties(backend: Backend) {
 async fn source_install_keeps_its_server_cfg(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
-    let dir = install(&app, "l4d2", "source", &[("left4dead2/cfg/server.cfg", "server.cfg")]);
-    let bin = app.data_dir.path().join("games");
-    let server = create(
-        &app,
-        &admin,
-        json!({"name": "tuned l4d2", "game": "source", "executable": fake_executable(&bin, "srcds_run"),
-               "game_port": free_port_block(1), "directory": dir,
-               "config": {"game": "left4dead2", "map": "c1m1_hotel"}}),
-    )
-    .await;
+    let files = [("left4dead2/cfg/server.cfg", "server.cfg")];
+    let config = json!({"config": {"game": "left4dead2", "map": "c1m1_hotel"}});
+    let (dir, server) = register(&app, &admin, "source", "srcds_run", 1, &files, config).await;
     let imported = &server["imported"];
     let keys = strings(&imported["keys"]);
     for key in [
@@ -241,20 +242,8 @@ async fn source_install_keeps_its_server_cfg(backend: Backend) {
 async fn arma_install_keeps_its_configs(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
-    let dir = install(
-        &app,
-        "arma",
-        "arma3",
-        &[("server.cfg", "server.cfg"), ("basic.cfg", "basic.cfg")],
-    );
-    let bin = app.data_dir.path().join("games");
-    let server = create(
-        &app,
-        &admin,
-        json!({"name": "tuned arma", "game": "arma3", "executable": fake_executable(&bin, "arma3server_x64"),
-               "game_port": free_port_block(12), "directory": dir}),
-    )
-    .await;
+    let files = [("server.cfg", "server.cfg"), ("basic.cfg", "basic.cfg")];
+    let (dir, server) = register(&app, &admin, "arma3", "arma3server_x64", 12, &files, json!({})).await;
     let imported = &server["imported"];
     let keys = strings(&imported["keys"]);
     for key in [

@@ -156,19 +156,28 @@ async fn wrappers_reattach_after_sigkill_of_the_panel(backend: Backend) {
     wrappers_reattach(backend, PanelEnd::Sigkill).await;
 }
 
+/// One wrapped server running; the panel is killed, the server's row is set to `state`
+/// behind its back, and the panel started again: the app, a fresh admin token, the server and
+/// its pid.
+async fn restarted_with_state(backend: Backend, state: &str) -> (TestApp, String, Vec<Value>, Vec<i64>) {
+    let mut app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let mut servers = wrapped_servers(&app, &admin).await;
+    servers.truncate(1);
+    let pids = start_all(&app, &admin, &servers).await;
+    let id = servers[0]["id"].as_i64().unwrap();
+    app.crash().await;
+    app.sql(&format!("UPDATE servers SET state = '{state}' WHERE id = {id}"));
+    app.restart().await;
+    let admin = app.admin_token().await;
+    (app, admin, servers, pids)
+}
+
 /// A row that says `crashed` while the process recorded in it still runs (what earlier
 /// versions left behind): the restarted panel adopts the process, and stop then works.
 async fn a_live_recorded_process_is_adopted_whatever_the_stored_state(backend: Backend) {
-    let mut app = TestApp::spawn(backend).await;
-    let admin = app.admin_token().await;
-    let servers = wrapped_servers(&app, &admin).await;
-    let servers = &servers[..1];
-    let pids = start_all(&app, &admin, servers).await;
-    let id = servers[0]["id"].as_i64().unwrap();
-    app.crash().await;
-    app.sql(&format!("UPDATE servers SET state = 'crashed' WHERE id = {id}"));
-    app.restart().await;
-    let admin = app.admin_token().await;
+    let (app, admin, servers, pids) = restarted_with_state(backend, "crashed").await;
+    let (servers, id) = (&servers[..], servers[0]["id"].as_i64().unwrap());
     let running = wait_status(&app, &admin, id, "running", PATIENCE).await;
     assert_eq!(running["pid"].as_i64(), Some(pids[0]), "{running}");
     stop_all(&app, &admin, servers, &pids).await;
@@ -178,16 +187,8 @@ async fn a_live_recorded_process_is_adopted_whatever_the_stored_state(backend: B
 /// launching a second copy into the same directory (here the panel could not restore the
 /// row's state, so its actor holds no process).
 async fn a_start_adopts_the_running_process_instead_of_launching_another(backend: Backend) {
-    let mut app = TestApp::spawn(backend).await;
-    let admin = app.admin_token().await;
-    let servers = wrapped_servers(&app, &admin).await;
-    let servers = &servers[..1];
-    let pids = start_all(&app, &admin, servers).await;
-    let id = servers[0]["id"].as_i64().unwrap();
-    app.crash().await;
-    app.sql(&format!("UPDATE servers SET state = 'paused' WHERE id = {id}"));
-    app.restart().await;
-    let admin = app.admin_token().await;
+    let (app, admin, servers, pids) = restarted_with_state(backend, "paused").await;
+    let (servers, id) = (&servers[..], servers[0]["id"].as_i64().unwrap());
     // Deleting it now would leave the game running with nobody watching it.
     let (status, body) = app
         .call(Method::DELETE, &format!("/servers/{id}"), Some(&admin), None)
