@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::events::{next, open, send, until};
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Options, TestApp};
 use crate::sim::{create, power, wait_status};
+use crate::wait::eventually;
 
 crate::on_both_backends!(missions_rotation_and_mods);
 
@@ -70,20 +71,16 @@ fn keys_in(server_dir: &Path) -> Vec<String> {
 
 /// Waits until the server's stored log has a line containing `text`; returns that line.
 async fn wait_log(app: &TestApp, token: &str, id: i64, text: &str) -> String {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let q = text
-            .replace(' ', "%20")
-            .replace(';', "%3B")
-            .replace('/', "%2F")
-            .replace('@', "%40");
+    let q = text
+        .replace(' ', "%20")
+        .replace(';', "%3B")
+        .replace('/', "%2F")
+        .replace('@', "%40");
+    eventually(&format!("a log line with {text:?}"), WAIT, async || {
         let (_, page) = app.get(&format!("/servers/{id}/logs?q={q}&limit=5"), token).await;
-        if let Some(line) = page["items"][0]["line"].as_str() {
-            return line.to_owned();
-        }
-        assert!(std::time::Instant::now() < deadline, "no log line with {text:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        page["items"][0]["line"].as_str().map(str::to_owned).ok_or(page)
+    })
+    .await
 }
 
 async fn missions_rotation_and_mods(backend: Backend) {
@@ -436,19 +433,16 @@ async fn missions_rotation_and_mods(backend: Backend) {
 
     // A restart loads the new set: the key of the removed mod is gone, the mark is cleared.
     assert_eq!(power(&app, &admin, id, "restart").await.0, StatusCode::ACCEPTED);
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
+    eventually("the restart applies the new set", WAIT, async || {
         let (_, server) = app.get(&format!("/servers/{id}"), &viewer).await;
-        if server["status"] == "running" && server["restart_required"] == false && keys_in(&dir) == ["ace_3.bikey"] {
-            break;
+        let keys = keys_in(&dir);
+        if server["status"] == "running" && server["restart_required"] == false && keys == ["ace_3.bikey"] {
+            Ok(())
+        } else {
+            Err(format!("{server}, keys {keys:?}"))
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "restart did not apply: {server}, keys {:?}",
-            keys_in(&dir)
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await;
     assert_eq!(power(&app, &admin, id, "stop").await.0, StatusCode::ACCEPTED);
     wait_status(&app, &admin, id, "stopped", WAIT).await;
 

@@ -2,7 +2,7 @@
 //! Languard itself for crashes, automatic restarts and reattaching after a panel restart —
 //! in `GET /servers/{id}/events` and in `event` frames on the WebSocket.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::events::{next, open, send, until};
 use crate::harness::{fake_executable, free_port_block, Backend, TestApp};
 use crate::sim::{create, kill_9, power, wait_status};
+use crate::wait::eventually;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -23,15 +24,14 @@ async fn events(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
 
 /// The actor of the newest event of `kind` (waiting for it to appear).
 async fn actor_of(app: &TestApp, token: &str, id: i64, kind: &str, nth: usize) -> Value {
-    let deadline = Instant::now() + WAIT;
-    loop {
+    eventually(&format!("{kind} event #{nth}"), WAIT, async || {
         let all = events(app, token, id).await;
-        if let Some(event) = all.iter().filter(|e| e["kind"] == kind).nth(nth) {
-            return event["actor"].clone();
+        match all.iter().filter(|e| e["kind"] == kind).nth(nth) {
+            Some(event) => Ok(event["actor"].clone()),
+            None => Err(format!("{all:?}")),
         }
-        assert!(Instant::now() < deadline, "no {kind} event #{nth}: {all:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 async fn event_actors_are_recorded(backend: Backend) {

@@ -3,6 +3,7 @@
 
 pub mod harness;
 pub mod sim;
+pub mod wait;
 
 /// Declares each scenario once and runs it on both backends: `sqlite::name`, `postgres::name`.
 #[macro_export]

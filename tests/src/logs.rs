@@ -2,19 +2,20 @@
 //! filters and the cursor work, a panel killed with SIGKILL stores what was written while it
 //! was away exactly once, and admins can delete a server's lines.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::harness::{assert_error, Backend, TestApp};
 use crate::sim::{control, power, three_servers, wait_control_consumed, wait_status};
+use crate::wait::eventually;
 
 on_both_backends!(logs_are_stored_searched_and_resumed);
 
 /// Waits until a text search finds exactly `want` lines (fails on more, or on timeout).
 async fn wait_lines(app: &TestApp, token: &str, id: i64, q: &str, want: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
+    let what = format!("`{q}` stored {want} times on server {id}");
+    eventually(&what, Duration::from_secs(15), async || {
         let (status, page) = app.get(&format!("/servers/{id}/logs?q={q}"), token).await;
         assert_eq!(status, 200, "{page}");
         let items = page["items"].as_array().unwrap().clone();
@@ -24,14 +25,12 @@ async fn wait_lines(app: &TestApp, token: &str, id: i64, q: &str, want: usize) -
             items.len()
         );
         if items.len() == want {
-            return items;
+            Ok(items)
+        } else {
+            Err(page)
         }
-        assert!(
-            Instant::now() < deadline,
-            "`{q}` not stored on server {id} after 15 s: {page}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 async fn logs_are_stored_searched_and_resumed(backend: Backend) {

@@ -6,7 +6,7 @@
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::content::upload;
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend, TestApp};
 use crate::sim::{create, event_kinds, power, wait_status};
+use crate::wait::eventually;
 
 crate::on_both_backends!(planted_links_are_refused);
 
@@ -56,11 +57,15 @@ fn plant(dir: &Path, name: &str, target: &Path) {
 }
 
 async fn wait_event(app: &TestApp, token: &str, id: i64, kind: &str) {
-    let deadline = Instant::now() + WAIT;
-    while !event_kinds(app, token, id).await.iter().any(|k| k == kind) {
-        assert!(Instant::now() < deadline, "no `{kind}` event on server {id}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(&format!("a `{kind}` event on server {id}"), WAIT, async || {
+        let kinds = event_kinds(app, token, id).await;
+        if kinds.iter().any(|k| k == kind) {
+            Ok(())
+        } else {
+            Err(format!("{kinds:?}"))
+        }
+    })
+    .await;
 }
 
 async fn last_event(app: &TestApp, token: &str, id: i64, kind: &str) -> String {
@@ -218,18 +223,15 @@ async fn planted_links_are_refused(backend: Backend) {
         // The link replaced by a real file: its line is stored, the other one never was.
         std::fs::remove_file(server_dir.join("logs/game.log")).unwrap();
         std::fs::write(server_dir.join("logs/game.log"), format!("Own-{round}-line\n")).unwrap();
-        let deadline = Instant::now() + WAIT;
-        loop {
+        eventually("the server's own log line stored", WAIT, async || {
             let (_, page) = app.get(&format!("/servers/{id}/logs?q=own-{round}"), &admin).await;
             if page["items"].as_array().is_some_and(|i| !i.is_empty()) {
-                break;
+                Ok(())
+            } else {
+                Err(page)
             }
-            assert!(
-                Instant::now() < deadline,
-                "the server's own log line was not stored: {page}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await;
         let (_, page) = app.get(&format!("/servers/{id}/logs?q=secret-{round}"), &admin).await;
         assert_eq!(page["items"], json!([]), "a line of a file outside was served: {page}");
         power(&app, &admin, id, "kill").await;

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -13,6 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Options, TestApp};
 use crate::sim::{control, create, power, three_servers, wait_control_consumed, wait_status};
+use crate::wait::eventually;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -24,18 +25,15 @@ async fn spawn_fast(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
 
 /// GETs `path` until `ok` holds for the body (or fails with the last body after [`WAIT`]).
 async fn wait_for(app: &TestApp, token: &str, path: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + WAIT;
-    loop {
+    eventually(what, WAIT, async || {
         let (status, body) = app.get(path, token).await;
         if status == StatusCode::OK && ok(&body) {
-            return body;
+            Ok(body)
+        } else {
+            Err(format!("{path}: {body}"))
         }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: still not true after {WAIT:?}; last {path}: {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 fn names(players: &Value) -> Vec<String> {
@@ -58,18 +56,14 @@ fn server_file(server: &Value, name: &str) -> String {
 
 /// Waits until the simulator recorded a command line that `ok` accepts.
 async fn wait_command(server: &Value, what: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + WAIT;
-    loop {
+    eventually(&format!("the game receives {what}"), WAIT, async || {
         let received = server_file(server, "fakegame.commands");
-        if let Some(line) = received.lines().find(|l| ok(l)) {
-            return line.to_owned();
+        match received.lines().find(|l| ok(l)) {
+            Some(line) => Ok(line.to_owned()),
+            None => Err(format!("it got:\n{received}")),
         }
-        assert!(
-            Instant::now() < deadline,
-            "the game never received {what}; it got:\n{received}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 async fn start_all(app: &TestApp, token: &str, servers: &[Value]) {
@@ -383,15 +377,15 @@ async fn source_text_cannot_run_other_commands(backend: Backend) {
     let kick = format!("/servers/{sid}/players/{}/kick", eve["player_id"]);
     // What the simulator ran, once it ran a command starting with `verb`.
     let ran_after = move |verb: &'static str| async move {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        eventually(&format!("a {verb} runs"), WAIT, async || {
             let ran = server_file(server_ref, "fakegame.executed");
             if ran.lines().any(|l| l.starts_with(verb)) {
-                return ran;
+                Ok(ran.clone())
+            } else {
+                Err(ran)
             }
-            assert!(Instant::now() < deadline, "no {verb} ran: {ran}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     };
 
     let (status, body) = app

@@ -4,13 +4,14 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::harness::{fake_executable, free_port_block, Backend, TestApp};
 use crate::sim::{create, event_kinds, pid_alive, power, wait_status};
+use crate::wait::eventually;
 
 const ROUNDS: usize = 20;
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -88,22 +89,23 @@ async fn start_all(app: &TestApp, admin: &str, servers: &[Value]) -> Vec<i64> {
 /// Waits for the `reattached` event of the `round`th panel start and checks the server runs
 /// the same process as before.
 async fn assert_reattached(app: &TestApp, admin: &str, id: i64, pid: i64, round: usize) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let kinds = event_kinds(app, admin, id).await;
-        assert!(
-            !kinds.iter().any(|k| k == "crashed"),
-            "server {id} was marked crashed after panel restart {round}: {kinds:?}"
-        );
-        if kinds.iter().filter(|k| *k == "reattached").count() >= round {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server {id} not reattached in round {round}: {kinds:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(
+        &format!("server {id} reattached in round {round}"),
+        PATIENCE,
+        async || {
+            let kinds = event_kinds(app, admin, id).await;
+            assert!(
+                !kinds.iter().any(|k| k == "crashed"),
+                "server {id} was marked crashed after panel restart {round}: {kinds:?}"
+            );
+            if kinds.iter().filter(|k| *k == "reattached").count() >= round {
+                Ok(())
+            } else {
+                Err(format!("{kinds:?}"))
+            }
+        },
+    )
+    .await;
     let (_, now) = app.get(&format!("/servers/{id}"), admin).await;
     assert_eq!(now["status"], "running", "round {round}: {now}");
     assert_eq!(now["pid"].as_i64(), Some(pid), "round {round}: {now}");

@@ -2,7 +2,7 @@
 //! giving up, refusals with the right status, and surviving a `kill -9` of the panel.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -11,6 +11,7 @@ use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Te
 use crate::sim::{
     control, create, event_kinds, kill_9, pid_alive, power, three_servers, wait_control_consumed, wait_status,
 };
+use crate::wait::eventually;
 
 /// Start, stop, restart and kill each game; files are rendered with secrets private.
 async fn power_actions_for_each_game(backend: Backend) {
@@ -102,15 +103,15 @@ async fn power_actions_for_each_game(backend: Backend) {
     power(&app, &admin, id, "start").await;
     let first = wait_status(&app, &admin, id, "running", Duration::from_secs(15)).await;
     assert_eq!(power(&app, &admin, id, "restart").await.1["status"], "stopping");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
+    eventually("a new process after restart", Duration::from_secs(15), async || {
         let (_, now) = app.get(&format!("/servers/{id}"), &admin).await;
         if now["status"] == "running" && now["pid"] != first["pid"] {
-            break;
+            Ok(())
+        } else {
+            Err(now)
         }
-        assert!(Instant::now() < deadline, "no new process after restart: {now}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await;
     power(&app, &admin, id, "stop").await;
     wait_status(&app, &admin, id, "stopped", Duration::from_secs(15)).await;
 }
@@ -283,11 +284,19 @@ async fn panel_crash_keeps_games_running(backend: Backend) {
     let admin = app.admin_token().await;
     for (server, pid) in servers.iter().zip(&pids) {
         let id = server["id"].as_i64().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !event_kinds(&app, &admin, id).await.iter().any(|k| k == "reattached") {
-            assert!(Instant::now() < deadline, "server {id} was not reattached");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        eventually(
+            &format!("server {id} reattached"),
+            Duration::from_secs(10),
+            async || {
+                let kinds = event_kinds(&app, &admin, id).await;
+                if kinds.iter().any(|k| k == "reattached") {
+                    Ok(())
+                } else {
+                    Err(format!("{kinds:?}"))
+                }
+            },
+        )
+        .await;
         let now = wait_status(&app, &admin, id, "running", Duration::from_secs(1)).await;
         assert_eq!(now["pid"].as_i64(), Some(*pid));
     }

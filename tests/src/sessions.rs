@@ -2,7 +2,7 @@
 //! (the panel started, or the server was reattached) has the session start the game reports,
 //! not the time of the first poll. Source's `status` prints how long each player has been on.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::StatusCode;
@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use crate::harness::{fake_executable, free_port_block, Backend, Options, TestApp};
 use crate::sim::{control, create, power, wait_status};
+use crate::wait::eventually;
 
 const WAIT: Duration = Duration::from_secs(15);
 /// How long the veteran has been on when the panel first sees them (1:02:05 in `status`).
@@ -53,15 +54,15 @@ async fn session_start_is_backfilled_from_status(backend: Backend) {
         &server,
         &format!("joined {CONNECTED_FOR} Veteran 76561198000000042\njoin Newcomer 76561198000000043"),
     );
-    let deadline = Instant::now() + WAIT;
-    let sessions = loop {
+    let sessions = eventually("both sessions open", WAIT, async || {
         let (_, sessions) = app.get(&format!("/servers/{id}/sessions"), &admin).await;
         if sessions["total"] == 2 {
-            break sessions;
+            Ok(sessions)
+        } else {
+            Err(sessions)
         }
-        assert!(Instant::now() < deadline, "both sessions should open: {sessions}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    })
+    .await;
     let after = Utc::now();
 
     // The simulator joined the veteran CONNECTED_FOR seconds before the line ran, which was

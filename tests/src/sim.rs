@@ -2,29 +2,34 @@
 //! simulator through its control file, read what it received.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::harness::{fake_executable, free_port_block, TestApp};
+use crate::wait::{eventually, try_eventually};
 
-/// Polls the server until its status is `want` (or fails after `within`).
+/// Polls the server until its status is `want` (or fails after `within`, with its events).
 pub async fn wait_status(app: &TestApp, token: &str, id: i64, want: &str, within: Duration) -> Value {
-    let deadline = Instant::now() + within;
-    loop {
+    let waited = try_eventually(within, async || {
         let (_, server) = app.get(&format!("/servers/{id}"), token).await;
         if server["status"] == want {
-            return server;
+            Ok(server)
+        } else {
+            Err(server)
         }
-        if Instant::now() > deadline {
+    })
+    .await;
+    match waited {
+        Ok(server) => server,
+        Err(server) => {
             let (_, events) = app.get(&format!("/servers/{id}/events"), token).await;
             panic!(
                 "server {id} is `{}`, not `{want}`, after {within:?}; events: {events}",
                 server["status"]
             );
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -62,11 +67,15 @@ pub fn control(server: &Value, lines: &str) {
 /// The simulator empties its control file once every line took effect.
 pub async fn wait_control_consumed(server: &Value) {
     let file = PathBuf::from(server["directory"].as_str().unwrap()).join("fakegame.control");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_to_string(&file).is_ok_and(|t| !t.is_empty()) {
-        assert!(Instant::now() < deadline, "the simulator did not read its control file");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually(
+        "the simulator reads its control file",
+        Duration::from_secs(10),
+        async || match std::fs::read_to_string(&file) {
+            Ok(left) if !left.is_empty() => Err(format!("it still holds {left:?}")),
+            _ => Ok(()),
+        },
+    )
+    .await;
 }
 
 pub fn kill_9(pid: i64) {
