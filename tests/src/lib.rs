@@ -1,6 +1,10 @@
 //! Black-box tests of the `languard` binary. Each test starts its own server on a free port
 //! with its own data dir, on SQLite and again on PostgreSQL (a database per test).
 
+// Code that runs only under test or measurement: a panic here is a failed run, said
+// loudly, which is what it should be (the workspace denies unwrap/expect for product code).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod harness;
 pub mod sim;
 pub mod wait;
