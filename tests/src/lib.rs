@@ -37,6 +37,8 @@ mod audit;
 #[cfg(test)]
 mod auth;
 #[cfg(test)]
+mod cached_writes;
+#[cfg(test)]
 mod cli;
 #[cfg(test)]
 mod content;
