@@ -8,15 +8,10 @@
 // `fakegame.control` in the server directory; they must show up without reloading the page.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, text } from './lib.mjs';
 
-const STEP_TIMEOUT = 15_000;
 const STATUS_TIMEOUT = 20_000;
-const SCREENSHOT = '/tmp/languard-e2e-console-failure.png';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
-const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
 const srcds = process.env.LANGUARD_E2E_SRCDS ?? '';
 const gamePort = process.env.LANGUARD_E2E_CONSOLE_PORT ?? '';
 const serverName = process.env.LANGUARD_E2E_CONSOLE_SERVER_NAME ?? 'e2e-console';
@@ -25,35 +20,7 @@ const PLAYER = 'Someone';
 const STEAM_ID = '76561197960287930';
 const FLOOD = 300;
 
-if (!baseUrl || !adminPassword || !srcds || !gamePort) {
-  console.error('e2e: set LANGUARD_URL, LANGUARD_ADMIN_PASSWORD, LANGUARD_E2E_SRCDS and LANGUARD_E2E_CONSOLE_PORT');
-  process.exit(2);
-}
-
-let browser;
-let page;
-let current = 'start';
-const consoleErrors = [];
-
-async function step(name, fn) {
-  current = name;
-  const started = Date.now();
-  await fn();
-  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
-}
-
-/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
-async function eventually(check, message, timeout = STEP_TIMEOUT) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(await message());
-    await page.waitForTimeout(200);
-  }
-}
-
-const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+requireEnv({ LANGUARD_E2E_SRCDS: srcds, LANGUARD_E2E_CONSOLE_PORT: gamePort });
 
 /** The console's lines as `{kind, level, text}`. */
 const consoleLines = () =>
@@ -63,29 +30,9 @@ const consoleLines = () =>
 
 const tail = async (n = 12) => (await consoleLines()).slice(-n).map((l) => `[${l.kind}${l.level ? `/${l.level}` : ''}] ${l.text}`).join('\n    ');
 
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  page = await context.newPage();
-  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+await run({ title: 'the live console', passed: 'console', screenshot: '/tmp/languard-e2e-console-failure.png' }, async () => {
   const sockets = [];
   page.on('websocket', (ws) => sockets.push(ws.url()));
-
-  console.log(`e2e: testing the live console on ${baseUrl}`);
 
   await step('admin logs in and the live connection opens', async () => {
     await page.goto(`${baseUrl}/login`);
@@ -261,26 +208,4 @@ try {
     const input = page.getByTestId('console-input');
     await eventually(() => input.isDisabled(), () => 'the command line stayed enabled for a stopped server');
   });
-
-  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
-    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
-  }
-
-  console.log('e2e: all console steps passed');
-  await browser.close();
-  process.exit(0);
-} catch (err) {
-  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
-  if (page) {
-    try {
-      console.error(`e2e: page URL was ${page.url()}`);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
-    } catch (shotErr) {
-      console.error(`e2e: could not save a screenshot: ${shotErr}`);
-    }
-  }
-  if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-  if (browser) await browser.close().catch(() => {});
-  process.exit(1);
-}
+});

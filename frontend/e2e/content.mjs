@@ -10,50 +10,17 @@
 // then a mod found by a scan of the panel's mods folder is given to the server.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { adminPassword, baseUrl, browser, context, eventually, page, requireEnv, run, step, text } from './lib.mjs';
 
-const STEP_TIMEOUT = 15_000;
 const STATUS_TIMEOUT = 30_000;
-const SCREENSHOT = '/tmp/languard-e2e-content-failure.png';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
-const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
 const arma = process.env.LANGUARD_E2E_ARMA ?? '';
 const gamePort = Number(process.env.LANGUARD_E2E_CONTENT_PORT ?? '');
 const serverName = process.env.LANGUARD_E2E_CONTENT_SERVER_NAME ?? 'e2e-arma';
 const MISSION = 'coop_01.altis';
 const MOD = '@e2e_cba';
 
-if (!baseUrl || !adminPassword || !arma || !gamePort) {
-  console.error('e2e: set LANGUARD_URL, LANGUARD_ADMIN_PASSWORD, LANGUARD_E2E_ARMA and LANGUARD_E2E_CONTENT_PORT');
-  process.exit(2);
-}
-
-let browser;
-let page;
-let current = 'start';
-const consoleErrors = [];
-
-async function step(name, fn) {
-  current = name;
-  const started = Date.now();
-  await fn();
-  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
-}
-
-/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
-async function eventually(check, message, timeout = STEP_TIMEOUT) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(await message());
-    await page.waitForTimeout(200);
-  }
-}
-
-const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+requireEnv({ LANGUARD_E2E_ARMA: arma, LANGUARD_E2E_CONTENT_PORT: gamePort });
 
 let token = '';
 async function call(method, path, body) {
@@ -72,21 +39,9 @@ async function choose(scope, testId, option) {
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  page = await context.newPage();
-  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+await run({ title: 'missions and mods', passed: 'missions and mods', screenshot: '/tmp/languard-e2e-content-failure.png' }, async () => {
   const uploads = [];
   page.on('request', (req) => req.method() === 'POST' && /\/missions$/.test(new URL(req.url()).pathname) && uploads.push(req.url()));
-
-  console.log(`e2e: testing missions and mods on ${baseUrl}`);
 
   let serverId = 0;
   let modsRoot = '';
@@ -311,25 +266,4 @@ try {
     await viewer.context().close();
     await call('POST', `/api/v1/servers/${serverId}/stop`);
   });
-
-  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
-    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
-  }
-
-  console.log('e2e: all missions and mods steps passed');
-  await browser.close();
-  process.exit(0);
-} catch (err) {
-  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
-  if (page) {
-    try {
-      console.error(`e2e: page URL was ${page.url()}`);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
-    } catch (shotErr) {
-      console.error(`e2e: could not save a screenshot: ${shotErr}`);
-    }
-  }
-  if (browser) await browser.close();
-  process.exit(1);
-}
+});

@@ -7,48 +7,16 @@
 // LANGUARD_PLAYERS_POLL_INTERVAL=1, so that points arrive while the test watches. LANGUARD_E2E_SRCDS
 // is a `srcds_run` symlink to target/debug/fakegame. The charts and host card must follow the
 // live stream: no figures may be fetched again while they grow.
-import { chromium } from 'playwright-core';
+import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, text } from './lib.mjs';
 
-const STEP_TIMEOUT = 15_000;
 const STATUS_TIMEOUT = 20_000;
-const SCREENSHOT = '/tmp/languard-e2e-metrics-failure.png';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
-const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
 const srcds = process.env.LANGUARD_E2E_SRCDS ?? '';
 const gamePort = process.env.LANGUARD_E2E_METRICS_PORT ?? '';
 const serverName = process.env.LANGUARD_E2E_METRICS_SERVER_NAME ?? 'e2e-metrics';
 
-if (!baseUrl || !adminPassword || !srcds || !gamePort) {
-  console.error('e2e: set LANGUARD_URL, LANGUARD_ADMIN_PASSWORD, LANGUARD_E2E_SRCDS and LANGUARD_E2E_METRICS_PORT');
-  process.exit(2);
-}
+requireEnv({ LANGUARD_E2E_SRCDS: srcds, LANGUARD_E2E_METRICS_PORT: gamePort });
 
-let browser;
-let page;
-let current = 'start';
-const consoleErrors = [];
-
-async function step(name, fn) {
-  current = name;
-  const started = Date.now();
-  await fn();
-  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
-}
-
-/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
-async function eventually(check, message, timeout = STEP_TIMEOUT) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(await message());
-    await page.waitForTimeout(200);
-  }
-}
-
-const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
 const attr = async (testId, name) => page.getByTestId(testId).getAttribute(name, { timeout: 2000 }).catch(() => null);
 const points = async (testId = 'metrics-caption') => Number((await attr(testId, 'data-points')) ?? -1);
 
@@ -79,30 +47,10 @@ async function expectDrawn(testId) {
   );
 }
 
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  page = await context.newPage();
-  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+await run({ title: 'the resource charts', passed: 'metrics', screenshot: '/tmp/languard-e2e-metrics-failure.png' }, async () => {
   const requests = [];
   page.on('request', (req) => requests.push(new URL(req.url()).pathname));
   const fetched = (pattern) => requests.filter((p) => pattern.test(p)).length;
-
-  console.log(`e2e: testing the resource charts on ${baseUrl}`);
 
   await step('admin logs in and sees the dashboard', async () => {
     await page.goto(`${baseUrl}/login`);
@@ -252,26 +200,4 @@ try {
     await page.getByTestId('metrics-not-running').waitFor({ timeout: STATUS_TIMEOUT });
     await expectDrawn('metrics-chart-cpu');
   });
-
-  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
-    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
-  }
-
-  console.log('e2e: all metrics steps passed');
-  await browser.close();
-  process.exit(0);
-} catch (err) {
-  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
-  if (page) {
-    try {
-      console.error(`e2e: page URL was ${page.url()}`);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
-    } catch (shotErr) {
-      console.error(`e2e: could not save a screenshot: ${shotErr}`);
-    }
-  }
-  if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-  if (browser) await browser.close().catch(() => {});
-  process.exit(1);
-}
+});

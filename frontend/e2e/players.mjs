@@ -9,73 +9,19 @@
 // A simulated player joins by a line written into `fakegame.control` in the server directory.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, text } from './lib.mjs';
 
-const STEP_TIMEOUT = 15_000;
 const STATUS_TIMEOUT = 20_000;
-const SCREENSHOT = '/tmp/languard-e2e-players-failure.png';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
-const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
 const srcds = process.env.LANGUARD_E2E_SRCDS ?? '';
 const gamePort = process.env.LANGUARD_E2E_PLAYERS_PORT ?? '';
 const serverName = process.env.LANGUARD_E2E_PLAYERS_SERVER_NAME ?? 'e2e-players';
 const PLAYER = 'Alice';
 const STEAM_ID = '76561198000000001';
 
-if (!baseUrl || !adminPassword || !srcds || !gamePort) {
-  console.error('e2e: set LANGUARD_URL, LANGUARD_ADMIN_PASSWORD, LANGUARD_E2E_SRCDS and LANGUARD_E2E_PLAYERS_PORT');
-  process.exit(2);
-}
+requireEnv({ LANGUARD_E2E_SRCDS: srcds, LANGUARD_E2E_PLAYERS_PORT: gamePort });
 
-let browser;
-let page;
-let current = 'start';
-const consoleErrors = [];
-
-async function step(name, fn) {
-  current = name;
-  const started = Date.now();
-  await fn();
-  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
-}
-
-/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
-async function eventually(check, message, timeout = STEP_TIMEOUT) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(await message());
-    await page.waitForTimeout(200);
-  }
-}
-
-const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
-
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  page = await context.newPage();
-  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-
-  console.log(`e2e: testing players and bans on ${baseUrl}`);
-
+await run({ title: 'players and bans', passed: 'player', screenshot: '/tmp/languard-e2e-players-failure.png' }, async () => {
   await step('admin logs in', async () => {
     await page.goto(`${baseUrl}/login`);
     await page.getByTestId('login-form').waitFor();
@@ -203,26 +149,4 @@ try {
       STATUS_TIMEOUT,
     );
   });
-
-  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
-    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
-  }
-
-  console.log('e2e: all player steps passed');
-  await browser.close();
-  process.exit(0);
-} catch (err) {
-  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
-  if (page) {
-    try {
-      console.error(`e2e: page URL was ${page.url()}`);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
-    } catch (shotErr) {
-      console.error(`e2e: could not save a screenshot: ${shotErr}`);
-    }
-  }
-  if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-  if (browser) await browser.close().catch(() => {});
-  process.exit(1);
-}
+});

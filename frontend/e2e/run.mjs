@@ -3,33 +3,12 @@
 //   LANGUARD_URL=http://127.0.0.1:PORT LANGUARD_ADMIN_PASSWORD=... node e2e/run.mjs
 //
 // Uses playwright-core with the system Chromium (no browser downloads).
-import { chromium } from 'playwright-core';
+import { adminPassword, baseUrl, context, page, requireEnv, run, step } from './lib.mjs';
 
-const STEP_TIMEOUT = 15_000;
-const SCREENSHOT = '/tmp/languard-e2e-failure.png';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
-const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
 const viewerName = process.env.LANGUARD_E2E_VIEWER ?? 'viewer1';
 const viewerPassword = process.env.LANGUARD_E2E_VIEWER_PASSWORD ?? 'viewer1-secret-pw';
 
-if (!baseUrl || !adminPassword) {
-  console.error('e2e: set LANGUARD_URL and LANGUARD_ADMIN_PASSWORD');
-  process.exit(2);
-}
-
-let browser;
-let page;
-let current = 'start';
-const consoleErrors = [];
-
-async function step(name, fn) {
-  current = name;
-  const started = Date.now();
-  await fn();
-  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
-}
+requireEnv();
 
 async function login(username, password) {
   await page.goto(`${baseUrl}/login`);
@@ -48,28 +27,7 @@ async function logout() {
   await page.getByTestId('login-form').waitFor();
 }
 
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  page = await context.newPage();
-  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-
-  console.log(`e2e: testing ${baseUrl}`);
-
+await run({ title: 'sign-in, users and the API docs', passed: 'sign-in', screenshot: '/tmp/languard-e2e-failure.png', viewport: { width: 1280, height: 800 } }, async () => {
   await step('admin logs in and sees the dashboard', () => login('admin', adminPassword));
 
   await step('admin opens Users', async () => {
@@ -124,26 +82,4 @@ try {
     if (violations.length) throw new Error(`CSP violations on the docs page: ${violations.join('; ')}`);
     await docs.close();
   });
-
-  if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
-    throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
-  }
-
-  console.log('e2e: all steps passed');
-  await browser.close();
-  process.exit(0);
-} catch (err) {
-  console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
-  if (page) {
-    try {
-      console.error(`e2e: page URL was ${page.url()}`);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.error(`e2e: screenshot saved to ${SCREENSHOT}`);
-    } catch (shotErr) {
-      console.error(`e2e: could not save a screenshot: ${shotErr}`);
-    }
-  }
-  if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-  if (browser) await browser.close().catch(() => {});
-  process.exit(1);
-}
+});

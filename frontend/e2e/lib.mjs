@@ -1,0 +1,103 @@
+// What every browser script shares: the environment they read, the system Chromium they drive
+// (playwright-core, no browser downloads), named steps, polling, and one way to fail: which
+// step, the page's URL, a screenshot and the browser console's errors, exit code 1.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+export const STEP_TIMEOUT = 15_000;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const baseUrl = (process.env.LANGUARD_URL ?? '').replace(/\/+$/, '');
+export const adminPassword = process.env.LANGUARD_ADMIN_PASSWORD ?? '';
+
+// Set by `run` before its steps start; live bindings, so a script's helpers see them.
+export let browser;
+export let context;
+export let page;
+
+let current = 'start';
+const consoleErrors = [];
+
+/** Exits with 2, naming what to set, unless LANGUARD_URL, LANGUARD_ADMIN_PASSWORD and `more` are set. */
+export function requireEnv(more = {}) {
+  const all = { LANGUARD_URL: baseUrl, LANGUARD_ADMIN_PASSWORD: adminPassword, ...more };
+  if (Object.values(all).every(Boolean)) return;
+  const names = Object.keys(all);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  console.error(`e2e: set ${list}`);
+  process.exit(2);
+}
+
+/** Runs `fn` as the step `name`, whose name a failure reports. */
+export async function step(name, fn) {
+  current = name;
+  const started = Date.now();
+  await fn();
+  console.log(`  ok  ${name} (${Date.now() - started} ms)`);
+}
+
+/** Polls `check` until it returns a truthy value; throws `message()` after `timeout` ms. */
+export async function eventually(check, message, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(await message());
+    await sleep(200);
+  }
+}
+
+/** A locator's trimmed text, or '' when it is not there. */
+export const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+
+/**
+ * Opens the browser, logs `e2e: testing <title> on <url>`, runs `steps`, and fails them when the
+ * SPA broke its Content Security Policy. Exits 0 when all passed, else 1 after saying where and
+ * saving a screenshot to `screenshot`.
+ */
+export async function run({ title, passed, screenshot, viewport = { width: 1280, height: 900 } }, steps) {
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+    page = await context.newPage();
+    page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
+    page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+    console.log(`e2e: testing ${title} on ${baseUrl}`);
+    await steps();
+
+    if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) {
+      throw new Error(`CSP violations in the SPA: ${consoleErrors.join('; ')}`);
+    }
+    console.log(`e2e: all ${passed} steps passed`);
+    await browser.close();
+    process.exit(0);
+  } catch (err) {
+    console.error(`e2e: FAILED at step "${current}": ${err instanceof Error ? err.message : err}`);
+    if (page) {
+      try {
+        console.error(`e2e: page URL was ${page.url()}`);
+        await page.screenshot({ path: screenshot, fullPage: true });
+        console.error(`e2e: screenshot saved to ${screenshot}`);
+      } catch (shotErr) {
+        console.error(`e2e: could not save a screenshot: ${shotErr}`);
+      }
+    }
+    if (consoleErrors.length) console.error(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+    if (browser) await browser.close().catch(() => {});
+    process.exit(1);
+  }
+}
