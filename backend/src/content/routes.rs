@@ -45,7 +45,9 @@ async fn list_content(
     _p: Principal,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ContentList>> {
-    Ok(web::Json(missions::list(&state, id.into_inner()).await?))
+    Ok(web::Json(
+        missions::list(&state.db, &state.bus, state.config.max_upload_bytes, id.into_inner()).await?,
+    ))
 }
 
 /// Uploads one file (multipart field `file`). The name is checked (no folders, the game's
@@ -75,7 +77,8 @@ async fn upload_content(
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse().ok());
     let form = Multipart::new(req.headers(), payload.into_inner());
-    let uploaded = missions::upload(&state, id, p.username.clone(), total, form).await?;
+    let limit = state.config.max_upload_bytes;
+    let uploaded = missions::upload(&state.db, &state.bus, limit, id, p.username.clone(), total, form).await?;
     req.extensions_mut()
         .insert(RequestSummary::from_body(serde_json::json!({
             "file": uploaded.file.name,
@@ -99,7 +102,7 @@ async fn delete_content(
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
     let (id, file) = path.into_inner();
-    missions::delete(&state, id, &file).await?;
+    missions::delete(&state.db, &state.bus, id, &file).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -110,7 +113,7 @@ async fn delete_content(
         (status = 409, description = "Not an Arma server", body = ErrorBody)))]
 #[get("/servers/{id}/missions/rotation")]
 async fn get_rotation(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Rotation>> {
-    Ok(web::Json(rotation::rotation(&state, id.into_inner()).await?))
+    Ok(web::Json(rotation::rotation(&state.db, id.into_inner()).await?))
 }
 
 /// Replaces the rotation; server.cfg's `class Missions` is rendered from it at the next start
@@ -130,7 +133,15 @@ async fn put_rotation(
 ) -> ApiResult<web::Json<Rotation>> {
     p.require(Role::Admin)?;
     Ok(web::Json(
-        rotation::set_rotation(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+        rotation::set_rotation(
+            &state.db,
+            &state.bus,
+            state.supervisor.secret_box(),
+            &EventActor::of(&p),
+            id.into_inner(),
+            body.0,
+        )
+        .await?,
     ))
 }
 
@@ -151,7 +162,15 @@ async fn apply_rotation(
 ) -> ApiResult<web::Json<Applied>> {
     p.require(Role::Operator)?;
     Ok(web::Json(
-        rotation::apply(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+        rotation::apply(
+            &state.db,
+            &state.bus,
+            &state.supervisor,
+            &EventActor::of(&p),
+            id.into_inner(),
+            body.0,
+        )
+        .await?,
     ))
 }
 
