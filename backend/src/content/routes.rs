@@ -11,6 +11,7 @@ use super::server_mods::{self, ServerMods, ServerModsInput};
 use crate::app::AppState;
 use crate::audit::RequestSummary;
 use crate::auth::{Principal, Role};
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::Json;
 use crate::servers::event_actor::EventActor;
@@ -245,11 +246,11 @@ async fn delete_mod(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn server_mods(state: &AppState, id: i64) -> ApiResult<ServerMods> {
-    let row = servers_store::row(&state.db, id).await?;
+async fn server_mods(db: &Db, id: i64) -> ApiResult<ServerMods> {
+    let row = servers_store::row(db, id).await?;
     supports_mods(&row.game)?;
     Ok(ServerMods {
-        mods: server_mods::of_server(&state.db, id).await?,
+        mods: server_mods::of_server(db, id).await?,
         restart_required: row.restart_required && servers_store::is_active(&row),
     })
 }
@@ -276,7 +277,7 @@ async fn get_server_mods(
     _p: Principal,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ServerMods>> {
-    Ok(web::Json(server_mods(&state, id.into_inner()).await?))
+    Ok(web::Json(server_mods(&state.db, id.into_inner()).await?))
 }
 
 /// Replaces the server's mod set; the launch line gets `-mod=`/`-serverMod=` from it and, with
@@ -300,5 +301,5 @@ async fn put_server_mods(
     supports_mods(&row.game)?;
     server_mods::set_of_server(&state.db, id, body.0.mods).await?;
     servers_store::set_restart_required(&state.db, id, true).await?;
-    Ok(web::Json(server_mods(&state, id).await?))
+    Ok(web::Json(server_mods(&state.db, id).await?))
 }
