@@ -208,6 +208,22 @@ async fn missions_rotation_and_mods(backend: Backend) {
             json!({"rotation": [{"mission": "escape.tanoa", "params": [{"name": "bad name", "value": 1}]}]}),
             "rotation.0.params.0.name",
         ),
+        (
+            json!({"rotation": [{"mission": "escape.tanoa", "params": [{"name": "Daytime", "value": 1}, {"name": "daytime", "value": 2}]}]}),
+            "rotation.0.params.1.name",
+        ),
+        (
+            json!({"rotation": [{"mission": "escape.tanoa", "params": [{"name": "1st", "value": 1}]}]}),
+            "rotation.0.params.0.name",
+        ),
+        // A difficulty is refused before any parameter, whichever entry holds it.
+        (
+            json!({"rotation": [
+                {"mission": "escape.tanoa", "params": [{"name": "bad name", "value": 1}]},
+                {"mission": "coop_01.altis", "difficulty": "Hard"}
+            ]}),
+            "rotation.1.difficulty",
+        ),
     ] {
         assert_error(
             app.call(
@@ -221,6 +237,27 @@ async fn missions_rotation_and_mods(backend: Backend) {
             "validation_failed",
             Some(field),
         );
+    }
+    // The messages are the typed config's own: serde's for a difficulty, the checks' for a name.
+    for (entry, message) in [
+        (
+            json!({"mission": "escape.tanoa", "difficulty": "Hard"}),
+            "unknown variant `Hard`, expected one of `Recruit`, `Regular`, `Veteran`, `Custom`",
+        ),
+        (
+            json!({"mission": "escape.tanoa", "params": [{"name": "A", "value": 1}, {"name": "a", "value": 2}]}),
+            "is given twice",
+        ),
+    ] {
+        let (_, body) = app
+            .call(
+                Method::PUT,
+                &format!("/servers/{id}/missions/rotation"),
+                Some(&admin),
+                Some(json!({"rotation": [entry]})),
+            )
+            .await;
+        assert_eq!(body["message"], message, "{body}");
     }
     let (_, preview) = app.get(&format!("/servers/{id}/config/preview"), &admin).await;
     let cfg = preview["files"]

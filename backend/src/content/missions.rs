@@ -15,11 +15,12 @@ use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
 
 use super::names::{content_file_name, stem};
-use crate::app::AppState;
 use crate::db::schema::content_files;
 use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::events::job::Job;
+use crate::events::Bus;
+use crate::games::arma3::rotation::MissionRotation;
 use crate::games::{self, ContentFolder, GameAdapter};
 use crate::serverdir::on_disk;
 use crate::servers::model::ServerRow;
@@ -75,12 +76,13 @@ pub struct Uploaded {
     pub replaced: bool,
 }
 
-/// The server, its adapter and its content folder (409 for games without one).
+/// The server, its adapter, its content folder (409 for games without one) and its mission
+/// rotation (Arma).
 pub struct Target {
     pub row: ServerRow,
     pub adapter: &'static dyn GameAdapter,
-    pub config: Value,
     pub folder: ContentFolder,
+    pub rotation: Option<MissionRotation>,
 }
 
 impl Target {
@@ -95,28 +97,24 @@ impl Target {
                 format!("{} servers have no content folder", adapter.name()),
             )
         })?;
+        let rotation = MissionRotation::of(adapter, &config)?;
         Ok(Target {
             row,
             adapter,
-            config,
             folder,
+            rotation,
         })
     }
 
-    pub(super) fn is_missions(&self) -> bool {
+    fn is_missions(&self) -> bool {
         self.folder.extension == "pbo"
     }
 
-    /// The templates of the rotation (Arma), as stored in the config.
+    /// The templates of the rotation (Arma), lowercased as uploaded names are.
     fn rotation_templates(&self) -> Vec<String> {
-        self.config["missions"]
-            .as_array()
-            .map(|ms| {
-                ms.iter()
-                    .filter_map(|m| m["template"].as_str().map(str::to_lowercase))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.rotation.as_ref().map_or_else(Vec::new, |r| {
+            r.missions().iter().map(|m| m.template.to_lowercase()).collect()
+        })
     }
 }
 
@@ -152,10 +150,10 @@ fn describe(
     }
 }
 
-pub async fn list(state: &AppState, id: i64) -> ApiResult<ContentList> {
-    let t = Target::load(&state.db, id).await?;
-    let uploads: Vec<UploadRow> = state
-        .db
+/// `max_upload_bytes` is the configured limit, which the list reports to the upload form.
+pub async fn list(db: &Db, bus: &Bus, max_upload_bytes: u64, id: i64) -> ApiResult<ContentList> {
+    let t = Target::load(db, id).await?;
+    let uploads: Vec<UploadRow> = db
         .run(move |pool| {
             with_conn!(pool, |c| Ok(content_files::table
                 .filter(content_files::server_id.eq(id))
@@ -170,7 +168,7 @@ pub async fn list(state: &AppState, id: i64) -> ApiResult<ContentList> {
     let folder = t.folder.dir.clone();
     let extension = t.folder.extension;
     let root = PathBuf::from(&t.row.directory);
-    let entries = on_disk(&state.db, &state.bus, id, &root, move |dir| {
+    let entries = on_disk(db, bus, id, &root, move |dir| {
         let entries = match dir.read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) if e.is_not_found() => return Ok(Vec::new()),
@@ -199,23 +197,24 @@ pub async fn list(state: &AppState, id: i64) -> ApiResult<ContentList> {
         kind: t.folder.kind.to_owned(),
         folder: t.folder.dir.display().to_string(),
         extension: t.folder.extension.to_owned(),
-        max_upload_bytes: state.config.max_upload_bytes,
+        max_upload_bytes,
         files,
     })
 }
 
 /// Streams the `file` part to a temporary file in the content folder and renames it into
 /// place once complete and synced: an interrupted or refused upload leaves nothing behind.
-/// `total` is the request's length, for the `job` frames' progress.
+/// `total` is the request's length, for the `job` frames' progress; `limit` the largest file.
 pub async fn upload(
-    state: &AppState,
+    db: &Db,
+    bus: &Bus,
+    limit: u64,
     id: i64,
     user: String,
     total: Option<u64>,
     mut form: Multipart,
 ) -> ApiResult<Uploaded> {
-    let t = Target::load(&state.db, id).await?;
-    let limit = state.config.max_upload_bytes;
+    let t = Target::load(db, id).await?;
     let root = PathBuf::from(&t.row.directory);
     while let Some(part) = form.next().await {
         let mut part = part.map_err(unreadable)?;
@@ -238,17 +237,17 @@ pub async fn upload(
                 .join(format!(".{name}.{}.languard-upload", rand::random::<u32>())),
         );
         let (f, tmp) = (folder.clone(), temp.clone());
-        let out = on_disk(&state.db, &state.bus, id, &root, move |dir| {
+        let out = on_disk(db, bus, id, &root, move |dir| {
             dir.create_dir_all(&f)?;
             dir.create_new(&tmp, 0o644)
         })
         .await?;
-        let mut job = Job::start(&state.bus, id, "upload", &name, total);
+        let mut job = Job::start(bus, id, "upload", &name, total);
         let written = write_part(&mut part, tokio::fs::File::from_std(out), limit, &mut job).await;
         let remove_temp = |temp: PathBuf| {
             let root = root.clone();
             async move {
-                let _ = on_disk(&state.db, &state.bus, id, &root, move |dir| dir.remove_file(&temp)).await;
+                let _ = on_disk(db, bus, id, &root, move |dir| dir.remove_file(&temp)).await;
             }
         };
         let size = match written {
@@ -261,7 +260,7 @@ pub async fn upload(
         };
         let target = folder.join(&name);
         let (from, to) = (temp.clone(), target.clone());
-        let placed = on_disk(&state.db, &state.bus, id, &root, move |dir| {
+        let placed = on_disk(db, bus, id, &root, move |dir| {
             let replaced = dir.metadata(&to).is_ok();
             dir.rename(&from, &to)?;
             Ok((replaced, dir.metadata(&to)?))
@@ -277,30 +276,28 @@ pub async fn upload(
         };
         job.done(size as u64);
         let (n, by, at) = (name.clone(), user.clone(), now());
-        state
-            .db
-            .run(move |pool| {
-                with_conn!(pool, |c| {
-                    diesel::insert_into(content_files::table)
-                        .values((
-                            content_files::server_id.eq(id),
-                            content_files::file_name.eq(&n),
-                            content_files::size_bytes.eq(size),
-                            content_files::uploaded_by.eq(&by),
-                            content_files::uploaded_at.eq(at),
-                        ))
-                        .on_conflict((content_files::server_id, content_files::file_name))
-                        .do_update()
-                        .set((
-                            content_files::size_bytes.eq(excluded(content_files::size_bytes)),
-                            content_files::uploaded_by.eq(excluded(content_files::uploaded_by)),
-                            content_files::uploaded_at.eq(excluded(content_files::uploaded_at)),
-                        ))
-                        .execute(c)?;
-                    Ok(())
-                })
+        db.run(move |pool| {
+            with_conn!(pool, |c| {
+                diesel::insert_into(content_files::table)
+                    .values((
+                        content_files::server_id.eq(id),
+                        content_files::file_name.eq(&n),
+                        content_files::size_bytes.eq(size),
+                        content_files::uploaded_by.eq(&by),
+                        content_files::uploaded_at.eq(at),
+                    ))
+                    .on_conflict((content_files::server_id, content_files::file_name))
+                    .do_update()
+                    .set((
+                        content_files::size_bytes.eq(excluded(content_files::size_bytes)),
+                        content_files::uploaded_by.eq(excluded(content_files::uploaded_by)),
+                        content_files::uploaded_at.eq(excluded(content_files::uploaded_at)),
+                    ))
+                    .execute(c)?;
+                Ok(())
             })
-            .await?;
+        })
+        .await?;
         let upload = UploadRow {
             file_name: name.clone(),
             uploaded_by: user,
@@ -346,8 +343,8 @@ async fn write_part(
 }
 
 /// Deletes a content file; a mission in the rotation is refused (409).
-pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
-    let t = Target::load(&state.db, id).await?;
+pub async fn delete(db: &Db, bus: &Bus, id: i64, file: &str) -> ApiResult<()> {
+    let t = Target::load(db, id).await?;
     // Checked as an upload name would be, then deleted by its own name: files put there by
     // hand may have capitals.
     let checked = content_file_name(&t.folder, file)?;
@@ -355,7 +352,7 @@ pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
         return Err(ApiError::NotFound(format!("no file {file}")));
     }
     let name = file.to_owned();
-    if t.is_missions() && t.rotation_templates().contains(&stem(&t.folder, &checked).to_owned()) {
+    if t.rotation_templates().contains(&stem(&t.folder, &checked).to_owned()) {
         return Err(ApiError::conflict(
             "in_rotation",
             format!("{name} is in the mission rotation; remove it from the rotation first"),
@@ -363,7 +360,7 @@ pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
     }
     let path = t.folder.dir.join(&name);
     let root = PathBuf::from(&t.row.directory);
-    let removed = on_disk(&state.db, &state.bus, id, &root, move |dir| match dir.metadata(&path) {
+    let removed = on_disk(db, bus, id, &root, move |dir| match dir.metadata(&path) {
         Ok(meta) if meta.is_file() => dir.remove_file(&path).map(|()| true),
         Ok(_) => Ok(false),
         Err(e) if e.is_not_found() => Ok(false),
@@ -373,18 +370,16 @@ pub async fn delete(state: &AppState, id: i64, file: &str) -> ApiResult<()> {
     if !removed {
         return Err(ApiError::NotFound(format!("no file {name}")));
     }
-    state
-        .db
-        .run(move |pool| {
-            with_conn!(pool, |c| {
-                diesel::delete(
-                    content_files::table
-                        .filter(content_files::server_id.eq(id))
-                        .filter(content_files::file_name.eq(&name)),
-                )
-                .execute(c)?;
-                Ok(())
-            })
+    db.run(move |pool| {
+        with_conn!(pool, |c| {
+            diesel::delete(
+                content_files::table
+                    .filter(content_files::server_id.eq(id))
+                    .filter(content_files::file_name.eq(&name)),
+            )
+            .execute(c)?;
+            Ok(())
         })
-        .await
+    })
+    .await
 }

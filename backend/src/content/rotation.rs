@@ -1,17 +1,26 @@
-//! The Arma mission rotation: the `missions` list of the server's config, so `class Missions`
-//! in server.cfg and the config preview follow it; and switching the running mission.
+//! The Arma mission rotation: the `missions` list of the server's config, read and replaced
+//! through the Arma adapter's typed calls, so `class Missions` in server.cfg and the config
+//! preview follow it; and switching the running mission.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::missions::Target;
 use super::names::{content_file_name, stem};
-use crate::app::AppState;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::events::Bus;
+use crate::games::arma3::rotation::{Difficulty, Mission, MissionFields, MissionParam, MissionRotation};
+use crate::secrets::SecretBox;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
+use crate::supervisor::Supervisor;
+
+/// The rotation's own field names, for refusals of its entries (`rotation.1.mission`).
+const ROTATION_FIELDS: MissionFields = MissionFields {
+    list: "rotation",
+    template: "mission",
+};
 
 /// One mission of the rotation, in the order the server plays them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -71,42 +80,53 @@ pub struct Applied {
     pub output: String,
 }
 
-async fn missions_target(db: &Db, id: i64) -> ApiResult<Target> {
-    let t = Target::load(db, id).await?;
-    if !t.is_missions() {
+/// The server, its content folder and its rotation (409 for games without one).
+async fn rotation_target(db: &Db, id: i64) -> ApiResult<(Target, MissionRotation)> {
+    let mut t = Target::load(db, id).await?;
+    let Some(rotation) = t.rotation.take() else {
         return Err(ApiError::conflict(
             "unsupported",
             format!("{} servers have no mission rotation", t.adapter.name()),
         ));
+    };
+    Ok((t, rotation))
+}
+
+fn entry_of(m: &Mission) -> RotationEntry {
+    RotationEntry {
+        mission: m.template.clone(),
+        difficulty: m.difficulty.as_str().to_owned(),
+        params: m
+            .params
+            .iter()
+            .map(|p| RotationParam {
+                name: p.name.clone(),
+                value: p.value,
+            })
+            .collect(),
     }
-    Ok(t)
 }
 
-fn rotation_of(config: &Value) -> ApiResult<Vec<RotationEntry>> {
-    let missions = config.get("missions").cloned().unwrap_or(Value::Array(Vec::new()));
-    let stored: Vec<Value> = serde_json::from_value(missions).map_err(ApiError::internal)?;
-    Ok(stored
-        .into_iter()
-        .map(|m| RotationEntry {
-            mission: m["template"].as_str().unwrap_or_default().to_owned(),
-            difficulty: m["difficulty"].as_str().unwrap_or("Regular").to_owned(),
-            params: serde_json::from_value(m["params"].clone()).unwrap_or_default(),
-        })
-        .collect())
-}
-
-pub async fn rotation(state: &AppState, id: i64) -> ApiResult<Rotation> {
-    let t = missions_target(&state.db, id).await?;
+pub async fn rotation(db: &Db, id: i64) -> ApiResult<Rotation> {
+    let (t, rotation) = rotation_target(db, id).await?;
     Ok(Rotation {
-        rotation: rotation_of(&t.config)?,
+        rotation: rotation.missions().iter().map(entry_of).collect(),
         restart_required: t.row.restart_required && servers_store::is_active(&t.row),
     })
 }
 
 /// Saves the rotation into the config: every mission must be uploaded; errors name the
-/// rotation entry (`rotation.2.params.0.name`).
-pub async fn set_rotation(state: &AppState, by: &EventActor, id: i64, input: RotationInput) -> ApiResult<Rotation> {
-    let t = missions_target(&state.db, id).await?;
+/// rotation entry (`rotation.2.params.0.name`). Difficulties are refused before parameters,
+/// as when the whole config is saved.
+pub async fn set_rotation(
+    db: &Db,
+    bus: &Bus,
+    secret_box: &SecretBox,
+    by: &EventActor,
+    id: i64,
+    input: RotationInput,
+) -> ApiResult<Rotation> {
+    let (t, rotation) = rotation_target(db, id).await?;
     let mut names = Vec::new();
     for (i, entry) in input.rotation.iter().enumerate() {
         let field = format!("rotation.{i}.mission");
@@ -121,7 +141,7 @@ pub async fn set_rotation(state: &AppState, by: &EventActor, id: i64, input: Rot
     }
     let paths: Vec<_> = names.iter().map(|n| t.folder.dir.join(n)).collect();
     let root = std::path::PathBuf::from(&t.row.directory);
-    let missing = crate::serverdir::on_disk(&state.db, &state.bus, id, &root, move |dir| {
+    let missing = crate::serverdir::on_disk(db, bus, id, &root, move |dir| {
         for (i, path) in paths.iter().enumerate() {
             match dir.metadata(path) {
                 Ok(meta) if meta.is_file() => {}
@@ -140,55 +160,59 @@ pub async fn set_rotation(state: &AppState, by: &EventActor, id: i64, input: Rot
             format!("no uploaded mission {name}"),
         ));
     }
-    let templates: Vec<String> = names.iter().map(|n| stem(&t.folder, n).to_owned()).collect();
-    let missions: Vec<Value> = input
+    let missions = input
         .rotation
-        .iter()
-        .zip(templates)
-        .map(|(e, template)| {
-            serde_json::json!({
-                "template": template,
-                "difficulty": e.difficulty,
-                "params": e.params.iter().map(|p| serde_json::json!({"name": p.name, "value": p.value})).collect::<Vec<_>>(),
+        .into_iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(i, (e, name))| {
+            Ok(Mission {
+                template: stem(&t.folder, name).to_owned(),
+                difficulty: Difficulty::parse(&format!("rotation.{i}.difficulty"), &e.difficulty)?,
+                params: e
+                    .params
+                    .into_iter()
+                    .map(|p| MissionParam {
+                        name: p.name,
+                        value: p.value,
+                    })
+                    .collect(),
             })
         })
-        .collect();
-    let mut config = t.config.clone();
-    config["missions"] = Value::Array(missions);
-    crate::servers::service::set_config(state, by, id, config)
-        .await
-        .map_err(|e| match e {
-            ApiError::Validation { field, message } => ApiError::Validation {
-                field: field
-                    .replacen("config.missions.", "rotation.", 1)
-                    .replace(".template", ".mission"),
-                message,
-            },
-            other => other,
-        })?;
-    rotation(state, id).await
+        .collect::<ApiResult<Vec<_>>>()?;
+    let config = rotation.replaced(missions, ROTATION_FIELDS)?;
+    crate::servers::service::set_config(db, bus, secret_box, by, id, config).await?;
+    self::rotation(db, id).await
 }
 
 /// Switches the running server to one mission of the rotation over RCON (`#mission`).
-pub async fn apply(state: &AppState, by: &EventActor, id: i64, request: ApplyRequest) -> ApiResult<Applied> {
-    let t = missions_target(&state.db, id).await?;
-    let rotation = rotation_of(&t.config)?;
-    let entry = rotation
+pub async fn apply(
+    db: &Db,
+    bus: &Bus,
+    supervisor: &Supervisor,
+    by: &EventActor,
+    id: i64,
+    request: ApplyRequest,
+) -> ApiResult<Applied> {
+    let (_, rotation) = rotation_target(db, id).await?;
+    let missions = rotation.missions();
+    let entry = missions
         .get(request.index)
-        .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", rotation.len())))?;
-    let link =
-        state.supervisor.link(id).await?.ok_or_else(|| {
-            ApiError::conflict("not_running", "the server is not running, or its RCON is not connected")
-        })?;
-    let command = format!("#mission {} {}", entry.mission, entry.difficulty);
+        .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", missions.len())))?;
+    let link = supervisor
+        .link(id)
+        .await?
+        .ok_or_else(|| ApiError::conflict("not_running", "the server is not running, or its RCON is not connected"))?;
+    let (mission, difficulty) = (&entry.template, entry.difficulty.as_str());
+    let command = format!("#mission {mission} {difficulty}");
     let output = link.command(&command).await?;
     servers_store::add_event(
-        &state.db,
-        &state.bus,
+        db,
+        bus,
         id,
         by,
         "mission_changed",
-        format!("switched to {} ({})", entry.mission, entry.difficulty),
+        format!("switched to {mission} ({difficulty})"),
         None,
     )
     .await?;

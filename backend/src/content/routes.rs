@@ -11,6 +11,7 @@ use super::server_mods::{self, ServerMods, ServerModsInput};
 use crate::app::AppState;
 use crate::audit::RequestSummary;
 use crate::auth::{Principal, Role};
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::Json;
 use crate::servers::event_actor::EventActor;
@@ -45,7 +46,9 @@ async fn list_content(
     _p: Principal,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ContentList>> {
-    Ok(web::Json(missions::list(&state, id.into_inner()).await?))
+    Ok(web::Json(
+        missions::list(&state.db, &state.bus, state.config.max_upload_bytes, id.into_inner()).await?,
+    ))
 }
 
 /// Uploads one file (multipart field `file`). The name is checked (no folders, the game's
@@ -75,7 +78,8 @@ async fn upload_content(
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse().ok());
     let form = Multipart::new(req.headers(), payload.into_inner());
-    let uploaded = missions::upload(&state, id, p.username.clone(), total, form).await?;
+    let limit = state.config.max_upload_bytes;
+    let uploaded = missions::upload(&state.db, &state.bus, limit, id, p.username.clone(), total, form).await?;
     req.extensions_mut()
         .insert(RequestSummary::from_body(serde_json::json!({
             "file": uploaded.file.name,
@@ -99,7 +103,7 @@ async fn delete_content(
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
     let (id, file) = path.into_inner();
-    missions::delete(&state, id, &file).await?;
+    missions::delete(&state.db, &state.bus, id, &file).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -110,7 +114,7 @@ async fn delete_content(
         (status = 409, description = "Not an Arma server", body = ErrorBody)))]
 #[get("/servers/{id}/missions/rotation")]
 async fn get_rotation(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Rotation>> {
-    Ok(web::Json(rotation::rotation(&state, id.into_inner()).await?))
+    Ok(web::Json(rotation::rotation(&state.db, id.into_inner()).await?))
 }
 
 /// Replaces the rotation; server.cfg's `class Missions` is rendered from it at the next start
@@ -130,7 +134,15 @@ async fn put_rotation(
 ) -> ApiResult<web::Json<Rotation>> {
     p.require(Role::Admin)?;
     Ok(web::Json(
-        rotation::set_rotation(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+        rotation::set_rotation(
+            &state.db,
+            &state.bus,
+            state.supervisor.secret_box(),
+            &EventActor::of(&p),
+            id.into_inner(),
+            body.0,
+        )
+        .await?,
     ))
 }
 
@@ -151,7 +163,15 @@ async fn apply_rotation(
 ) -> ApiResult<web::Json<Applied>> {
     p.require(Role::Operator)?;
     Ok(web::Json(
-        rotation::apply(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+        rotation::apply(
+            &state.db,
+            &state.bus,
+            &state.supervisor,
+            &EventActor::of(&p),
+            id.into_inner(),
+            body.0,
+        )
+        .await?,
     ))
 }
 
@@ -226,11 +246,11 @@ async fn delete_mod(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn server_mods(state: &AppState, id: i64) -> ApiResult<ServerMods> {
-    let row = servers_store::row(&state.db, id).await?;
+async fn server_mods(db: &Db, id: i64) -> ApiResult<ServerMods> {
+    let row = servers_store::row(db, id).await?;
     supports_mods(&row.game)?;
     Ok(ServerMods {
-        mods: server_mods::of_server(&state.db, id).await?,
+        mods: server_mods::of_server(db, id).await?,
         restart_required: row.restart_required && servers_store::is_active(&row),
     })
 }
@@ -257,7 +277,7 @@ async fn get_server_mods(
     _p: Principal,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ServerMods>> {
-    Ok(web::Json(server_mods(&state, id.into_inner()).await?))
+    Ok(web::Json(server_mods(&state.db, id.into_inner()).await?))
 }
 
 /// Replaces the server's mod set; the launch line gets `-mod=`/`-serverMod=` from it and, with
@@ -281,5 +301,5 @@ async fn put_server_mods(
     supports_mods(&row.game)?;
     server_mods::set_of_server(&state.db, id, body.0.mods).await?;
     servers_store::set_restart_required(&state.db, id, true).await?;
-    Ok(web::Json(server_mods(&state, id).await?))
+    Ok(web::Json(server_mods(&state.db, id).await?))
 }

@@ -153,7 +153,15 @@ async fn put_config(
 ) -> ApiResult<web::Json<Value>> {
     p.require(Role::Admin)?;
     Ok(web::Json(
-        service::set_config(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+        service::set_config(
+            &state.db,
+            &state.bus,
+            state.supervisor.secret_box(),
+            &EventActor::of(&p),
+            id.into_inner(),
+            body.0,
+        )
+        .await?,
     ))
 }
 

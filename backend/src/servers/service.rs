@@ -366,11 +366,18 @@ pub async fn config(state: &AppState, id: i64) -> ApiResult<Value> {
     serde_json::from_str(&row.config).map_err(ApiError::internal)
 }
 
-pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Value) -> ApiResult<Value> {
-    let row = store::row(&state.db, id).await?;
+pub async fn set_config(
+    db: &crate::db::Db,
+    bus: &crate::events::Bus,
+    secret_box: &crate::secrets::SecretBox,
+    by: &EventActor,
+    id: i64,
+    config: Value,
+) -> ApiResult<Value> {
+    let row = store::row(db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
     let config = adapter.validate(&config)?;
-    let secrets = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+    let secrets = store::open_secrets(secret_box, &row.secrets)?;
     adapter.plan(&games::ServerSpec {
         directory: Path::new(&row.directory),
         executable: Path::new(&row.executable),
@@ -380,19 +387,17 @@ pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Valu
         mods: &[],
     })?;
     let text = config.to_string();
-    state
-        .db
-        .write(Table::Servers, move |pool| {
-            with_conn!(pool, |c| diesel::update(servers::table.find(id))
-                .set((servers::config.eq(&text), servers::updated_at.eq(now())))
-                .execute(c)
-                .map(|_| ())
-                .map_err(ApiError::from))
-        })
-        .await?;
+    db.write(Table::Servers, move |pool| {
+        with_conn!(pool, |c| diesel::update(servers::table.find(id))
+            .set((servers::config.eq(&text), servers::updated_at.eq(now())))
+            .execute(c)
+            .map(|_| ())
+            .map_err(ApiError::from))
+    })
+    .await?;
     store::add_event(
-        &state.db,
-        &state.bus,
+        db,
+        bus,
         id,
         by,
         "config_changed",
@@ -400,7 +405,7 @@ pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Valu
         None,
     )
     .await?;
-    store::set_restart_required(&state.db, id, true).await?;
+    store::set_restart_required(db, id, true).await?;
     Ok(config)
 }
 

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+use super::rotation::{check_missions, MissionFields};
 use crate::error::ApiError;
 use crate::games::common::{check_name, check_range, field, no_control_chars};
 
@@ -258,38 +259,6 @@ impl CustomDifficulty {
     }
 }
 
-/// A mission parameter is a class name in server.cfg.
-fn check_params(i: usize, params: &[MissionParam]) -> Result<(), ApiError> {
-    for (j, p) in params.iter().enumerate() {
-        let f = format!("config.missions.{i}.params.{j}.name");
-        let ident = p
-            .name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-        check_name(
-            &f,
-            &p.name,
-            64,
-            |c| c.is_ascii_alphanumeric() || c == '_',
-            "letters, digits, `_`",
-        )?;
-        if !ident {
-            return Err(ApiError::validation(f, "must start with a letter or `_`"));
-        }
-        if params[..j].iter().any(|q| q.name.eq_ignore_ascii_case(&p.name)) {
-            return Err(ApiError::validation(f, "is given twice"));
-        }
-        if !p.value.is_finite() {
-            return Err(ApiError::validation(
-                format!("config.missions.{i}.params.{j}.value"),
-                "must be a finite number",
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn check_ips(key: &str, ips: &[String]) -> Result<(), ApiError> {
     for (i, ip) in ips.iter().enumerate() {
         if ip.parse::<IpAddr>().is_err() {
@@ -328,14 +297,7 @@ impl Arma3Config {
                 ));
             }
         }
-        for (i, m) in self.missions.iter().enumerate() {
-            let f = format!("config.missions.{i}.template");
-            if m.template.trim().is_empty() {
-                return Err(ApiError::validation(f, "must not be empty"));
-            }
-            no_control_chars(&f, &m.template)?;
-            check_params(i, &m.params)?;
-        }
+        check_missions(&self.missions, MissionFields::CONFIG)?;
         check_name(
             &field("world"),
             &self.world,

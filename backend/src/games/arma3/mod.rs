@@ -11,6 +11,7 @@ mod log;
 mod log_tests;
 mod parse;
 mod render;
+pub mod rotation;
 mod schema;
 #[cfg(test)]
 mod tests;
