@@ -35,7 +35,7 @@ pub struct AppState {
     pub bus: crate::events::Bus,
     pub tickets: crate::events::tickets::Tickets,
     pub http_stats: Arc<crate::metrics::http::HttpStats>,
-    pub processes: Arc<crate::metrics::prometheus::ProcessReader>,
+    pub processes: Arc<crate::metrics::processes::ProcessReader>,
     pub server_listing: Snapshot<crate::servers::service::Listing>,
     pub logins: crate::auth::principal::LoginCache,
     pub access: crate::auth::AccessChanges,
@@ -138,7 +138,7 @@ impl Application {
         ));
         tokio::spawn(crate::logs::prune_forever(db.clone(), config.log_retention_days));
         let host = Arc::new(HostReader::default());
-        let processes = Arc::new(crate::metrics::prometheus::ProcessReader::default());
+        let processes = Arc::new(crate::metrics::processes::ProcessReader::default());
         tokio::spawn(
             crate::metrics::sampler::Sampler {
                 db: db.clone(),
