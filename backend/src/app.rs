@@ -166,7 +166,7 @@ impl Application {
         if !serve_spa {
             tracing::warn!(dir = %static_dir.display(), "no built web interface found; serving the API only (run `make frontend`)");
         }
-        let document = crate::openapi::document();
+        let document = crate::openapi::document(api_routes);
         let state = web::Data::new(AppState {
             db,
             keys,
