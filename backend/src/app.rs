@@ -20,24 +20,21 @@ use crate::http::{extract, headers, spa};
 use crate::supervisor::Supervisor;
 use crate::system::host::HostReader;
 
-pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
-
 pub struct AppState {
     pub db: Db,
     pub config: Config,
-    pub keys: JwtKeys,
+    pub keys: Arc<JwtKeys>,
     pub throttle: LoginThrottle,
     pub host: Arc<HostReader>,
     pub started_at: DateTime<Utc>,
     pub openapi_json: String,
-    pub api_routes: spa::ApiRoutes,
     pub supervisor: Supervisor,
     pub bus: crate::events::Bus,
     pub tickets: crate::events::tickets::Tickets,
     pub http_stats: Arc<crate::metrics::http::HttpStats>,
     pub processes: Arc<crate::metrics::processes::ProcessReader>,
     pub server_listing: Snapshot<crate::servers::service::Listing>,
-    pub logins: crate::auth::principal::LoginCache,
+    pub logins: Arc<crate::auth::principal::LoginCache>,
     pub access: crate::auth::AccessChanges,
 }
 
@@ -54,7 +51,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::metrics::routes::configure(cfg);
     crate::content::routes::configure(cfg);
     crate::events::ws::configure(cfg);
-    crate::system::configure(cfg);
+    crate::system::routes::configure(cfg);
     cfg.service(crate::metrics::prometheus::metrics);
     cfg.service(openapi_json);
 }
@@ -112,7 +109,7 @@ impl Application {
             println!("First start: created user `admin` with password {password}");
             println!("Change it after logging in (Account > Change password).");
         }
-        let keys = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let keys = Arc::new(JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?);
         let secret_box = Arc::new(crate::secrets::SecretBox::load(&config.data_dir)?);
         // Game servers outlive the panel: each actor first reattaches to what still runs.
         let bus = crate::events::Bus::default();
@@ -173,7 +170,6 @@ impl Application {
             throttle: LoginThrottle::default(),
             host,
             started_at: Utc::now(),
-            api_routes: spa::ApiRoutes::from_document(&serde_json::to_value(&document)?),
             openapi_json: crate::openapi::to_json(&document),
             supervisor,
             bus,
@@ -185,6 +181,12 @@ impl Application {
             access: Default::default(),
             config,
         });
+        // What the extractors and middleware read, each on its own rather than the whole state.
+        let known_routes = web::Data::new(spa::ApiRoutes::from_document(&serde_json::to_value(&document)?));
+        let db = web::Data::new(state.db.clone());
+        let keys = web::Data::from(state.keys.clone());
+        let logins = web::Data::from(state.logins.clone());
+        let http_stats = web::Data::from(state.http_stats.clone());
         let body_limit = state.config.max_body_bytes;
         let cors_origins = state.config.cors_origins.clone();
         let server = HttpServer::new(move || {
@@ -199,6 +201,12 @@ impl Application {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(known_routes.clone())
+                .app_data(db.clone())
+                .app_data(keys.clone())
+                .app_data(logins.clone())
+                .app_data(http_stats.clone())
+                .app_data(extract::BodyLimit(body_limit))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(extract::path_config())
                 .service(

@@ -24,6 +24,7 @@ use crate::auth::principal::LoginCache;
 use crate::auth::{Principal, Role};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::supervisor::Supervisor;
 
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// A session that sends nothing (not even a pong) for this long is closed.
@@ -143,13 +144,24 @@ async fn stream(
         field: None,
     })?;
     let bus = state.bus.clone();
-    let state = state.into_inner();
+    let reach = Reach {
+        db: state.db.clone(),
+        logins: state.logins.clone(),
+        supervisor: state.supervisor.clone(),
+    };
     actix_web::rt::spawn(async move {
         Session::new(principal, bus, changes)
-            .run(state, session, messages)
+            .run(reach, session, messages)
             .await;
     });
     Ok(response)
+}
+
+/// What a session reaches beyond the bus: credentials to re-check, servers to command.
+struct Reach {
+    db: Db,
+    logins: Arc<LoginCache>,
+    supervisor: Supervisor,
 }
 
 struct Session {
@@ -233,7 +245,7 @@ impl Session {
         frame.text()
     }
 
-    async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
+    async fn run(mut self, reach: Reach, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
         let _open = self.bus.session_opened();
         let mut feeds = Feeds::default();
         let mut ping = tokio::time::interval(PING_EVERY);
@@ -253,7 +265,7 @@ impl Session {
                         // This user, or announcements missed: check again either way.
                         Ok(_) | Err(RecvError::Lagged(_)) => {}
                     }
-                    match self.recheck(&state.db, &state.logins).await {
+                    match self.recheck(&reach.db, &reach.logins).await {
                         Some(reason) => {
                             let _ = out.close(Some(reason)).await;
                             return;
@@ -264,7 +276,7 @@ impl Session {
                 incoming = messages.recv() => {
                     last_heard = Instant::now();
                     match incoming {
-                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut feeds).await,
+                        Some(Ok(Message::Text(text))) => self.on_text(&reach, &text, &mut feeds).await,
                         Some(Ok(Message::Ping(bytes))) => {
                             if out.pong(&bytes).await.is_err() {
                                 break;
@@ -367,7 +379,7 @@ impl Session {
         }
     }
 
-    async fn on_text(&mut self, state: &AppState, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
+    async fn on_text(&mut self, reach: &Reach, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
             Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],
@@ -379,7 +391,7 @@ impl Session {
                 channels,
                 resume,
             } => {
-                let ids = match self.select(state, servers).await {
+                let ids = match self.select(&reach.db, servers).await {
                     Ok(ids) => ids,
                     Err(e) => return vec![control("error", json!(e.body()))],
                 };
@@ -435,7 +447,7 @@ impl Session {
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
                 )]
             }
-            ClientMessage::Command { server, line, id } => match self.audited_command(state, server, &line).await {
+            ClientMessage::Command { server, line, id } => match self.audited_command(reach, server, &line).await {
                 Ok(output) => vec![control(
                     "reply",
                     json!({"id": id, "server_id": server, "line": line, "output": output}),
@@ -450,12 +462,12 @@ impl Session {
     }
 
     /// `None` for all servers; otherwise the ids, each checked to exist.
-    async fn select(&self, state: &AppState, servers: ServerSelection) -> ApiResult<Option<Vec<i64>>> {
+    async fn select(&self, db: &Db, servers: ServerSelection) -> ApiResult<Option<Vec<i64>>> {
         match servers {
             ServerSelection::All(star) if star == "*" => Ok(None),
             ServerSelection::All(_) => Err(ApiError::validation("servers", "must be a list of ids or \"*\"")),
             ServerSelection::Ids(ids) => {
-                let known: HashSet<i64> = crate::servers::store::all_ids(&state.db).await?.into_iter().collect();
+                let known: HashSet<i64> = crate::servers::store::all_ids(db).await?.into_iter().collect();
                 match ids.iter().find(|id| !known.contains(id)) {
                     Some(id) => Err(ApiError::validation("servers", format!("server {id} does not exist"))),
                     None => Ok(Some(ids)),
@@ -465,22 +477,22 @@ impl Session {
     }
 
     /// Every command is in the audit log like a mutating HTTP request, refused ones included.
-    async fn audited_command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {
-        let result = self.command(state, server, line).await;
+    async fn audited_command(&self, reach: &Reach, server: i64, line: &str) -> ApiResult<String> {
+        let result = self.command(reach, server, line).await;
         let status = match &result {
             Ok(_) => 200,
             Err(e) => actix_web::ResponseError::status_code(e).as_u16(),
         };
-        crate::audit::middleware::record_ws_command(state, &self.principal, server, line, status).await;
+        crate::audit::middleware::record_ws_command(&reach.db, &self.principal, server, line, status).await;
         result
     }
 
-    async fn command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {
+    async fn command(&self, reach: &Reach, server: i64, line: &str) -> ApiResult<String> {
         self.principal.require(Role::Operator)?;
         let line = crate::games::moderation::clean_text(line, 1000).map_err(|m| ApiError::validation("line", m))?;
         if line.is_empty() {
             return Err(ApiError::validation("line", "must not be empty"));
         }
-        crate::players::routes::console_command(state, server, &line).await
+        crate::players::console::command(&reach.db, &reach.supervisor, server, &line).await
     }
 }
