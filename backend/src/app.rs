@@ -17,9 +17,12 @@ use crate::config::Config;
 use crate::db::snapshot::Snapshot;
 use crate::db::{Db, Table};
 use crate::http::{extract, headers, spa};
+use crate::runtime::Runtime;
 use crate::supervisor::Supervisor;
 use crate::system::host::HostReader;
 
+/// What the handlers reach. `db` and `bus` are the runtime's own handles, kept at the top
+/// because nearly every handler uses them.
 pub struct AppState {
     pub db: Db,
     pub config: Config,
@@ -29,6 +32,7 @@ pub struct AppState {
     pub started_at: DateTime<Utc>,
     pub openapi_json: String,
     pub supervisor: Supervisor,
+    pub runtime: Runtime,
     pub bus: crate::events::Bus,
     pub tickets: crate::events::tickets::Tickets,
     pub http_stats: Arc<crate::metrics::http::HttpStats>,
@@ -52,7 +56,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::content::routes::configure(cfg);
     crate::events::ws::configure(cfg);
     crate::system::routes::configure(cfg);
-    cfg.service(crate::metrics::prometheus::metrics);
+    cfg.service(crate::metrics::routes::metrics);
     cfg.service(openapi_json);
 }
 
@@ -113,23 +117,27 @@ impl Application {
         let secret_box = Arc::new(crate::secrets::SecretBox::load(&config.data_dir)?);
         // Game servers outlive the panel: each actor first reattaches to what still runs.
         let bus = crate::events::Bus::default();
-        let players = crate::players::monitor::Runtime {
+        let runtime = Runtime {
             db: db.clone(),
             bus: bus.clone(),
+            secret_box,
             board: crate::players::live::LiveBoard::default(),
+            facts: Arc::default(),
+            logs: crate::logs::writer::LogWriter::start(db.clone()),
+            mods_root: config.mods_root.clone(),
             poll_interval: std::time::Duration::from_secs(config.players_poll_interval),
             lost_after: std::time::Duration::from_secs(config.rcon_lost_after),
-            logs: crate::logs::writer::LogWriter::start(db.clone()),
+            roster_hook: Arc::new(crate::bans::enforce::Enforcer),
         };
-        let supervisor = Supervisor::boot(db.clone(), secret_box, players.clone(), config.mods_root.clone())
+        let supervisor = Supervisor::boot(runtime.clone())
             .await
             .map_err(|e| anyhow::anyhow!("starting the supervisor: {e:?}"))?;
         tokio::spawn(crate::bans::enforce::expire_forever(
-            players.clone(),
+            runtime.clone(),
             supervisor.clone(),
         ));
         tokio::spawn(crate::players::steam::prune_forever(
-            players.clone(),
+            runtime.clone(),
             config.session_retention_days,
             config.live_state_retention_days,
         ));
@@ -140,7 +148,7 @@ impl Application {
             crate::metrics::sampler::Sampler {
                 db: db.clone(),
                 bus: bus.clone(),
-                board: players.board.clone(),
+                board: runtime.board.clone(),
                 processes: processes.clone(),
                 host: host.clone(),
                 data_dir: config.data_dir.clone(),
@@ -154,7 +162,7 @@ impl Application {
                 key,
                 base_url: config.steam_api_url.clone(),
             };
-            tokio::spawn(crate::players::steam::enrich_forever(players.clone(), api));
+            tokio::spawn(crate::players::steam::enrich_forever(runtime.clone(), api));
         }
         let listener = TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -172,6 +180,7 @@ impl Application {
             started_at: Utc::now(),
             openapi_json: crate::openapi::to_json(&document),
             supervisor,
+            runtime,
             bus,
             tickets: crate::events::tickets::Tickets::default(),
             http_stats: Arc::default(),

@@ -155,7 +155,7 @@ pub async fn set_rotation(state: &AppState, by: &EventActor, id: i64, input: Rot
         .collect();
     let mut config = t.config.clone();
     config["missions"] = Value::Array(missions);
-    crate::servers::service::set_config(state, by, id, config)
+    crate::servers::service::set_config(&state.runtime, by, id, config)
         .await
         .map_err(|e| match e {
             ApiError::Validation { field, message } => ApiError::Validation {

@@ -1,17 +1,18 @@
-//! `GET /metrics` in the Prometheus text format (version 0.0.4): servers by state, players, CPU
+//! What `GET /metrics` answers, in the Prometheus text format (version 0.0.4): servers by state, players, CPU
 //! time and memory of each running server's process tree (read with `sysinfo`), HTTP requests
 //! and latencies, WebSocket sessions, lagged frames and stored log lines.
 
 use std::fmt::Write;
 
-use actix_web::{get, web, HttpResponse};
+use std::sync::Arc;
+
 use diesel::prelude::*;
 
-use super::http::HttpSnapshot;
-use crate::app::AppState;
-use crate::auth::Principal;
+use super::http::{HttpSnapshot, HttpStats};
+use super::processes::ProcessReader;
 use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
+use crate::runtime::Runtime;
 use crate::with_conn;
 
 /// One managed server as a scrape sees it.
@@ -34,12 +35,10 @@ pub struct Snapshot {
     pub log_lines_stored: u64,
 }
 
-/// Metrics for Prometheus (any signed-in user or API token; send it as a bearer token).
-#[utoipa::path(tag = "system", security(("bearer" = [])),
-    responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain", body = String)))]
-#[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<HttpResponse> {
-    let rows: Vec<(i64, String, String, String, Option<i64>)> = state
+/// What a scrape shows, read now: the servers' rows, their process trees and last polls, and
+/// the panel's own counters.
+pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpStats) -> ApiResult<String> {
+    let rows: Vec<(i64, String, String, String, Option<i64>)> = rt
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -55,11 +54,11 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
         .filter(|r| r.3 == "running")
         .filter_map(|r| r.4.and_then(|p| u32::try_from(p).ok()))
         .collect();
-    let st = state.clone();
-    let trees = tokio::task::spawn_blocking(move || st.processes.trees(&roots))
+    let reader = processes.clone();
+    let trees = tokio::task::spawn_blocking(move || reader.trees(&roots))
         .await
         .map_err(ApiError::internal)?;
-    let board = &state.supervisor.players().board;
+    let board = &rt.board;
     let servers = rows
         .into_iter()
         .map(|(id, name, game, server_state, pid)| {
@@ -80,14 +79,12 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
         .collect();
     let snapshot = Snapshot {
         servers,
-        http: state.http_stats.snapshot(),
-        ws_sessions: state.bus.sessions(),
-        lagged_frames: state.bus.lagged_total(),
-        log_lines_stored: state.supervisor.players().logs.stored(),
+        http: http.snapshot(),
+        ws_sessions: rt.bus.sessions(),
+        lagged_frames: rt.bus.lagged_total(),
+        log_lines_stored: rt.logs.stored(),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(render(&snapshot)))
+    Ok(render(&snapshot))
 }
 
 /// A label value with `\`, `"` and line breaks escaped as the format requires.

@@ -42,7 +42,7 @@ async fn server_players(
 ) -> ApiResult<web::Json<ServerPlayers>> {
     let id = id.into_inner();
     servers_store::row(&state.db, id).await?;
-    let mut view = state.supervisor.players().board.get(id).unwrap_or(ServerPlayers {
+    let mut view = state.runtime.board.get(id).unwrap_or(ServerPlayers {
         monitored: false,
         rcon: None,
         polled_at: None,
@@ -128,8 +128,7 @@ async fn kick_player(
     store::player_row(&state.db, player).await?;
     let (link, flavour) = console::link_of(&state.db, &state.supervisor, server).await?;
     let online = state
-        .supervisor
-        .players()
+        .runtime
         .board
         .get(server)
         .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
