@@ -54,7 +54,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::logs::routes::configure(cfg);
     crate::metrics::routes::configure(cfg);
     crate::content::routes::configure(cfg);
-    crate::events::ws::configure(cfg);
+    crate::events::routes::configure(cfg);
     crate::system::routes::configure(cfg);
     cfg.service(crate::metrics::routes::metrics);
     cfg.service(openapi_json);
