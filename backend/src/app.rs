@@ -17,27 +17,28 @@ use crate::config::Config;
 use crate::db::snapshot::Snapshot;
 use crate::db::{Db, Table};
 use crate::http::{extract, headers, spa};
+use crate::runtime::Runtime;
 use crate::supervisor::Supervisor;
 use crate::system::host::HostReader;
 
-pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
-
+/// What the handlers reach. `db` and `bus` are the runtime's own handles, kept at the top
+/// because nearly every handler uses them.
 pub struct AppState {
     pub db: Db,
     pub config: Config,
-    pub keys: JwtKeys,
+    pub keys: Arc<JwtKeys>,
     pub throttle: LoginThrottle,
     pub host: Arc<HostReader>,
     pub started_at: DateTime<Utc>,
     pub openapi_json: String,
-    pub api_routes: spa::ApiRoutes,
     pub supervisor: Supervisor,
+    pub runtime: Runtime,
     pub bus: crate::events::Bus,
     pub tickets: crate::events::tickets::Tickets,
     pub http_stats: Arc<crate::metrics::http::HttpStats>,
-    pub processes: Arc<crate::metrics::prometheus::ProcessReader>,
+    pub processes: Arc<crate::metrics::processes::ProcessReader>,
     pub server_listing: Snapshot<crate::servers::service::Listing>,
-    pub logins: crate::auth::principal::LoginCache,
+    pub logins: Arc<crate::auth::principal::LoginCache>,
     pub access: crate::auth::AccessChanges,
 }
 
@@ -53,9 +54,9 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::logs::routes::configure(cfg);
     crate::metrics::routes::configure(cfg);
     crate::content::routes::configure(cfg);
-    crate::events::ws::configure(cfg);
-    crate::system::configure(cfg);
-    cfg.service(crate::metrics::prometheus::metrics);
+    crate::events::routes::configure(cfg);
+    crate::system::routes::configure(cfg);
+    cfg.service(crate::metrics::routes::metrics);
     cfg.service(openapi_json);
 }
 
@@ -112,38 +113,42 @@ impl Application {
             println!("First start: created user `admin` with password {password}");
             println!("Change it after logging in (Account > Change password).");
         }
-        let keys = JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let keys = Arc::new(JwtKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?);
         let secret_box = Arc::new(crate::secrets::SecretBox::load(&config.data_dir)?);
         // Game servers outlive the panel: each actor first reattaches to what still runs.
         let bus = crate::events::Bus::default();
-        let players = crate::players::monitor::Runtime {
+        let runtime = Runtime {
             db: db.clone(),
             bus: bus.clone(),
+            secret_box,
             board: crate::players::live::LiveBoard::default(),
+            facts: Arc::default(),
+            logs: crate::logs::writer::LogWriter::start(db.clone()),
+            mods_root: config.mods_root.clone(),
             poll_interval: std::time::Duration::from_secs(config.players_poll_interval),
             lost_after: std::time::Duration::from_secs(config.rcon_lost_after),
-            logs: crate::logs::writer::LogWriter::start(db.clone()),
+            roster_hook: Arc::new(crate::bans::enforce::Enforcer),
         };
-        let supervisor = Supervisor::boot(db.clone(), secret_box, players.clone(), config.mods_root.clone())
+        let supervisor = Supervisor::boot(runtime.clone())
             .await
             .map_err(|e| anyhow::anyhow!("starting the supervisor: {e:?}"))?;
         tokio::spawn(crate::bans::enforce::expire_forever(
-            players.clone(),
+            runtime.clone(),
             supervisor.clone(),
         ));
         tokio::spawn(crate::players::steam::prune_forever(
-            players.clone(),
+            runtime.clone(),
             config.session_retention_days,
             config.live_state_retention_days,
         ));
         tokio::spawn(crate::logs::prune_forever(db.clone(), config.log_retention_days));
         let host = Arc::new(HostReader::default());
-        let processes = Arc::new(crate::metrics::prometheus::ProcessReader::default());
+        let processes = Arc::new(crate::metrics::processes::ProcessReader::default());
         tokio::spawn(
             crate::metrics::sampler::Sampler {
                 db: db.clone(),
                 bus: bus.clone(),
-                board: players.board.clone(),
+                board: runtime.board.clone(),
                 processes: processes.clone(),
                 host: host.clone(),
                 data_dir: config.data_dir.clone(),
@@ -157,7 +162,7 @@ impl Application {
                 key,
                 base_url: config.steam_api_url.clone(),
             };
-            tokio::spawn(crate::players::steam::enrich_forever(players.clone(), api));
+            tokio::spawn(crate::players::steam::enrich_forever(runtime.clone(), api));
         }
         let listener = TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -166,16 +171,16 @@ impl Application {
         if !serve_spa {
             tracing::warn!(dir = %static_dir.display(), "no built web interface found; serving the API only (run `make frontend`)");
         }
-        let document = crate::openapi::document();
+        let document = crate::openapi::document(api_routes);
         let state = web::Data::new(AppState {
             db,
             keys,
             throttle: LoginThrottle::default(),
             host,
             started_at: Utc::now(),
-            api_routes: spa::ApiRoutes::from_document(&serde_json::to_value(&document)?),
             openapi_json: crate::openapi::to_json(&document),
             supervisor,
+            runtime,
             bus,
             tickets: crate::events::tickets::Tickets::default(),
             http_stats: Arc::default(),
@@ -185,6 +190,12 @@ impl Application {
             access: Default::default(),
             config,
         });
+        // What the extractors and middleware read, each on its own rather than the whole state.
+        let known_routes = web::Data::new(spa::ApiRoutes::from_document(&serde_json::to_value(&document)?));
+        let db = web::Data::new(state.db.clone());
+        let keys = web::Data::from(state.keys.clone());
+        let logins = web::Data::from(state.logins.clone());
+        let http_stats = web::Data::from(state.http_stats.clone());
         let body_limit = state.config.max_body_bytes;
         let cors_origins = state.config.cors_origins.clone();
         let server = HttpServer::new(move || {
@@ -199,6 +210,12 @@ impl Application {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(known_routes.clone())
+                .app_data(db.clone())
+                .app_data(keys.clone())
+                .app_data(logins.clone())
+                .app_data(http_stats.clone())
+                .app_data(extract::BodyLimit(body_limit))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(extract::path_config())
                 .service(

@@ -175,31 +175,6 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-impl From<crate::rcon::RconError> for ApiError {
-    fn from(err: crate::rcon::RconError) -> Self {
-        use crate::rcon::RconError;
-        let message = format!("the game server's RCON: {err}");
-        match err {
-            RconError::AuthFailed => ApiError::BadGateway {
-                kind: "rcon_auth_failed",
-                message,
-            },
-            RconError::Timeout => ApiError::GatewayTimeout(message),
-            RconError::Disconnected(_) => ApiError::BadGateway {
-                kind: "rcon_unavailable",
-                message,
-            },
-            RconError::Protocol(_) => ApiError::BadGateway {
-                kind: "rcon_protocol",
-                message,
-            },
-            RconError::CommandTooLong { .. } | RconError::InvalidCommand(_) => {
-                ApiError::validation("command", err.to_string())
-            }
-        }
-    }
-}
-
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(err: diesel::r2d2::PoolError) -> Self {
         ApiError::internal(err)

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod players;
 pub mod rcon;
+pub mod runtime;
 pub mod secrets;
 pub mod serverdir;
 pub mod servers;

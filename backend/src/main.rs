@@ -165,7 +165,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 println!("{reply}");
             }
         }
-        Command::Openapi => print!("{}", languard::openapi::to_json(&languard::openapi::document())),
+        Command::Openapi => print!(
+            "{}",
+            languard::openapi::to_json(&languard::openapi::document(languard::app::api_routes))
+        ),
     }
     Ok(())
 }

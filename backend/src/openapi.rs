@@ -62,12 +62,13 @@ impl Modify for BearerScheme {
     }
 }
 
-/// The complete document, exactly as served at `/api/v1/openapi.json`.
-pub fn document() -> Document {
+/// The complete document of the `/api/v1` routes that `routes` mounts (the app passes its own
+/// route table), exactly as served at `/api/v1/openapi.json`.
+pub fn document(routes: fn(&mut utoipa_actix_web::service_config::ServiceConfig)) -> Document {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .service(utoipa_actix_web::scope("/api/v1").configure(crate::app::api_routes))
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes))
         .split_for_parts();
     for item in doc.paths.paths.values_mut() {
         for operation in [

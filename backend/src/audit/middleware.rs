@@ -13,9 +13,9 @@ use serde_json::{json, Value};
 use tracing::Instrument;
 
 use super::RequestSummary;
-use crate::app::AppState;
 use crate::auth::principal::{Credential, Principal};
 use crate::db::schema::audit_log;
+use crate::db::Db;
 use crate::with_conn;
 
 pub async fn record_requests(
@@ -29,7 +29,7 @@ pub async fn record_requests(
         matches!(method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE) && path.starts_with("/api/");
     let ip = req.peer_addr().map(|a| a.ip().to_string());
     let query = req.query_string().to_owned();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let db = req.app_data::<web::Data<Db>>().cloned();
     let span = tracing::info_span!("request", id = %request_id, method = %method, path = %path);
     let started = Instant::now();
 
@@ -46,7 +46,7 @@ pub async fn record_requests(
         res.headers_mut()
             .insert(header::HeaderName::from_static("x-request-id"), value);
     }
-    if let (true, Some(state)) = (audited, state) {
+    if let (true, Some(db)) = (audited, db) {
         let principal = res.request().extensions().get::<Principal>().cloned();
         let body = res.request().extensions().get::<RequestSummary>().map(|s| s.0.clone());
         let summary = summarize(body, &query);
@@ -60,7 +60,7 @@ pub async fn record_requests(
             summary,
         };
         // The response waits for its audit row: an action that happened is never missing from the log.
-        if let Err(e) = write(&state, row).instrument(span).await {
+        if let Err(e) = write(&db, row).instrument(span).await {
             tracing::error!(error = %e, "could not write the audit row");
         }
     }
@@ -101,7 +101,7 @@ const MAX_SUMMARY_BYTES: usize = 4096;
 
 /// A console command sent over the WebSocket (method `WS`, path `/api/v1/ws`), allowed or
 /// refused, with its server and line as the summary.
-pub async fn record_ws_command(state: &AppState, principal: &Principal, server: i64, line: &str, status: u16) {
+pub async fn record_ws_command(db: &Db, principal: &Principal, server: i64, line: &str, status: u16) {
     let row = AuditRecord {
         request_id: uuid::Uuid::new_v4().simple().to_string(),
         principal: Some(principal.clone()),
@@ -114,7 +114,7 @@ pub async fn record_ws_command(state: &AppState, principal: &Principal, server: 
             "",
         ),
     };
-    if let Err(e) = write(state, row).await {
+    if let Err(e) = write(db, row).await {
         tracing::error!(error = ?e, "could not write the audit record of a console command");
     }
 }
@@ -129,7 +129,7 @@ struct AuditRecord {
     summary: Option<String>,
 }
 
-async fn write(state: &AppState, row: AuditRecord) -> Result<(), crate::error::ApiError> {
+async fn write(db: &Db, row: AuditRecord) -> Result<(), crate::error::ApiError> {
     let (kind, actor_id, actor_name) = match &row.principal {
         Some(p) => match &p.credential {
             Credential::Session { .. } => ("user", Some(p.user_id), Some(p.username.clone())),
@@ -139,25 +139,23 @@ async fn write(state: &AppState, row: AuditRecord) -> Result<(), crate::error::A
         },
         None => ("anonymous", None, None),
     };
-    state
-        .db
-        .run(move |pool| {
-            with_conn!(pool, |c| diesel::insert_into(audit_log::table)
-                .values((
-                    audit_log::created_at.eq(crate::db::now()),
-                    audit_log::request_id.eq(&row.request_id),
-                    audit_log::actor_kind.eq(kind),
-                    audit_log::actor_id.eq(actor_id),
-                    audit_log::actor_name.eq(&actor_name),
-                    audit_log::ip.eq(&row.ip),
-                    audit_log::method.eq(&row.method),
-                    audit_log::path.eq(&row.path),
-                    audit_log::status.eq(row.status),
-                    audit_log::summary.eq(&row.summary),
-                ))
-                .execute(c)
-                .map(|_| ())
-                .map_err(Into::into))
-        })
-        .await
+    db.run(move |pool| {
+        with_conn!(pool, |c| diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::created_at.eq(crate::db::now()),
+                audit_log::request_id.eq(&row.request_id),
+                audit_log::actor_kind.eq(kind),
+                audit_log::actor_id.eq(actor_id),
+                audit_log::actor_name.eq(&actor_name),
+                audit_log::ip.eq(&row.ip),
+                audit_log::method.eq(&row.method),
+                audit_log::path.eq(&row.path),
+                audit_log::status.eq(row.status),
+                audit_log::summary.eq(&row.summary),
+            ))
+            .execute(c)
+            .map(|_| ())
+            .map_err(Into::into))
+    })
+    .await
 }

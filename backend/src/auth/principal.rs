@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use super::jwt::JwtKeys;
 use crate::db::schema::{api_tokens, sessions, users};
 use crate::db::{Db, Table};
 use crate::error::{ApiError, ApiResult};
@@ -92,16 +92,19 @@ impl FromRequest for Principal {
             if let Some(principal) = req.extensions().get::<Principal>() {
                 return Ok(principal.clone());
             }
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?
-                .clone();
+            // The three are registered as app data in `app.rs`.
+            let missing = || ApiError::internal(anyhow::anyhow!("authentication state missing"));
+            let db = req.app_data::<web::Data<Db>>().ok_or_else(missing)?.clone();
             let token = bearer_token(&req)?;
             let principal = if token.starts_with(API_TOKEN_PREFIX) {
-                authenticate_api_token(&state.db, TokenLookup::Secret(token)).await?
+                authenticate_api_token(&db, TokenLookup::Secret(token)).await?
             } else {
-                let claims = state.keys.verify(&token)?;
-                authenticate_session(&state.db, &state.logins, claims.sub, claims.sid).await?
+                let claims = req
+                    .app_data::<web::Data<JwtKeys>>()
+                    .ok_or_else(missing)?
+                    .verify(&token)?;
+                let logins = req.app_data::<web::Data<LoginCache>>().ok_or_else(missing)?.clone();
+                authenticate_session(&db, &logins, claims.sub, claims.sid).await?
             };
             req.extensions_mut().insert(principal.clone());
             Ok(principal)

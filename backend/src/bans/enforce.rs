@@ -4,18 +4,48 @@
 
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
+
 use super::store::{self, BanRow};
 use crate::db::{now, Db};
 use crate::error::ApiResult;
 use crate::games::moderation::{self, Target};
 use crate::games::roster::IdentityKind;
 use crate::games::{GameId, RconFlavour};
-use crate::players::monitor::Runtime;
 use crate::players::store::{PlayerRow, Present};
 use crate::rcon::{Link, RconError};
+use crate::runtime::{RosterHook, Runtime};
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 use crate::supervisor::Supervisor;
+
+/// The pollers' roster hook, registered in `app.rs`: bans reach a server's list when a banned
+/// player joins it and, for lifted ones, when its RCON comes up.
+pub struct Enforcer;
+
+impl RosterHook for Enforcer {
+    fn on_connected<'a>(
+        &'a self,
+        rt: &'a Runtime,
+        server: i64,
+        flavour: RconFlavour,
+        link: &'a Link,
+    ) -> BoxFuture<'a, ()> {
+        // Bans lifted while this server was down reach its own ban list now.
+        Box::pin(async move { catch_up(rt, server, &EventActor::system(), flavour, link).await })
+    }
+
+    fn on_joined<'a>(
+        &'a self,
+        rt: &'a Runtime,
+        server: i64,
+        flavour: RconFlavour,
+        link: &'a Link,
+        joined: &'a [Present],
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(on_join(rt, server, flavour, link, joined))
+    }
+}
 
 async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
     for command in commands {
@@ -125,7 +155,7 @@ pub async fn apply(
 }
 
 /// Newcomers with an active ban for this server are banned again through the game.
-pub async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
+async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
     for present in joined {
         let bans = match store::active_for(&rt.db, present.player.id, server).await {
             Ok(b) => b,

@@ -100,14 +100,7 @@ async fn ban_player(
         },
     )
     .await?;
-    enforce::apply(
-        state.supervisor.players(),
-        &state.supervisor,
-        &EventActor::of(&p),
-        &ban,
-        &player,
-    )
-    .await?;
+    enforce::apply(&state.runtime, &state.supervisor, &EventActor::of(&p), &ban, &player).await?;
     Ok(HttpResponse::Created().json(store::get(&state.db, ban.id).await?))
 }
 
@@ -145,7 +138,7 @@ async fn list_bans(
 async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
     enforce::lift(
-        state.supervisor.players(),
+        &state.runtime,
         &state.supervisor,
         &EventActor::of(&p),
         id.into_inner(),

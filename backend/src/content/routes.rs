@@ -137,7 +137,7 @@ async fn put_rotation(
         rotation::set_rotation(
             &state.db,
             &state.bus,
-            state.supervisor.secret_box(),
+            &state.runtime.secret_box,
             &EventActor::of(&p),
             id.into_inner(),
             body.0,

@@ -8,6 +8,7 @@
 
 mod feeds;
 pub mod job;
+pub mod routes;
 pub mod tickets;
 pub mod ws;
 

@@ -1,29 +1,26 @@
-//! `GET /api/v1/ws`: the live event stream. Browsers authenticate with a single-use ticket from
-//! `POST /api/v1/ws/ticket` (valid 30 s) so no long-lived token lands in a URL; scripts may send
-//! `Authorization: Bearer` instead. Each session filters the bus by server and channel, falls
-//! back to `lagged` rather than buffering without bound, and is closed when it stops answering.
+//! One WebSocket session of the live event stream (opened in `routes.rs`): it filters the bus
+//! by server and channel, falls back to `lagged` rather than buffering without bound, and is
+//! closed when it stops answering. Also the client's and control messages it speaks.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
 use actix_ws::{CloseCode, CloseReason, Message};
 use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::feeds::{Feeds, Next};
-use super::tickets::TICKET_TTL;
 use super::{Bus, Channel, Frame, Resume, Topic};
-use crate::app::AppState;
 use crate::auth::principal::LoginCache;
 use crate::auth::{Principal, Role};
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult};
+use crate::supervisor::Supervisor;
 
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// A session that sends nothing (not even a pong) for this long is closed.
@@ -34,36 +31,6 @@ const DRAIN_LIMIT: usize = 256;
 enum Forwarded {
     Sent,
     Gone,
-}
-
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(issue_ticket).service(stream);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WsTicket {
-    /// Pass as `?ticket=` to `GET /api/v1/ws` within `expires_in` seconds; it works once.
-    pub ticket: String,
-    pub expires_in: u64,
-}
-
-/// A single-use ticket for opening the WebSocket stream (valid 30 s).
-#[utoipa::path(tag = "events", security(("bearer" = [])),
-    responses((status = 200, description = "The ticket", body = WsTicket)))]
-#[post("/ws/ticket")]
-async fn issue_ticket(state: web::Data<AppState>, p: Principal) -> web::Json<WsTicket> {
-    web::Json(WsTicket {
-        ticket: state.tickets.issue(p),
-        expires_in: TICKET_TTL.as_secs(),
-    })
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StreamQuery {
-    /// From `POST /ws/ticket`; without it, an `Authorization: Bearer` header is needed.
-    #[param(pattern = r"^[^\u0000]*$")]
-    pub ticket: Option<String>,
 }
 
 /// Servers to follow: a list of ids, or `"*"` for all of them.
@@ -111,48 +78,14 @@ pub struct ControlFrame {
     pub data: Value,
 }
 
-/// Open the event stream (WebSocket). See `Frame`, `ClientMessage` and `ControlFrame` for the
-/// messages, and the README for the protocol.
-#[utoipa::path(tag = "events", params(StreamQuery), security(("bearer" = [])),
-    responses((status = 101, description = "Switching to the WebSocket protocol"),
-        (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
-        (status = 401, description = "No valid ticket or token", body = ErrorBody)))]
-#[get("/ws")]
-async fn stream(
-    req: HttpRequest,
-    body: web::Payload,
-    state: web::Data<AppState>,
-    query: web::Query<StreamQuery>,
-) -> ApiResult<HttpResponse> {
-    // Listening before the credential is read: a change made after the check is not missed.
-    let changes = state.access.subscribe();
-    let principal = match &query.ticket {
-        Some(ticket) => {
-            let issued_to = state
-                .tickets
-                .redeem(ticket)
-                .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?;
-            // A ticket dies with its session (logout, deletion) and carries the current role.
-            crate::auth::principal::recheck(&state.db, &state.logins, &issued_to).await?
-        }
-        None => Principal::extract(&req).await?,
-    };
-    let (response, session, messages) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
-        kind: "not_websocket",
-        message: format!("not a WebSocket handshake: {e}"),
-        field: None,
-    })?;
-    let bus = state.bus.clone();
-    let state = state.into_inner();
-    actix_web::rt::spawn(async move {
-        Session::new(principal, bus, changes)
-            .run(state, session, messages)
-            .await;
-    });
-    Ok(response)
+/// What a session reaches beyond the bus: credentials to re-check, servers to command.
+pub(super) struct Reach {
+    pub(super) db: Db,
+    pub(super) logins: Arc<LoginCache>,
+    pub(super) supervisor: Supervisor,
 }
 
-struct Session {
+pub(super) struct Session {
     principal: Principal,
     /// Ids of users whose rights or credentials changed.
     changes: broadcast::Receiver<i64>,
@@ -186,7 +119,7 @@ fn control(kind: &str, data: Value) -> ByteString {
 }
 
 impl Session {
-    fn new(principal: Principal, bus: Bus, changes: broadcast::Receiver<i64>) -> Session {
+    pub(super) fn new(principal: Principal, bus: Bus, changes: broadcast::Receiver<i64>) -> Session {
         Session {
             principal,
             changes,
@@ -233,7 +166,7 @@ impl Session {
         frame.text()
     }
 
-    async fn run(mut self, state: Arc<AppState>, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
+    pub(super) async fn run(mut self, reach: Reach, mut out: actix_ws::Session, mut messages: actix_ws::MessageStream) {
         let _open = self.bus.session_opened();
         let mut feeds = Feeds::default();
         let mut ping = tokio::time::interval(PING_EVERY);
@@ -253,7 +186,7 @@ impl Session {
                         // This user, or announcements missed: check again either way.
                         Ok(_) | Err(RecvError::Lagged(_)) => {}
                     }
-                    match self.recheck(&state.db, &state.logins).await {
+                    match self.recheck(&reach.db, &reach.logins).await {
                         Some(reason) => {
                             let _ = out.close(Some(reason)).await;
                             return;
@@ -264,7 +197,7 @@ impl Session {
                 incoming = messages.recv() => {
                     last_heard = Instant::now();
                     match incoming {
-                        Some(Ok(Message::Text(text))) => self.on_text(&state, &text, &mut feeds).await,
+                        Some(Ok(Message::Text(text))) => self.on_text(&reach, &text, &mut feeds).await,
                         Some(Ok(Message::Ping(bytes))) => {
                             if out.pong(&bytes).await.is_err() {
                                 break;
@@ -367,7 +300,7 @@ impl Session {
         }
     }
 
-    async fn on_text(&mut self, state: &AppState, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
+    async fn on_text(&mut self, reach: &Reach, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
             Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],
@@ -379,7 +312,7 @@ impl Session {
                 channels,
                 resume,
             } => {
-                let ids = match self.select(state, servers).await {
+                let ids = match self.select(&reach.db, servers).await {
                     Ok(ids) => ids,
                     Err(e) => return vec![control("error", json!(e.body()))],
                 };
@@ -435,7 +368,7 @@ impl Session {
                     json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
                 )]
             }
-            ClientMessage::Command { server, line, id } => match self.audited_command(state, server, &line).await {
+            ClientMessage::Command { server, line, id } => match self.audited_command(reach, server, &line).await {
                 Ok(output) => vec![control(
                     "reply",
                     json!({"id": id, "server_id": server, "line": line, "output": output}),
@@ -450,12 +383,12 @@ impl Session {
     }
 
     /// `None` for all servers; otherwise the ids, each checked to exist.
-    async fn select(&self, state: &AppState, servers: ServerSelection) -> ApiResult<Option<Vec<i64>>> {
+    async fn select(&self, db: &Db, servers: ServerSelection) -> ApiResult<Option<Vec<i64>>> {
         match servers {
             ServerSelection::All(star) if star == "*" => Ok(None),
             ServerSelection::All(_) => Err(ApiError::validation("servers", "must be a list of ids or \"*\"")),
             ServerSelection::Ids(ids) => {
-                let known: HashSet<i64> = crate::servers::store::all_ids(&state.db).await?.into_iter().collect();
+                let known: HashSet<i64> = crate::servers::store::all_ids(db).await?.into_iter().collect();
                 match ids.iter().find(|id| !known.contains(id)) {
                     Some(id) => Err(ApiError::validation("servers", format!("server {id} does not exist"))),
                     None => Ok(Some(ids)),
@@ -465,22 +398,22 @@ impl Session {
     }
 
     /// Every command is in the audit log like a mutating HTTP request, refused ones included.
-    async fn audited_command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {
-        let result = self.command(state, server, line).await;
+    async fn audited_command(&self, reach: &Reach, server: i64, line: &str) -> ApiResult<String> {
+        let result = self.command(reach, server, line).await;
         let status = match &result {
             Ok(_) => 200,
             Err(e) => actix_web::ResponseError::status_code(e).as_u16(),
         };
-        crate::audit::middleware::record_ws_command(state, &self.principal, server, line, status).await;
+        crate::audit::middleware::record_ws_command(&reach.db, &self.principal, server, line, status).await;
         result
     }
 
-    async fn command(&self, state: &AppState, server: i64, line: &str) -> ApiResult<String> {
+    async fn command(&self, reach: &Reach, server: i64, line: &str) -> ApiResult<String> {
         self.principal.require(Role::Operator)?;
         let line = crate::games::moderation::clean_text(line, 1000).map_err(|m| ApiError::validation("line", m))?;
         if line.is_empty() {
             return Err(ApiError::validation("line", "must not be empty"));
         }
-        crate::players::routes::console_command(state, server, &line).await
+        crate::players::console::command(&reach.db, &reach.supervisor, server, &line).await
     }
 }

@@ -7,8 +7,15 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, error::PayloadError, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
+use super::spa::ApiRoutes;
 use crate::audit::RequestSummary;
 use crate::error::ApiError;
+
+/// The largest JSON body a handler reads (`max_body_bytes`), registered as app data in `app.rs`.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 
 pub struct Json<T>(pub T);
 
@@ -18,9 +25,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let limit = req
-            .app_data::<web::Data<crate::app::AppState>>()
-            .map_or(crate::app::DEFAULT_BODY_LIMIT, |state| state.config.max_body_bytes);
+        let limit = req.app_data::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let is_json = req
@@ -194,8 +199,8 @@ pub fn path_config() -> web::PathConfig {
         // `PATCH /mods/scan` reaches `PATCH /mods/{id}`: for a path documented without
         // parameters, a method it does not have is a 405, not a bad id.
         let literal = req
-            .app_data::<web::Data<crate::app::AppState>>()
-            .and_then(|state| state.api_routes.literal(req.path()));
+            .app_data::<web::Data<ApiRoutes>>()
+            .and_then(|routes| routes.literal(req.path()));
         if let Some(allowed) = literal {
             return ApiError::MethodNotAllowed {
                 method: req.method().to_string(),

@@ -20,8 +20,8 @@ fn no_route(path: &str) -> HttpResponse {
 /// Unknown paths under `/api/v1` get the JSON 404; known paths with another method get 405.
 pub async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
     let allowed = req
-        .app_data::<actix_web::web::Data<crate::app::AppState>>()
-        .and_then(|state| state.api_routes.allowed(req.path()));
+        .app_data::<actix_web::web::Data<ApiRoutes>>()
+        .and_then(|routes| routes.allowed(req.path()));
     match allowed {
         Some(allowed) => ApiError::MethodNotAllowed {
             method: req.method().to_string(),

@@ -10,8 +10,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
 
-use crate::app::AppState;
-
 pub const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OTHER"];
 pub const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 /// Upper bounds of the latency buckets, in seconds (`+Inf` is the total count).
@@ -81,7 +79,7 @@ pub async fn count_requests(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let stats: Option<Arc<HttpStats>> = req.app_data::<web::Data<AppState>>().map(|s| s.http_stats.clone());
+    let stats: Option<Arc<HttpStats>> = req.app_data::<web::Data<HttpStats>>().map(|s| s.clone().into_inner());
     let method = req.method().as_str().to_owned();
     let res = next.call(req).await?;
     if let Some(stats) = stats {

@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod model;
+pub mod processes;
 pub mod prometheus;
 pub mod routes;
 pub mod sampler;

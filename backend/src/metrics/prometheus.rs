@@ -1,20 +1,18 @@
-//! `GET /metrics` in the Prometheus text format (version 0.0.4): servers by state, players, CPU
+//! What `GET /metrics` answers, in the Prometheus text format (version 0.0.4): servers by state, players, CPU
 //! time and memory of each running server's process tree (read with `sysinfo`), HTTP requests
 //! and latencies, WebSocket sessions, lagged frames and stored log lines.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::Mutex;
 
-use actix_web::{get, web, HttpResponse};
+use std::sync::Arc;
+
 use diesel::prelude::*;
-use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
 
-use super::http::HttpSnapshot;
-use crate::app::AppState;
-use crate::auth::Principal;
+use super::http::{HttpSnapshot, HttpStats};
+use super::processes::ProcessReader;
 use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
+use crate::runtime::Runtime;
 use crate::with_conn;
 
 /// One managed server as a scrape sees it.
@@ -37,64 +35,10 @@ pub struct Snapshot {
     pub log_lines_stored: u64,
 }
 
-/// Process figures need a kept `System`: it remembers the processes between scrapes.
-#[derive(Default)]
-pub struct ProcessReader(Mutex<Option<System>>);
-
-impl ProcessReader {
-    /// CPU seconds and RSS summed over each root and all its descendants.
-    pub fn trees(&self, roots: &[u32]) -> HashMap<u32, (f64, u64)> {
-        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
-            match System::new() {
-                Ok(sys) => *guard = Some(sys),
-                Err(e) => {
-                    tracing::warn!(error = %e, "process figures are not available");
-                    return HashMap::new();
-                }
-            }
-        }
-        let Some(sys) = guard.as_mut() else {
-            return HashMap::new();
-        };
-        sys.refresh_processes_specifics(
-            ProcessesToUpdate::All,
-            true,
-            ProcessRefreshKind::nothing().with_cpu().with_memory(),
-        );
-        let mut children: HashMap<Pid, Vec<Pid>> = HashMap::new();
-        for (pid, process) in sys.processes() {
-            if let Some(parent) = process.parent() {
-                children.entry(parent).or_default().push(*pid);
-            }
-        }
-        let mut out = HashMap::new();
-        for root in roots {
-            let mut stack = vec![Pid::from_u32(*root)];
-            let (mut cpu_ms, mut rss) = (0u64, 0u64);
-            let mut found = false;
-            while let Some(pid) = stack.pop() {
-                if let Some(p) = sys.process(pid) {
-                    found = true;
-                    cpu_ms += p.accumulated_cpu_time();
-                    rss += p.memory();
-                }
-                stack.extend(children.get(&pid).into_iter().flatten());
-            }
-            if found {
-                out.insert(*root, (cpu_ms as f64 / 1000.0, rss));
-            }
-        }
-        out
-    }
-}
-
-/// Metrics for Prometheus (any signed-in user or API token; send it as a bearer token).
-#[utoipa::path(tag = "system", security(("bearer" = [])),
-    responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain", body = String)))]
-#[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<HttpResponse> {
-    let rows: Vec<(i64, String, String, String, Option<i64>)> = state
+/// What a scrape shows, read now: the servers' rows, their process trees and last polls, and
+/// the panel's own counters.
+pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpStats) -> ApiResult<String> {
+    let rows: Vec<(i64, String, String, String, Option<i64>)> = rt
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -110,11 +54,11 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
         .filter(|r| r.3 == "running")
         .filter_map(|r| r.4.and_then(|p| u32::try_from(p).ok()))
         .collect();
-    let st = state.clone();
-    let trees = tokio::task::spawn_blocking(move || st.processes.trees(&roots))
+    let reader = processes.clone();
+    let trees = tokio::task::spawn_blocking(move || reader.trees(&roots))
         .await
         .map_err(ApiError::internal)?;
-    let board = &state.supervisor.players().board;
+    let board = &rt.board;
     let servers = rows
         .into_iter()
         .map(|(id, name, game, server_state, pid)| {
@@ -135,14 +79,12 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
         .collect();
     let snapshot = Snapshot {
         servers,
-        http: state.http_stats.snapshot(),
-        ws_sessions: state.bus.sessions(),
-        lagged_frames: state.bus.lagged_total(),
-        log_lines_stored: state.supervisor.players().logs.stored(),
+        http: http.snapshot(),
+        ws_sessions: rt.bus.sessions(),
+        lagged_frames: rt.bus.lagged_total(),
+        log_lines_stored: rt.logs.stored(),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(render(&snapshot)))
+    Ok(render(&snapshot))
 }
 
 /// A label value with `\`, `"` and line breaks escaped as the format requires.

@@ -1,10 +1,10 @@
 //! `GET /servers/{id}/metrics` and `GET /system/metrics`: stored figures over a range, at a
-//! resolution (viewers may read both).
+//! resolution (viewers may read both); `GET /metrics` for Prometheus.
 
-use actix_web::{get, web};
+use actix_web::{get, web, HttpResponse};
 
 use super::model::{MetricParams, MetricQuery, MetricSeries};
-use super::store;
+use super::{prometheus, store};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::to_utc;
@@ -62,4 +62,15 @@ async fn host_metrics(
     let query = query.0.parse(state.config.metrics_interval, chrono::Utc::now())?;
     let points = store::series(&state.db, None, query).await?;
     Ok(web::Json(answer(None, query, points)))
+}
+
+/// Metrics for Prometheus (any signed-in user or API token; send it as a bearer token).
+#[utoipa::path(tag = "system", security(("bearer" = [])),
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain", body = String)))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<HttpResponse> {
+    let text = prometheus::scrape(&state.runtime, &state.processes, &state.http_stats).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(text))
 }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use tokio::time::MissedTickBehavior;
 
 use super::model::{Agg, Point};
-use super::prometheus::ProcessReader;
+use super::processes::ProcessReader;
 use super::store;
 use crate::db::schema::servers;
 use crate::db::Db;

@@ -1,36 +1,21 @@
 //! The poller of one running server: reads the roster over the server's RCON link every
 //! interval (and at once when BattlEye reports a join or leave), reconciles it into sessions
-//! and live state, enforces bans on newcomers, and keeps the RCON status the API shows.
-
-use std::time::Duration;
+//! and live state, reports newcomers to the runtime's roster hook (bans enforce themselves
+//! there), and keeps the RCON status the API shows.
 
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use super::live::LiveBoard;
 use super::model::{LiveSummary, OnlinePlayer, RconState, RconStatus};
 use super::store::{self, Reconciled};
-use crate::bans::enforce;
-use crate::db::{now, to_utc, Db};
+use crate::db::{now, to_utc};
 use crate::games::roster::{parse_roster, roster_command, IdentityKind};
 use crate::games::RconFlavour;
 use crate::rcon::{Link, RconError};
+use crate::runtime::Runtime;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
-
-/// What every poller shares: the database, the live board and the timing settings.
-#[derive(Clone)]
-pub struct Runtime {
-    pub db: Db,
-    pub bus: crate::events::Bus,
-    pub board: LiveBoard,
-    pub poll_interval: Duration,
-    /// Sessions are closed when RCON stays unreachable this long.
-    pub lost_after: Duration,
-    /// Stores what the servers' tailers read.
-    pub logs: crate::logs::writer::LogWriter,
-}
 
 /// Aborts the poller when dropped; [`Monitor::finish`] also closes the sessions it left open.
 pub struct Monitor {
@@ -183,7 +168,10 @@ impl Poller {
             self.connected = true;
             self.set_status(RconState::Connected, None);
             // Bans lifted while this server was down reach its own ban list now.
-            enforce::catch_up(&self.rt, self.server, &EventActor::system(), self.flavour, &self.link).await;
+            self.rt
+                .roster_hook
+                .on_connected(&self.rt, self.server, self.flavour, &self.link)
+                .await;
         }
         self.publish(
             &reconciled,
@@ -202,7 +190,10 @@ impl Poller {
         }
         let joined: Vec<_> = reconciled.present.into_iter().filter(|p| p.joined).collect();
         if !joined.is_empty() {
-            enforce::on_join(&self.rt, self.server, self.flavour, &self.link, &joined).await;
+            self.rt
+                .roster_hook
+                .on_joined(&self.rt, self.server, self.flavour, &self.link, &joined)
+                .await;
         }
     }
 

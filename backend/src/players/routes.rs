@@ -9,17 +9,15 @@ use utoipa::IntoParams;
 use super::model::{
     KickRequest, LiveState, PlayerDetail, PlayerPage, RconOutput, RconRequest, SayRequest, ServerPlayers, SessionPage,
 };
-use super::{queries, store};
+use super::{console, queries, store};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::bans;
 use crate::db::text::within_years;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::games::moderation::{self, clean_text, Target};
-use crate::games::{GameId, RconFlavour};
 use crate::http::extract::{Json, Query};
 use crate::http::page::{PageQuery, PageRequest};
-use crate::rcon::Link;
 use crate::servers::store as servers_store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -44,7 +42,7 @@ async fn server_players(
 ) -> ApiResult<web::Json<ServerPlayers>> {
     let id = id.into_inner();
     servers_store::row(&state.db, id).await?;
-    let mut view = state.supervisor.players().board.get(id).unwrap_or(ServerPlayers {
+    let mut view = state.runtime.board.get(id).unwrap_or(ServerPlayers {
         monitored: false,
         rcon: None,
         polled_at: None,
@@ -107,39 +105,6 @@ async fn live_state(
     Ok(web::Json(queries::live_states(&state.db, id, from, to).await?))
 }
 
-/// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
-pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlavour)> {
-    let row = servers_store::row(&state.db, server).await?;
-    let flavour = GameId::parse(&row.game)
-        .and_then(GameId::rcon_flavour)
-        .ok_or_else(|| ApiError::conflict("no_rcon", format!("{} servers have no RCON console", row.game)))?;
-    let link = state
-        .supervisor
-        .link(server)
-        .await?
-        .ok_or_else(|| ApiError::conflict("not_running", format!("server {server} is not running")))?;
-    Ok((link, flavour))
-}
-
-/// One console line on a running server: over RCON when its game has it, else on its console
-/// (stdin). Returns the game's reply (nothing for the console: the output goes to its log).
-pub async fn console_command(state: &AppState, server: i64, line: &str) -> ApiResult<String> {
-    let row = servers_store::row(&state.db, server).await?;
-    if GameId::parse(&row.game).and_then(GameId::rcon_flavour).is_some() {
-        let (link, _) = link_of(state, server).await?;
-        return Ok(link.command(line).await?);
-    }
-    if row.state != "running" {
-        return Err(ApiError::conflict(
-            "not_running",
-            format!("server {server} is not running"),
-        ));
-    }
-    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line)
-        .map_err(|e| ApiError::conflict("console_closed", format!("the server's console is not open: {e}")))?;
-    Ok(String::new())
-}
-
 fn reason_of(reason: Option<&str>) -> ApiResult<String> {
     clean_text(reason.unwrap_or(""), 200).map_err(|m| ApiError::validation("reason", m))
 }
@@ -161,10 +126,9 @@ async fn kick_player(
     let (server, player) = path.into_inner();
     let reason = reason_of(body.0.reason.as_deref())?;
     store::player_row(&state.db, player).await?;
-    let (link, flavour) = link_of(&state, server).await?;
+    let (link, flavour) = console::link_of(&state.db, &state.supervisor, server).await?;
     let online = state
-        .supervisor
-        .players()
+        .runtime
         .board
         .get(server)
         .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
@@ -204,7 +168,7 @@ async fn say(
     if message.is_empty() {
         return Err(ApiError::validation("message", "must not be empty"));
     }
-    let (link, flavour) = link_of(&state, id.into_inner()).await?;
+    let (link, flavour) = console::link_of(&state.db, &state.supervisor, id.into_inner()).await?;
     let output = link.command(&moderation::say(flavour, &message)?).await?;
     Ok(web::Json(RconOutput { output }))
 }
@@ -228,7 +192,7 @@ async fn rcon_command(
     if command.is_empty() {
         return Err(ApiError::validation("command", "must not be empty"));
     }
-    let (link, _) = link_of(&state, id.into_inner()).await?;
+    let (link, _) = console::link_of(&state.db, &state.supervisor, id.into_inner()).await?;
     let output = link.command(&command).await?;
     Ok(web::Json(RconOutput { output }))
 }

@@ -7,10 +7,10 @@ use std::time::Duration;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::monitor::Runtime;
 use crate::db::schema::players;
 use crate::db::{now, Db};
 use crate::error::{ApiError, ApiResult};
+use crate::runtime::Runtime;
 use crate::with_conn;
 
 const BATCH: i64 = 100;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+use crate::error::ApiError;
 use crate::games::{RconFlavour, RconTarget};
 
 /// What went wrong talking to a game server. The messages are meant for users.
@@ -28,6 +29,31 @@ pub enum RconError {
     /// Refused before sending, e.g. a NUL character, which the protocols cannot carry.
     #[error("invalid command: {0}")]
     InvalidCommand(String),
+}
+
+/// How an RCON failure reaches an API client (the rooms above RCON all answer with [`ApiError`]).
+impl From<RconError> for ApiError {
+    fn from(err: RconError) -> Self {
+        let message = format!("the game server's RCON: {err}");
+        match err {
+            RconError::AuthFailed => ApiError::BadGateway {
+                kind: "rcon_auth_failed",
+                message,
+            },
+            RconError::Timeout => ApiError::GatewayTimeout(message),
+            RconError::Disconnected(_) => ApiError::BadGateway {
+                kind: "rcon_unavailable",
+                message,
+            },
+            RconError::Protocol(_) => ApiError::BadGateway {
+                kind: "rcon_protocol",
+                message,
+            },
+            RconError::CommandTooLong { .. } | RconError::InvalidCommand(_) => {
+                ApiError::validation("command", err.to_string())
+            }
+        }
+    }
 }
 
 /// How long each step may take. Games under load answer slowly, not never; these stay well

@@ -285,6 +285,15 @@ pub struct Game {
     pub default_config: Value,
 }
 
+/// Identity of a running process: the PID alone could be recycled, and the program it runs may
+/// change (a launcher script `exec`s the game), but PID and start time stay together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessId {
+    pub pid: i32,
+    /// Field 22 of /proc/<pid>/stat: start time in clock ticks after boot.
+    pub start_ticks: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::ServerState;

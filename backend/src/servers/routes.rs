@@ -67,7 +67,9 @@ async fn list_servers(
     _p: Principal,
     query: Query<PageQuery>,
 ) -> ApiResult<web::Json<ServerPage>> {
-    Ok(web::Json(service::list(&state, query.0.parse()?).await?))
+    Ok(web::Json(
+        service::list(&state.runtime, &state.server_listing, query.0.parse()?).await?,
+    ))
 }
 
 /// Register a server. Passwords that are not given are generated where the game needs them.
@@ -81,7 +83,16 @@ async fn create_server(
     body: Json<CreateServerRequest>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
-    Ok(HttpResponse::Created().json(service::create(&state, &EventActor::of(&p), body.0).await?))
+    Ok(HttpResponse::Created().json(
+        service::create(
+            &state.runtime,
+            &state.supervisor,
+            &state.config.data_dir,
+            &EventActor::of(&p),
+            body.0,
+        )
+        .await?,
+    ))
 }
 
 /// One server.
@@ -89,7 +100,7 @@ async fn create_server(
     responses((status = 200, description = "The server", body = Server)))]
 #[get("/servers/{id}")]
 async fn get_server(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Server>> {
-    Ok(web::Json(service::get(&state, id.into_inner()).await?))
+    Ok(web::Json(service::get(&state.runtime, id.into_inner()).await?))
 }
 
 /// Change a server's settings (they apply at the next start).
@@ -105,7 +116,7 @@ async fn update_server(
 ) -> ApiResult<web::Json<Server>> {
     p.require(Role::Admin)?;
     Ok(web::Json(
-        service::update(&state, &EventActor::of(&p), id.into_inner(), body.0).await?,
+        service::update(&state.runtime, &EventActor::of(&p), id.into_inner(), body.0).await?,
     ))
 }
 
@@ -128,7 +139,14 @@ async fn delete_server(
     query: Query<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
-    service::delete(&state, id.into_inner(), query.0.purge.unwrap_or(false)).await?;
+    service::delete(
+        &state.db,
+        &state.supervisor,
+        &state.config.data_dir,
+        id.into_inner(),
+        query.0.purge.unwrap_or(false),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -137,7 +155,7 @@ async fn delete_server(
     responses((status = 200, description = "The config", body = Object)))]
 #[get("/servers/{id}/config")]
 async fn get_config(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Value>> {
-    Ok(web::Json(service::config(&state, id.into_inner()).await?))
+    Ok(web::Json(service::config(&state.db, id.into_inner()).await?))
 }
 
 /// Replace the game configuration; it is validated against the game's schema (422 names the
@@ -156,7 +174,7 @@ async fn put_config(
         service::set_config(
             &state.db,
             &state.bus,
-            state.supervisor.secret_box(),
+            &state.runtime.secret_box,
             &EventActor::of(&p),
             id.into_inner(),
             body.0,
@@ -175,7 +193,7 @@ async fn preview_config(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ConfigPreview>> {
     p.require(Role::Admin)?;
-    Ok(web::Json(service::preview(&state, id.into_inner()).await?))
+    Ok(web::Json(service::preview(&state.runtime, id.into_inner()).await?))
 }
 
 async fn power(state: &AppState, p: &Principal, id: i64, action: Power) -> ApiResult<HttpResponse> {

@@ -15,26 +15,27 @@ use super::validate::{
     default_directory, map_unique, merge_secrets, name_taken, validate_name, validate_port, validate_range,
 };
 use super::{import, store};
-use crate::app::AppState;
 use crate::db::schema::servers;
-use crate::db::{now, to_utc};
+use crate::db::snapshot::Snapshot;
+use crate::db::{now, to_utc, Db};
 use crate::db::{Table, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::{self, Secrets};
 use crate::http::page::PageRequest;
+use crate::runtime::Runtime;
 use crate::supervisor::plan::{check_executable, plan_for};
 use crate::supervisor::Supervisor;
 use crate::with_conn;
 
 const MASK: &str = "********";
 
-pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
-    let facts = supervisor.facts().get(&row, supervisor.secret_box())?;
-    view(&row, &facts, supervisor)
+pub fn to_api(row: ServerRow, rt: &Runtime) -> ApiResult<Server> {
+    let facts = rt.facts.get(&row, &rt.secret_box)?;
+    view(&row, &facts, rt)
 }
 
-fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> ApiResult<Server> {
-    let (live, rcon) = supervisor.players().board.summary(row.id);
+fn view(row: &ServerRow, facts: &Facts, rt: &Runtime) -> ApiResult<Server> {
+    let (live, rcon) = rt.board.summary(row.id);
     let ports = facts.ports.clone();
     let status = ServerState::parse(&row.state)?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
@@ -70,11 +71,10 @@ fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> ApiResult<Se
 /// writes to the table, since dashboards list servers far more often than servers change.
 pub type Listing = Vec<(ServerRow, Arc<Facts>)>;
 
-pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPage> {
-    let all = state
-        .server_listing
-        .get(&state.db, || async {
-            let rows: Vec<ServerRow> = state
+pub async fn list(rt: &Runtime, listing: &Snapshot<Listing>, request: PageRequest) -> ApiResult<ServerPage> {
+    let all = listing
+        .get(&rt.db, || async {
+            let rows: Vec<ServerRow> = rt
                 .db
                 .run(|pool| {
                     with_conn!(pool, |c| servers::table
@@ -84,10 +84,9 @@ pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPag
                         .map_err(ApiError::from))
                 })
                 .await?;
-            let supervisor = &state.supervisor;
             rows.into_iter()
                 .map(|row| {
-                    let facts = supervisor.facts().get(&row, supervisor.secret_box())?;
+                    let facts = rt.facts.get(&row, &rt.secret_box)?;
                     Ok((row, facts))
                 })
                 .collect::<ApiResult<Listing>>()
@@ -97,16 +96,23 @@ pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPag
         .iter()
         .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(request.per_page).unwrap_or(0))
-        .map(|(row, facts)| view(row, facts, &state.supervisor))
+        .map(|(row, facts)| view(row, facts, rt))
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(ServerPage::new(items, request, all.len() as i64))
 }
 
-pub async fn get(state: &AppState, id: i64) -> ApiResult<Server> {
-    to_api(store::row(&state.db, id).await?, &state.supervisor)
+pub async fn get(rt: &Runtime, id: i64) -> ApiResult<Server> {
+    to_api(store::row(&rt.db, id).await?, rt)
 }
 
-pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequest) -> ApiResult<Server> {
+/// Registers a server (new files under `data_dir`, or an existing install) and starts its actor.
+pub async fn create(
+    rt: &Runtime,
+    supervisor: &Supervisor,
+    data_dir: &Path,
+    by: &EventActor,
+    request: CreateServerRequest,
+) -> ApiResult<Server> {
     let name = validate_name(&request.name)?;
     let adapter = games::find(request.game.as_str()).ok_or_else(|| {
         let ids: Vec<&str> = games::all().iter().map(|a| a.id()).collect();
@@ -130,7 +136,7 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
             }
             PathBuf::from(dir)
         }
-        None => default_directory(&state.config.data_dir, &name),
+        None => default_directory(data_dir, &name),
     };
     let directory = std::path::absolute(&directory).map_err(ApiError::internal)?;
     let max_restarts = validate_range("max_restarts", request.max_restarts, 0, 100, 3)?;
@@ -156,7 +162,7 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
         secrets: &secrets,
         mods: &[],
     })?;
-    let sealed = store::seal_secrets(state.supervisor.secret_box(), &secrets)?;
+    let sealed = store::seal_secrets(&rt.secret_box, &secrets)?;
     let dir_for_fs = directory.clone();
     tokio::task::spawn_blocking(move || std::fs::create_dir_all(&dir_for_fs))
         .await
@@ -171,7 +177,7 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
         .map(serde_json::to_string)
         .transpose()
         .map_err(ApiError::internal)?;
-    let row: ServerRow = state
+    let row: ServerRow = rt
         .db
         .write(Table::Servers, move |pool| {
             let t = now();
@@ -205,8 +211,8 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
         })
         .await?;
     store::add_event(
-        &state.db,
-        &state.bus,
+        &rt.db,
+        &rt.bus,
         row.id,
         by,
         "created",
@@ -216,8 +222,8 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
     .await?;
     if let Some(report) = &report {
         store::add_event(
-            &state.db,
-            &state.bus,
+            &rt.db,
+            &rt.bus,
             row.id,
             by,
             "config_imported",
@@ -226,12 +232,12 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
         )
         .await?;
     }
-    state.supervisor.attach(row.id);
-    to_api(row, &state.supervisor)
+    supervisor.attach(row.id);
+    to_api(row, rt)
 }
 
-pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
-    let row = store::row(&state.db, id).await?;
+pub async fn update(rt: &Runtime, by: &EventActor, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
+    let row = store::row(&rt.db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
     if runtime_change && ServerState::parse(&row.state)?.is_active() {
@@ -263,9 +269,9 @@ pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateS
         .transpose()?;
     let sealed = match request.secrets {
         Some(input) => {
-            let current = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+            let current = store::open_secrets(&rt.secret_box, &row.secrets)?;
             let merged = merge_secrets(adapter, current, Some(input))?;
-            Some(store::seal_secrets(state.supervisor.secret_box(), &merged)?)
+            Some(store::seal_secrets(&rt.secret_box, &merged)?)
         }
         None => None,
     };
@@ -280,11 +286,11 @@ pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateS
     if let Some(sealed) = &sealed {
         merged.secrets = sealed.clone();
     }
-    plan_for(&merged, state.supervisor.secret_box(), &[])?;
+    plan_for(&merged, &rt.secret_box, &[])?;
     let executable = request.executable;
     let auto_restart = request.auto_restart;
     let conflict_name = name.clone().unwrap_or_default();
-    let row: ServerRow = state
+    let row: ServerRow = rt
         .db
         .write(Table::Servers, move |pool| {
             with_conn!(pool, |c| diesel::update(servers::table.find(id))
@@ -305,8 +311,8 @@ pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateS
         })
         .await?;
     store::add_event(
-        &state.db,
-        &state.bus,
+        &rt.db,
+        &rt.bus,
         id,
         by,
         "updated",
@@ -314,14 +320,15 @@ pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateS
         None,
     )
     .await?;
-    to_api(row, &state.supervisor)
+    to_api(row, rt)
 }
 
-pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
-    let row = store::row(&state.db, id).await?;
+/// Deletes a server (`purge`: and its directory, when it is one under `data_dir/servers`).
+pub async fn delete(db: &Db, supervisor: &Supervisor, data_dir: &Path, id: i64, purge: bool) -> ApiResult<()> {
+    let row = store::row(db, id).await?;
     let directory = PathBuf::from(&row.directory);
     // Only a folder strictly inside <data_dir>/servers, compared after resolving symlinks and `..`.
-    let ours = state.config.data_dir.join("servers").canonicalize().ok();
+    let ours = data_dir.join("servers").canonicalize().ok();
     let resolved = directory.canonicalize().ok();
     let inside = match (&ours, &resolved) {
         (Some(ours), Some(dir)) => dir.starts_with(ours) && dir != ours,
@@ -335,16 +342,14 @@ pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
             "only directories Languard created can be purged; this server uses an existing install",
         ));
     }
-    state.supervisor.retire(id).await?;
-    state
-        .db
-        .write(Table::Servers, move |pool| {
-            with_conn!(pool, |c| diesel::delete(servers::table.find(id))
-                .execute(c)
-                .map(|_| ())
-                .map_err(ApiError::from))
-        })
-        .await?;
+    supervisor.retire(id).await?;
+    db.write(Table::Servers, move |pool| {
+        with_conn!(pool, |c| diesel::delete(servers::table.find(id))
+            .execute(c)
+            .map(|_| ())
+            .map_err(ApiError::from))
+    })
+    .await?;
     if purge {
         tokio::task::spawn_blocking(move || std::fs::remove_dir_all(&directory))
             .await
@@ -361,8 +366,8 @@ pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn config(state: &AppState, id: i64) -> ApiResult<Value> {
-    let row = store::row(&state.db, id).await?;
+pub async fn config(db: &Db, id: i64) -> ApiResult<Value> {
+    let row = store::row(db, id).await?;
     serde_json::from_str(&row.config).map_err(ApiError::internal)
 }
 
@@ -411,23 +416,23 @@ pub async fn set_config(
 
 /// The files a start would write, with every password replaced by `********`. The plan is
 /// rendered with stand-in passwords, so escaping (e.g. `\:` in properties) cannot reveal one.
-pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
+pub async fn preview(rt: &Runtime, id: i64) -> ApiResult<ConfigPreview> {
     const STAND_INS: [&str; 3] = [
         "LanguardMaskedRcon7f3a",
         "LanguardMaskedGame7f3a",
         "LanguardMaskedAdmin7f3a",
     ];
-    let mut row = store::row(&state.db, id).await?;
-    let real = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
+    let mut row = store::row(&rt.db, id).await?;
+    let real = store::open_secrets(&rt.secret_box, &row.secrets)?;
     let stand_in = |secret: &Option<String>, value: &str| secret.as_ref().map(|_| value.to_owned());
     let masked = Secrets {
         rcon_password: stand_in(&real.rcon_password, STAND_INS[0]),
         game_password: stand_in(&real.game_password, STAND_INS[1]),
         admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
-    row.secrets = store::seal_secrets(state.supervisor.secret_box(), &masked)?;
-    let mods = crate::content::server_mods::launch_mods(&state.db, id, state.supervisor.mods_root()).await?;
-    let (_, plan) = plan_for(&row, state.supervisor.secret_box(), &mods)?;
+    row.secrets = store::seal_secrets(&rt.secret_box, &masked)?;
+    let mods = crate::content::server_mods::launch_mods(&rt.db, id, &rt.mods_root).await?;
+    let (_, plan) = plan_for(&row, &rt.secret_box, &mods)?;
     let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {
         program: plan.program.display().to_string(),

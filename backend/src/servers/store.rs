@@ -5,14 +5,13 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::event_actor::EventActor;
-use super::model::{ServerEventPage, ServerEventRow, ServerRow, ServerState};
+use super::model::{ProcessId, ServerEventPage, ServerEventRow, ServerRow, ServerState};
 use crate::db::schema::{server_events, servers};
 use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
 use crate::games::Secrets;
 use crate::http::page::PageRequest;
 use crate::secrets::SecretBox;
-use crate::supervisor::process::ProcessId;
 use crate::with_conn;
 
 /// `true` after a change to the config, mods or rotation; a start clears it before it reads

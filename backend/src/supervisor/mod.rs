@@ -12,11 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::players::monitor::Runtime;
 use crate::rcon::Link;
-use crate::secrets::SecretBox;
+use crate::runtime::Runtime;
 use crate::servers::event_actor::EventActor;
 use crate::servers::model::ServerState;
 use crate::servers::store;
@@ -40,39 +38,21 @@ pub(crate) enum Command {
 
 #[derive(Clone)]
 pub struct Supervisor {
-    db: Db,
-    secret_box: Arc<SecretBox>,
-    players: Runtime,
-    /// Where library mods live (their folders are passed to the games).
-    mods_root: std::path::PathBuf,
+    rt: Runtime,
     mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
-    facts: Arc<crate::servers::facts::FactsCache>,
 }
 
 impl Supervisor {
     /// Starts an actor for every server; each reattaches to its process if it still runs.
-    pub async fn boot(
-        db: Db,
-        secret_box: Arc<SecretBox>,
-        players: Runtime,
-        mods_root: std::path::PathBuf,
-    ) -> ApiResult<Supervisor> {
+    pub async fn boot(rt: Runtime) -> ApiResult<Supervisor> {
         let supervisor = Supervisor {
-            db: db.clone(),
-            secret_box,
-            players,
-            mods_root,
+            rt,
             mailboxes: Arc::default(),
-            facts: Arc::default(),
         };
-        for id in store::all_ids(&db).await? {
+        for id in store::all_ids(&supervisor.rt.db).await? {
             supervisor.attach(id);
         }
         Ok(supervisor)
-    }
-
-    pub fn secret_box(&self) -> &SecretBox {
-        &self.secret_box
     }
 
     /// Starts the actor of a (new) server.
@@ -80,10 +60,10 @@ impl Supervisor {
         let (tx, rx) = mpsc::channel(16);
         actor::spawn(
             id,
-            self.db.clone(),
-            self.secret_box.clone(),
-            self.players.clone(),
-            self.mods_root.clone(),
+            self.rt.db.clone(),
+            self.rt.secret_box.clone(),
+            self.rt.clone(),
+            self.rt.mods_root.clone(),
             rx,
         );
         self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
@@ -106,18 +86,6 @@ impl Supervisor {
             .await
             .map_err(|_| gone(id))?;
         answer.await.map_err(|_| gone(id))?
-    }
-
-    pub fn facts(&self) -> &crate::servers::facts::FactsCache {
-        &self.facts
-    }
-
-    pub fn mods_root(&self) -> &std::path::Path {
-        &self.mods_root
-    }
-
-    pub fn players(&self) -> &Runtime {
-        &self.players
     }
 
     /// The RCON link of a running server (shared with its player poller); `None` when the

@@ -22,14 +22,8 @@ pub const CONSOLE_LOG: &str = "console.log";
 /// sees end-of-file, and the panel can reopen it for writing after a restart.
 pub const CONSOLE_STDIN: &str = "console.stdin";
 
-/// Identity of a running process: the PID alone could be recycled, and the program it runs may
-/// change (a launcher script `exec`s the game), but PID and start time stay together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProcessId {
-    pub pid: i32,
-    /// Field 22 of /proc/<pid>/stat: start time in clock ticks after boot.
-    pub start_ticks: u64,
-}
+/// Recorded in the server's row, hence defined with it.
+pub use crate::servers::model::ProcessId;
 
 /// (state character, start ticks) from /proc/<pid>/stat.
 fn stat(pid: i32) -> Option<(char, u64)> {

@@ -157,10 +157,10 @@ impl MinecraftConfig {
         }
         for key in self.extra.keys() {
             let f = format!("config.extra.{key}");
-            if !super::properties::is_plain_key(key) {
+            if !is_plain_key(key) {
                 return Err(ApiError::validation(f, "must be 1 to 128 of letters, digits, `.-_`"));
             }
-            if super::properties::RENDERED_KEYS.contains(&key.as_str()) {
+            if RENDERED_KEYS.contains(&key.as_str()) {
                 return Err(ApiError::validation(f, "is written from its own setting"));
             }
         }
@@ -201,4 +201,41 @@ pub fn schema() -> Value {
             "extra": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Other server.properties keys, written as given"}
         }
     })
+}
+
+/// Every key `server_properties` writes from a setting; `extra` may not name them.
+pub const RENDERED_KEYS: &[&str] = &[
+    "allow-flight",
+    "allow-nether",
+    "difficulty",
+    "enable-command-block",
+    "enable-rcon",
+    "enforce-whitelist",
+    "gamemode",
+    "hardcore",
+    "level-name",
+    "level-seed",
+    "level-type",
+    "max-players",
+    "motd",
+    "online-mode",
+    "player-idle-timeout",
+    "pvp",
+    "rcon.password",
+    "rcon.port",
+    "server-ip",
+    "server-port",
+    "simulation-distance",
+    "spawn-protection",
+    "view-distance",
+    "white-list",
+];
+
+/// A key of `extra`: the characters server.properties keys use, so it needs no escaping.
+pub fn is_plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 128
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }

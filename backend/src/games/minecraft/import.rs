@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::properties::RENDERED_KEYS;
+use super::config::RENDERED_KEYS;
 use crate::games::import::{Found, ReadFile};
 
 /// Undoes the Properties escapes: `\t \n \r \f`, `\uXXXX` (UTF-16 units), `\x` for any other x.

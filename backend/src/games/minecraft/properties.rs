@@ -34,43 +34,6 @@ pub fn escape(value: &str) -> String {
     out
 }
 
-/// Every key [`server_properties`] writes from a setting; `extra` may not name them.
-pub const RENDERED_KEYS: &[&str] = &[
-    "allow-flight",
-    "allow-nether",
-    "difficulty",
-    "enable-command-block",
-    "enable-rcon",
-    "enforce-whitelist",
-    "gamemode",
-    "hardcore",
-    "level-name",
-    "level-seed",
-    "level-type",
-    "max-players",
-    "motd",
-    "online-mode",
-    "player-idle-timeout",
-    "pvp",
-    "rcon.password",
-    "rcon.port",
-    "server-ip",
-    "server-port",
-    "simulation-distance",
-    "spawn-protection",
-    "view-distance",
-    "white-list",
-];
-
-/// A key of `extra`: the characters server.properties keys use, so it needs no escaping.
-pub fn is_plain_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 128
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
-
 /// Keys are sorted as the server itself writes them, so diffs stay small.
 pub fn server_properties(c: &MinecraftConfig, game_port: u16, rcon_port: u16, rcon_password: &str) -> String {
     let b = |v: bool| if v { "true" } else { "false" }.to_owned();

@@ -1,0 +1,41 @@
+//! The console of a running server, for the routes and the WebSocket alike: its RCON link when
+//! its game has one, else the named pipe on its stdin.
+
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use crate::games::{GameId, RconFlavour};
+use crate::rcon::Link;
+use crate::servers::store as servers_store;
+use crate::supervisor::Supervisor;
+
+/// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
+pub async fn link_of(db: &Db, supervisor: &Supervisor, server: i64) -> ApiResult<(Link, RconFlavour)> {
+    let row = servers_store::row(db, server).await?;
+    let flavour = GameId::parse(&row.game)
+        .and_then(GameId::rcon_flavour)
+        .ok_or_else(|| ApiError::conflict("no_rcon", format!("{} servers have no RCON console", row.game)))?;
+    let link = supervisor
+        .link(server)
+        .await?
+        .ok_or_else(|| ApiError::conflict("not_running", format!("server {server} is not running")))?;
+    Ok((link, flavour))
+}
+
+/// One console line on a running server: over RCON when its game has it, else on its console
+/// (stdin). Returns the game's reply (nothing for the console: the output goes to its log).
+pub async fn command(db: &Db, supervisor: &Supervisor, server: i64, line: &str) -> ApiResult<String> {
+    let row = servers_store::row(db, server).await?;
+    if GameId::parse(&row.game).and_then(GameId::rcon_flavour).is_some() {
+        let (link, _) = link_of(db, supervisor, server).await?;
+        return Ok(link.command(line).await?);
+    }
+    if row.state != "running" {
+        return Err(ApiError::conflict(
+            "not_running",
+            format!("server {server} is not running"),
+        ));
+    }
+    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line)
+        .map_err(|e| ApiError::conflict("console_closed", format!("the server's console is not open: {e}")))?;
+    Ok(String::new())
+}
