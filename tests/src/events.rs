@@ -56,10 +56,14 @@ pub(crate) async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
 
 /// Reads until `ok` accepts a message; returns everything read, that one last.
 pub(crate) async fn until(ws: &mut Ws, what: &str, ok: impl Fn(&Value) -> bool) -> Vec<Value> {
+    // One deadline for the whole wait: frames that keep arriving without the awaited one (metrics
+    // come every second) must not make the wait last for ever.
+    let deadline = Instant::now() + 3 * WAIT;
     let mut seen = Vec::new();
     loop {
-        let Some(message) = next(ws, WAIT).await else {
-            panic!("{what}: not received; got {seen:?}")
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Some(message) = next(ws, left.min(WAIT)).await else {
+            panic!("{what}: not received within {:?}; got {seen:?}", 3 * WAIT)
         };
         let done = ok(&message);
         seen.push(message);
