@@ -9,7 +9,7 @@ use super::missions::Target;
 use super::names::{content_file_name, stem};
 use crate::app::AppState;
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 
@@ -75,7 +75,7 @@ async fn missions_target(db: &Db, id: i64) -> ApiResult<Target> {
     let t = Target::load(db, id).await?;
     if !t.is_missions() {
         return Err(ApiError::conflict(
-            "unsupported",
+            ErrorKind::Unsupported,
             format!("{} servers have no mission rotation", t.adapter.name()),
         ));
     }
@@ -176,10 +176,12 @@ pub async fn apply(state: &AppState, by: &EventActor, id: i64, request: ApplyReq
     let entry = rotation
         .get(request.index)
         .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", rotation.len())))?;
-    let link =
-        state.supervisor.link(id).await?.ok_or_else(|| {
-            ApiError::conflict("not_running", "the server is not running, or its RCON is not connected")
-        })?;
+    let link = state.supervisor.link(id).await?.ok_or_else(|| {
+        ApiError::conflict(
+            ErrorKind::NotRunning,
+            "the server is not running, or its RCON is not connected",
+        )
+    })?;
     let command = format!("#mission {} {}", entry.mission, entry.difficulty);
     let output = link.command(&command).await?;
     servers_store::add_event(

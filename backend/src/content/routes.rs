@@ -11,7 +11,7 @@ use super::server_mods::{self, ServerMods, ServerModsInput};
 use crate::app::AppState;
 use crate::audit::RequestSummary;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 use crate::http::extract::Json;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
@@ -239,7 +239,7 @@ fn supports_mods(game: &str) -> ApiResult<()> {
     match crate::games::find(game) {
         Some(adapter) if adapter.supports_mods() => Ok(()),
         Some(adapter) => Err(ApiError::conflict(
-            "unsupported",
+            ErrorKind::Unsupported,
             format!("{} servers do not load library mods", adapter.name()),
         )),
         None => Err(ApiError::internal(anyhow::anyhow!("unknown game `{game}`"))),

@@ -23,7 +23,7 @@ use crate::app::AppState;
 use crate::auth::principal::LoginCache;
 use crate::auth::{Principal, Role};
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// A session that sends nothing (not even a pong) for this long is closed.
@@ -128,17 +128,16 @@ async fn stream(
     let changes = state.access.subscribe();
     let principal = match &query.ticket {
         Some(ticket) => {
-            let issued_to = state
-                .tickets
-                .redeem(ticket)
-                .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?;
+            let issued_to = state.tickets.redeem(ticket).ok_or_else(|| {
+                ApiError::unauthorized(ErrorKind::InvalidTicket, "the ticket is unknown, used or expired")
+            })?;
             // A ticket dies with its session (logout, deletion) and carries the current role.
             crate::auth::principal::recheck(&state.db, &state.logins, &issued_to).await?
         }
         None => Principal::extract(&req).await?,
     };
     let (response, session, messages) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
-        kind: "not_websocket",
+        kind: ErrorKind::NotWebsocket,
         message: format!("not a WebSocket handshake: {e}"),
         field: None,
     })?;
@@ -320,7 +319,7 @@ impl Session {
             }
             Err(e) => {
                 let body = e.body();
-                Some(policy_close(&body.error, &body.message))
+                Some(policy_close(&body.error.to_string(), &body.message))
             }
         }
     }

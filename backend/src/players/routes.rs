@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::bans;
 use crate::db::text::within_years;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 use crate::games::moderation::{self, clean_text, Target};
 use crate::games::{GameId, RconFlavour};
 use crate::http::extract::{Json, Query};
@@ -112,12 +112,12 @@ pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlav
     let row = servers_store::row(&state.db, server).await?;
     let flavour = GameId::parse(&row.game)
         .and_then(GameId::rcon_flavour)
-        .ok_or_else(|| ApiError::conflict("no_rcon", format!("{} servers have no RCON console", row.game)))?;
+        .ok_or_else(|| ApiError::conflict(ErrorKind::NoRcon, format!("{} servers have no RCON console", row.game)))?;
     let link = state
         .supervisor
         .link(server)
         .await?
-        .ok_or_else(|| ApiError::conflict("not_running", format!("server {server} is not running")))?;
+        .ok_or_else(|| ApiError::conflict(ErrorKind::NotRunning, format!("server {server} is not running")))?;
     Ok((link, flavour))
 }
 
@@ -131,12 +131,16 @@ pub async fn console_command(state: &AppState, server: i64, line: &str) -> ApiRe
     }
     if row.state != "running" {
         return Err(ApiError::conflict(
-            "not_running",
+            ErrorKind::NotRunning,
             format!("server {server} is not running"),
         ));
     }
-    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line)
-        .map_err(|e| ApiError::conflict("console_closed", format!("the server's console is not open: {e}")))?;
+    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line).map_err(|e| {
+        ApiError::conflict(
+            ErrorKind::ConsoleClosed,
+            format!("the server's console is not open: {e}"),
+        )
+    })?;
     Ok(String::new())
 }
 
@@ -170,7 +174,7 @@ async fn kick_player(
         .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
         .ok_or_else(|| {
             ApiError::conflict(
-                "player_not_online",
+                ErrorKind::PlayerNotOnline,
                 format!("player {player} is not on server {server}"),
             )
         })?;
@@ -181,7 +185,7 @@ async fn kick_player(
         slot: online.slot,
     };
     let command = moderation::kick(flavour, &target, &reason)?
-        .ok_or_else(|| ApiError::conflict("player_not_online", "the game gave no slot for this player"))?;
+        .ok_or_else(|| ApiError::conflict(ErrorKind::PlayerNotOnline, "the game gave no slot for this player"))?;
     let output = link.command(&command).await?;
     Ok(web::Json(RconOutput { output }))
 }

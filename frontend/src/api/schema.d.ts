@@ -1186,12 +1186,18 @@ export interface components {
         /** @description Every non-2xx response of the API has this body. */
         ErrorBody: {
             /** @description Machine-readable kind in snake_case, e.g. `validation_failed`, `invalid_credentials`. */
-            error: string;
+            error: components["schemas"]["ErrorKind"];
             /** @description The request field to blame, when there is one. */
             field?: string | null;
             /** @description Human-readable explanation. */
             message: string;
         };
+        /**
+         * @description The machine-readable kind of an error, sent as `ErrorBody.error` in snake_case. Clients
+         *     and scripts match on these strings, so a name never changes once published.
+         * @enum {string}
+         */
+        ErrorKind: "invalid_body" | "malformed_json" | "invalid_query" | "invalid_path" | "not_websocket" | "unauthorized" | "invalid_credentials" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_ticket" | "account_disabled" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "username_taken" | "last_admin" | "server_name_taken" | "port_in_use" | "invalid_state" | "still_running" | "not_running" | "no_rcon" | "console_closed" | "player_not_online" | "ban_lifted" | "mod_exists" | "mod_in_use" | "in_rotation" | "unsupported" | "path_outside_server_directory" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "too_many_requests" | "rcon_auth_failed" | "rcon_unavailable" | "rcon_protocol" | "rcon_timeout" | "internal_error";
         /** @description `{kind, id, name}`: the id and name of the user, token or schedule; neither for `system`. */
         EventActor: {
             /** Format: int64 */

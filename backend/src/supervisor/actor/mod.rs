@@ -20,7 +20,7 @@ mod stop;
 use super::process::{self, ProcessId};
 use super::{Command, Power};
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GracefulStop, RconTarget};
 use crate::players::monitor::{Monitor, Runtime};
 use crate::rcon::Link;
@@ -210,7 +210,7 @@ impl Actor {
                             let message = format!(
                                 "the server's process (pid {pid}) is still running: start the server to take it back, then stop it"
                             );
-                            let _ = reply.send(Err(ApiError::conflict("still_running", message)));
+                            let _ = reply.send(Err(ApiError::conflict(ErrorKind::StillRunning, message)));
                             continue;
                         }
                         Err(e) => {
@@ -259,7 +259,7 @@ impl Actor {
 
     fn refuse(&self, action: &str) -> ApiError {
         ApiError::conflict(
-            "invalid_state",
+            ErrorKind::InvalidState,
             format!("cannot {action} the server while it is {}", self.state.as_str()),
         )
     }

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use super::reattach::recorded_process;
 use super::{console_tailers, max_players, Actor, Live, STARTUP_GRACE};
 use crate::db::now;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::rcon::Link;
 use crate::serverdir::{record_refusal, PathError, ServerDir};
 use crate::servers::model::ServerState;
@@ -55,7 +55,7 @@ impl Actor {
         check_executable(adapter, Path::new(&row.executable), true)?;
         if let Some(port) = process::first_port_in_use(&plan.ports) {
             return Err(ApiError::conflict(
-                "port_in_use",
+                ErrorKind::PortInUse,
                 format!(
                     "port {}/{} ({}) is already in use",
                     port.port,
