@@ -1077,11 +1077,22 @@ export interface components {
             /** @enum {string} */
             type: "command";
         };
+        /** @description `detail` of the `config_backup` server event. */
+        ConfigBackupDetail: {
+            /** @description Where the file Languard did not write was kept, relative to the server directory. */
+            copy: string;
+        };
         ConfigPreview: {
             args: string[];
             files: components["schemas"]["PreviewFile"][];
             ports: components["schemas"]["PortSpec"][];
             program: string;
+        };
+        /** @description `console` frame: one raw line of a followed file. */
+        ConsoleData: {
+            line: string;
+            /** @description `console` or `game` (the game's own log). */
+            source: string;
         };
         /** @description One file in a server's content folder. */
         ContentFile: {
@@ -1123,6 +1134,15 @@ export interface components {
         ControlFrame: {
             data: Record<string, never>;
             type: string;
+        };
+        /** @description `detail` of the `crashed` server event. */
+        CrashDetail: {
+            /** Format: int32 */
+            exit_code?: number | null;
+            /** @description The last lines of the console before the exit. */
+            last_lines: string[];
+            /** Format: int32 */
+            signal?: number | null;
         };
         CreateServerRequest: {
             auto_restart?: boolean | null;
@@ -1290,6 +1310,30 @@ export interface components {
             /** @description Entries that could not be taken, with why. */
             skipped: components["schemas"]["SkippedEntry"][];
         };
+        /** @description `job` frame: progress of long-running work (an upload). */
+        JobData: {
+            /** Format: int64 */
+            done_bytes: number;
+            /** @description Why it failed (`failed` only). */
+            error?: string | null;
+            /** @description The same for every frame of one job. */
+            id: string;
+            /** @description What the work is, e.g. `upload`. */
+            kind: string;
+            state: components["schemas"]["JobState"];
+            /** @description What it works on, e.g. the uploaded file's name. */
+            subject: string;
+            /**
+             * Format: int64
+             * @description Expected size, when known.
+             */
+            total_bytes?: number | null;
+        };
+        /**
+         * @description Where a job stands.
+         * @enum {string}
+         */
+        JobState: "running" | "done" | "failed";
         KickRequest: {
             /** @description Shown to the player by the game (at most 200 characters, one line). */
             reason?: string | null;
@@ -1331,6 +1375,17 @@ export interface components {
             /** Format: double */
             one: number;
         };
+        /** @description `log` frame: one parsed line of a stored source. */
+        LogData: {
+            /** @description What the line says happened: `playerjoined`, `playerleft`, `chat`, `ready`, `other`. */
+            kind: string;
+            level: components["schemas"]["LogLevel"];
+            message: string;
+            /** @description `console` or `game` (the game's own log). */
+            source: string;
+            /** @description As the game printed it, when it printed one. */
+            time?: string | null;
+        };
         /** @description One line a server wrote, as its game's adapter parsed it. */
         LogEntry: {
             /**
@@ -1361,6 +1416,8 @@ export interface components {
             /** @description `console` (the captured stdout/stderr) or `game` (the game's own log file). */
             source: string;
         };
+        /** @enum {string} */
+        LogLevel: "debug" | "info" | "warn" | "error";
         /** @description Newest first; `next_cursor` is null when there is nothing older. */
         LogPage: {
             items: components["schemas"]["LogEntry"][];
@@ -1555,6 +1612,11 @@ export interface components {
         PreviewFile: {
             contents: string;
             path: string;
+        };
+        /** @description `detail` of the `starting` and `reattached` server events. */
+        ProcessDetail: {
+            /** Format: int32 */
+            pid: number;
         };
         RconOutput: {
             /** @description The game's reply (may be empty). */
@@ -1796,6 +1858,15 @@ export interface components {
         SkippedFolder: {
             folder: string;
             reason: string;
+        };
+        /** @description `status` frame: a server's state changed. */
+        StatusData: {
+            /**
+             * Format: int32
+             * @description The game's process, while there is one.
+             */
+            pid?: number | null;
+            status: components["schemas"]["ServerState"];
         };
         SystemStatus: {
             database: components["schemas"]["DatabaseBackend"];

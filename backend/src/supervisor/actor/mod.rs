@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustix::process::Signal;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -269,10 +268,8 @@ impl Actor {
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
         store::set_runtime(&self.db, self.server, state, process).await?;
-        let data = json!({"status": state, "pid": pid});
-        self.players
-            .bus
-            .publish(crate::events::Channel::Status, Some(self.server), data);
+        let data = crate::events::payloads::StatusData { status: state, pid };
+        self.players.bus.send(Some(self.server), &data);
         Ok(())
     }
 
