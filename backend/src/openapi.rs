@@ -34,7 +34,13 @@ use crate::error::ErrorBody;
         crate::events::payloads::JobState,
         crate::events::payloads::ProcessDetail,
         crate::events::payloads::ConfigBackupDetail,
-        crate::events::payloads::CrashDetail
+        crate::events::payloads::CrashDetail,
+        crate::events::payloads::LaggedData,
+        crate::events::payloads::PongData,
+        crate::events::payloads::SubscribedData,
+        crate::events::payloads::ReplyData,
+        crate::events::payloads::UnreadableData,
+        crate::events::payloads::CommandErrorData
     )),
     modifiers(&BearerScheme),
     tags(

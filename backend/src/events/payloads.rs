@@ -1,12 +1,16 @@
-//! The typed `data` of the frames built here and the `detail` of server events, so that each
+//! The typed `data` of the frames built here (bus and control frames) and the `detail` of
+//! server events, so that each
 //! shape is written once and published in the OpenAPI document. Field names are the wire
 //! names; the SPA and scripts read them.
+
+use std::collections::HashSet;
 
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{Bus, Channel};
+use crate::error::ErrorBody;
 use crate::games::LogLevel;
 use crate::servers::model::ServerState;
 
@@ -127,6 +131,92 @@ pub struct CrashDetail<'a> {
     pub last_lines: &'a [String],
 }
 
+/// `data` of a `lagged` control frame: frames this session will not get.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LaggedData {
+    pub missed: u64,
+    pub message: &'static str,
+}
+
+impl LaggedData {
+    /// The session read more slowly than its frames came.
+    pub fn too_slow(missed: u64) -> LaggedData {
+        LaggedData {
+            missed,
+            message:
+                "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`",
+        }
+    }
+
+    /// A `resume` from further back than the frames kept.
+    pub fn expired(missed: u64) -> LaggedData {
+        LaggedData {
+            missed,
+            message: "older frames are no longer kept; refetch state",
+        }
+    }
+}
+
+/// `data` of a `pong` control frame.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PongData<'a> {
+    /// The `id` of the `ping`.
+    pub id: Option<&'a str>,
+}
+
+/// `data` of a `subscribed` control frame: what the session follows now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscribedData<'a> {
+    pub all_servers: bool,
+    #[schema(value_type = Vec<i64>)]
+    pub servers: &'a HashSet<i64>,
+    #[schema(value_type = Vec<Channel>)]
+    pub channels: &'a HashSet<Channel>,
+}
+
+impl<'a> SubscribedData<'a> {
+    pub fn new(all_servers: bool, servers: &'a HashSet<i64>, channels: &'a HashSet<Channel>) -> Self {
+        SubscribedData {
+            all_servers,
+            servers,
+            channels,
+        }
+    }
+}
+
+/// `data` of a `reply` control frame: the answer to a `command`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplyData<'a> {
+    /// The `id` of the `command`.
+    pub id: Option<&'a str>,
+    pub server_id: i64,
+    pub line: &'a str,
+    pub output: String,
+}
+
+/// `data` of an `error` control frame for a message that could not be read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadableData {
+    pub message: String,
+}
+
+impl UnreadableData {
+    pub fn new(cause: &impl std::fmt::Display) -> UnreadableData {
+        UnreadableData {
+            message: format!("unreadable message: {cause}"),
+        }
+    }
+}
+
+/// `data` of an `error` control frame answering a `command`: the error body plus its `id`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommandErrorData<'a> {
+    #[serde(flatten)]
+    pub error: ErrorBody,
+    /// The `id` of the `command`.
+    pub id: Option<&'a str>,
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -137,6 +227,8 @@ mod tests {
     #[test]
     fn payloads_keep_their_wire_shape() {
         let lines = vec!["a".to_owned(), "b".to_owned()];
+        let servers = HashSet::from([2]);
+        let channels = HashSet::from([Channel::Log]);
         let cases = [
             (
                 to_json(&StatusData {
@@ -194,6 +286,35 @@ mod tests {
                     last_lines: &lines,
                 }),
                 json!({"exit_code": 3, "signal": null, "last_lines": ["a", "b"]}),
+            ),
+            (
+                to_json(&LaggedData::expired(4)),
+                json!({"missed": 4, "message": "older frames are no longer kept; refetch state"}),
+            ),
+            (to_json(&PongData { id: Some("p1") }), json!({"id": "p1"})),
+            (
+                to_json(&SubscribedData::new(false, &servers, &channels)),
+                json!({"all_servers": false, "servers": [2], "channels": ["log"]}),
+            ),
+            (
+                to_json(&ReplyData {
+                    id: None,
+                    server_id: 2,
+                    line: "status",
+                    output: "ok".into(),
+                }),
+                json!({"id": null, "server_id": 2, "line": "status", "output": "ok"}),
+            ),
+            (
+                to_json(&UnreadableData::new(&"eof")),
+                json!({"message": "unreadable message: eof"}),
+            ),
+            (
+                to_json(&CommandErrorData {
+                    error: crate::error::ApiError::NotFound("no such server".into()).body(),
+                    id: Some("c1"),
+                }),
+                json!({"error": "not_found", "message": "no such server", "id": "c1"}),
             ),
         ];
         for (typed, wire) in cases {

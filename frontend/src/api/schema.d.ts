@@ -1077,6 +1077,11 @@ export interface components {
             /** @enum {string} */
             type: "command";
         };
+        /** @description `data` of an `error` control frame answering a `command`: the error body plus its `id`. */
+        CommandErrorData: components["schemas"]["ErrorBody"] & {
+            /** @description The `id` of the `command`. */
+            id?: string | null;
+        };
         /** @description `detail` of the `config_backup` server event. */
         ConfigBackupDetail: {
             /** @description Where the file Languard did not write was kept, relative to the server directory. */
@@ -1338,6 +1343,12 @@ export interface components {
             /** @description Shown to the player by the game (at most 200 characters, one line). */
             reason?: string | null;
         };
+        /** @description `data` of a `lagged` control frame: frames this session will not get. */
+        LaggedData: {
+            message: string;
+            /** Format: int64 */
+            missed: number;
+        };
         /** @description A stretch of time during which the live figures stayed the same. */
         LiveState: {
             /** Format: int32 */
@@ -1596,6 +1607,11 @@ export interface components {
              */
             samples: number;
         };
+        /** @description `data` of a `pong` control frame. */
+        PongData: {
+            /** @description The `id` of the `ping`. */
+            id?: string | null;
+        };
         /** @description One port the game binds; the supervisor checks each is free before starting. */
         PortSpec: {
             /** Format: int32 */
@@ -1639,6 +1655,15 @@ export interface components {
         };
         RefreshRequest: {
             refresh_token: string;
+        };
+        /** @description `data` of a `reply` control frame: the answer to a `command`. */
+        ReplyData: {
+            /** @description The `id` of the `command`. */
+            id?: string | null;
+            line: string;
+            output: string;
+            /** Format: int64 */
+            server_id: number;
         };
         /** @enum {string} */
         Resolution: "raw" | "1m" | "5m" | "1h";
@@ -1868,6 +1893,12 @@ export interface components {
             pid?: number | null;
             status: components["schemas"]["ServerState"];
         };
+        /** @description `data` of a `subscribed` control frame: what the session follows now. */
+        SubscribedData: {
+            all_servers: boolean;
+            channels: components["schemas"]["Channel"][];
+            servers: number[];
+        };
         SystemStatus: {
             database: components["schemas"]["DatabaseBackend"];
             /** Format: date-time */
@@ -1892,6 +1923,10 @@ export interface components {
         TokenType: "Bearer";
         /** @enum {string} */
         Transport: "tcp" | "udp";
+        /** @description `data` of an `error` control frame for a message that could not be read. */
+        UnreadableData: {
+            message: string;
+        };
         /** @description Only the fields present are changed; the config has its own endpoint. */
         UpdateServerRequest: {
             auto_restart?: boolean | null;
