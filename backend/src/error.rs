@@ -153,7 +153,7 @@ impl ApiError {
         ApiError::Internal(cause.into())
     }
 
-    pub fn kind(&self) -> ErrorKind {
+    fn kind(&self) -> ErrorKind {
         match self {
             ApiError::BadRequest { kind, .. }
             | ApiError::Unauthorized { kind, .. }
