@@ -26,7 +26,21 @@ use crate::error::ErrorBody;
         crate::events::Channel,
         crate::events::ws::ClientMessage,
         crate::events::ws::ServerSelection,
-        crate::events::ws::ControlFrame
+        crate::events::ws::ControlFrame,
+        crate::events::payloads::StatusData,
+        crate::events::payloads::ConsoleData,
+        crate::events::payloads::LogData,
+        crate::events::payloads::JobData,
+        crate::events::payloads::JobState,
+        crate::events::payloads::ProcessDetail,
+        crate::events::payloads::ConfigBackupDetail,
+        crate::events::payloads::CrashDetail,
+        crate::events::payloads::LaggedData,
+        crate::events::payloads::PongData,
+        crate::events::payloads::SubscribedData,
+        crate::events::payloads::ReplyData,
+        crate::events::payloads::UnreadableData,
+        crate::events::payloads::CommandErrorData
     )),
     modifiers(&BearerScheme),
     tags(

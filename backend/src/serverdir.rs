@@ -16,7 +16,7 @@ use rustix::fs::{AtFlags, Mode, OFlags, ResolveFlags};
 use rustix::io::Errno;
 
 use crate::db::Db;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::events::Bus;
 use crate::servers::event_actor::EventActor;
 
@@ -48,7 +48,7 @@ impl PathError {
 impl From<PathError> for ApiError {
     fn from(e: PathError) -> ApiError {
         match e {
-            PathError::Escapes { .. } => ApiError::conflict("path_outside_server_directory", e.to_string()),
+            PathError::Escapes { .. } => ApiError::conflict(ErrorKind::PathOutsideServerDirectory, e.to_string()),
             e => ApiError::internal(e),
         }
     }

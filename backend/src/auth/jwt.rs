@@ -7,7 +7,7 @@ use anyhow::Context;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 
 const ISSUER: &str = "languard";
 
@@ -58,9 +58,9 @@ impl JwtKeys {
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                    ApiError::unauthorized("token_expired", "the access token has expired; refresh it")
+                    ApiError::unauthorized(ErrorKind::TokenExpired, "the access token has expired; refresh it")
                 }
-                _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
+                _ => ApiError::unauthorized(ErrorKind::InvalidToken, "the access token is not valid"),
             })
     }
 }
@@ -84,7 +84,7 @@ mod tests {
         assert!(matches!(
             other.verify(&token),
             Err(ApiError::Unauthorized {
-                kind: "invalid_token",
+                kind: ErrorKind::InvalidToken,
                 ..
             })
         ));
@@ -93,7 +93,7 @@ mod tests {
         assert!(matches!(
             k.verify(&expired),
             Err(ApiError::Unauthorized {
-                kind: "token_expired",
+                kind: ErrorKind::TokenExpired,
                 ..
             })
         ));

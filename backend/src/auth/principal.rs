@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::jwt::JwtKeys;
 use crate::db::schema::{api_tokens, sessions, users};
 use crate::db::{Db, Table};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::with_conn;
 
 /// What a user or token may do: viewers read, operators also run power actions, admins do
@@ -114,17 +114,20 @@ impl FromRequest for Principal {
 
 fn bearer_token(req: &HttpRequest) -> ApiResult<String> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
-        ApiError::unauthorized("unauthorized", "this needs an `Authorization: Bearer <token>` header")
+        ApiError::unauthorized(
+            ErrorKind::Unauthorized,
+            "this needs an `Authorization: Bearer <token>` header",
+        )
     })?;
     let value = value
         .to_str()
-        .map_err(|_| ApiError::unauthorized("invalid_token", "the Authorization header is not valid text"))?;
+        .map_err(|_| ApiError::unauthorized(ErrorKind::InvalidToken, "the Authorization header is not valid text"))?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(token.trim().to_owned())
         }
         _ => Err(ApiError::unauthorized(
-            "invalid_token",
+            ErrorKind::InvalidToken,
             "the Authorization header must be `Bearer <token>`",
         )),
     }
@@ -217,18 +220,21 @@ async fn authenticate_session(db: &Db, logins: &LoginCache, user_id: i64, sessio
         .await?;
     let Some((username, role, disabled, revoked_at, expires_at)) = row else {
         return Err(ApiError::unauthorized(
-            "token_revoked",
+            ErrorKind::TokenRevoked,
             "this session no longer exists; log in again",
         ));
     };
     if revoked_at.is_some() || expires_at < crate::db::now() {
         return Err(ApiError::unauthorized(
-            "token_revoked",
+            ErrorKind::TokenRevoked,
             "this session has ended; log in again",
         ));
     }
     if disabled {
-        return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
+        return Err(ApiError::unauthorized(
+            ErrorKind::AccountDisabled,
+            "this account is disabled",
+        ));
     }
     let principal = Principal {
         user_id,
@@ -292,17 +298,20 @@ async fn authenticate_api_token(db: &Db, lookup: TokenLookup) -> ApiResult<Princ
                 row
             else {
                 return Err(ApiError::unauthorized(
-                    "token_revoked",
+                    ErrorKind::TokenRevoked,
                     "this API token does not exist or was revoked",
                 ));
             };
             let now = crate::db::now();
             if expires_at.is_some_and(|at| at <= now) {
-                return Err(ApiError::unauthorized("token_expired", "this API token has expired"));
+                return Err(ApiError::unauthorized(
+                    ErrorKind::TokenExpired,
+                    "this API token has expired",
+                ));
             }
             if disabled {
                 return Err(ApiError::unauthorized(
-                    "account_disabled",
+                    ErrorKind::AccountDisabled,
                     "the owner of this API token is disabled",
                 ));
             }

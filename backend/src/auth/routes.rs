@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::principal::Credential;
 use super::{password, sessions, throttle, Principal};
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::http::extract::Json;
 use crate::users::{service as users, User};
 
@@ -90,7 +90,7 @@ async fn token_response(
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized("invalid_credentials", "wrong username or password")
+    ApiError::unauthorized(ErrorKind::InvalidCredentials, "wrong username or password")
 }
 
 /// Log in with a username and password.
@@ -130,7 +130,10 @@ async fn login(
     };
     state.throttle.succeeded(&keys, attempt);
     if row.disabled {
-        return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
+        return Err(ApiError::unauthorized(
+            ErrorKind::AccountDisabled,
+            "this account is disabled",
+        ));
     }
     let user_id = row.id;
     let (session_id, refresh_token) = sessions::open(&state.db, user_id, state.config.refresh_token_ttl).await?;
@@ -157,7 +160,10 @@ async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiR
     .await?;
     let user = users::get(&state.db, user_id).await?;
     if user.disabled {
-        return Err(ApiError::unauthorized("account_disabled", "this account is disabled"));
+        return Err(ApiError::unauthorized(
+            ErrorKind::AccountDisabled,
+            "this account is disabled",
+        ));
     }
     Ok(web::Json(
         token_response(&state, user, session_id, refresh_token).await?,

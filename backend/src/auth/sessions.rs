@@ -7,11 +7,14 @@ use diesel::prelude::*;
 use super::AccessChanges;
 use crate::db::schema::sessions;
 use crate::db::{now, Db, Table};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::with_conn;
 
 fn revoked() -> ApiError {
-    ApiError::unauthorized("token_revoked", "this refresh token is no longer valid; log in again")
+    ApiError::unauthorized(
+        ErrorKind::TokenRevoked,
+        "this refresh token is no longer valid; log in again",
+    )
 }
 
 /// Opens a session; returns (session id, refresh token).

@@ -7,7 +7,7 @@ use super::model::Ban;
 use crate::db::schema::{ban_enforcements, bans, players, servers};
 use crate::db::text::{contains_pattern, lower};
 use crate::db::{now, to_utc, Db, WriteTransaction};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::roster::IdentityKind;
 use crate::http::page::PageRequest;
 use crate::with_conn;
@@ -192,7 +192,10 @@ pub async fn lift(db: &Db, id: i64, by: String) -> ApiResult<BanRow> {
                 .optional()?
                 .ok_or_else(|| ban_not_found(id))?;
             if row.lifted_at.is_some() {
-                return Err(ApiError::conflict("ban_lifted", format!("ban {id} was already lifted")));
+                return Err(ApiError::conflict(
+                    ErrorKind::BanLifted,
+                    format!("ban {id} was already lifted"),
+                ));
             }
             let row = diesel::update(bans::table.find(id))
                 .set((bans::lifted_at.eq(now()), bans::lifted_by.eq(&by)))

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use super::names::{content_file_name, stem};
 use crate::db::schema::content_files;
 use crate::db::{now, to_utc, Db};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::events::job::Job;
 use crate::events::Bus;
 use crate::games::arma3::rotation::MissionRotation;
@@ -93,7 +93,7 @@ impl Target {
         let config: Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
         let folder = adapter.content(&config).ok_or_else(|| {
             ApiError::conflict(
-                "unsupported",
+                ErrorKind::Unsupported,
                 format!("{} servers have no content folder", adapter.name()),
             )
         })?;
@@ -311,7 +311,7 @@ pub async fn upload(
 
 fn unreadable(e: actix_multipart::MultipartError) -> ApiError {
     ApiError::BadRequest {
-        kind: "invalid_body",
+        kind: ErrorKind::InvalidBody,
         message: format!("the upload is not a readable multipart/form-data body: {e}"),
         field: Some("file".into()),
     }
@@ -354,7 +354,7 @@ pub async fn delete(db: &Db, bus: &Bus, id: i64, file: &str) -> ApiResult<()> {
     let name = file.to_owned();
     if t.rotation_templates().contains(&stem(&t.folder, &checked).to_owned()) {
         return Err(ApiError::conflict(
-            "in_rotation",
+            ErrorKind::InRotation,
             format!("{name} is in the mission rotation; remove it from the rotation first"),
         ));
     }

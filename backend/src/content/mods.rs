@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::names::mod_folder;
 use crate::db::schema::{mods, server_mods, servers};
 use crate::db::{now, to_utc, Db, WriteTransaction};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::with_conn;
 
 /// A mod in the library.
@@ -282,7 +282,7 @@ async fn insert(
                 .get_result(c)?;
             if taken > 0 {
                 return Err(ApiError::conflict(
-                    "mod_exists",
+                    ErrorKind::ModExists,
                     format!("a mod named `{name}` or in {folder} is already in the library"),
                 ));
             }
@@ -319,7 +319,10 @@ pub async fn update(db: &Db, id: i64, patch: ModPatch) -> ApiResult<Mod> {
                     .count()
                     .get_result(c)?;
                 if taken > 0 {
-                    return Err(ApiError::conflict("mod_exists", format!("a mod named `{name}` exists")));
+                    return Err(ApiError::conflict(
+                        ErrorKind::ModExists,
+                        format!("a mod named `{name}` exists"),
+                    ));
                 }
                 diesel::update(mods::table.find(id))
                     .set(mods::name.eq(name))
@@ -357,7 +360,7 @@ pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
                 .load(c)?;
             if !users.is_empty() {
                 return Err(ApiError::conflict(
-                    "mod_in_use",
+                    ErrorKind::ModInUse,
                     format!("the mod is used by: {}", users.join(", ")),
                 ));
             }

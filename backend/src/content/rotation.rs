@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::missions::Target;
 use super::names::{content_file_name, stem};
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::events::Bus;
 use crate::games::arma3::rotation::{Difficulty, Mission, MissionFields, MissionParam, MissionRotation};
 use crate::secrets::SecretBox;
@@ -85,7 +85,7 @@ async fn rotation_target(db: &Db, id: i64) -> ApiResult<(Target, MissionRotation
     let mut t = Target::load(db, id).await?;
     let Some(rotation) = t.rotation.take() else {
         return Err(ApiError::conflict(
-            "unsupported",
+            ErrorKind::Unsupported,
             format!("{} servers have no mission rotation", t.adapter.name()),
         ));
     };
@@ -199,10 +199,12 @@ pub async fn apply(
     let entry = missions
         .get(request.index)
         .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", missions.len())))?;
-    let link = supervisor
-        .link(id)
-        .await?
-        .ok_or_else(|| ApiError::conflict("not_running", "the server is not running, or its RCON is not connected"))?;
+    let link = supervisor.link(id).await?.ok_or_else(|| {
+        ApiError::conflict(
+            ErrorKind::NotRunning,
+            "the server is not running, or its RCON is not connected",
+        )
+    })?;
     let (mission, difficulty) = (&entry.template, entry.difficulty.as_str());
     let command = format!("#mission {mission} {difficulty}");
     let output = link.command(&command).await?;

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::audit::RequestSummary;
 use crate::auth::{Principal, Role};
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 use crate::http::extract::Json;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
@@ -259,7 +259,7 @@ fn supports_mods(game: &str) -> ApiResult<()> {
     match crate::games::find(game) {
         Some(adapter) if adapter.supports_mods() => Ok(()),
         Some(adapter) => Err(ApiError::conflict(
-            "unsupported",
+            ErrorKind::Unsupported,
             format!("{} servers do not load library mods", adapter.name()),
         )),
         None => Err(ApiError::internal(anyhow::anyhow!("unknown game `{game}`"))),

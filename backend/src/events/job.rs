@@ -3,9 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
-use super::{Bus, Channel};
+use super::payloads::{JobData, JobState};
+use super::Bus;
 
 const EVERY: Duration = Duration::from_millis(250);
 
@@ -31,31 +30,35 @@ impl Job {
             total,
             sent: None,
         };
-        job.publish("running", 0, None);
+        job.publish(JobState::Running, 0, None);
         job
     }
 
     pub fn progress(&mut self, done: u64) {
         if self.sent.is_none_or(|t| t.elapsed() >= EVERY) {
-            self.publish("running", done, None);
+            self.publish(JobState::Running, done, None);
         }
     }
 
     pub fn done(mut self, done: u64) {
-        self.publish("done", done, None);
+        self.publish(JobState::Done, done, None);
     }
 
     pub fn failed(mut self, done: u64, error: &str) {
-        self.publish("failed", done, Some(error));
+        self.publish(JobState::Failed, done, Some(error));
     }
 
-    fn publish(&mut self, state: &str, done: u64, error: Option<&str>) {
+    fn publish(&mut self, state: JobState, done: u64, error: Option<&str>) {
         self.sent = Some(Instant::now());
-        self.bus.publish(
-            Channel::Job,
-            Some(self.server),
-            json!({"id": self.id, "kind": self.kind, "subject": self.subject, "state": state,
-                   "done_bytes": done, "total_bytes": self.total, "error": error}),
-        );
+        let data = JobData {
+            id: &self.id,
+            kind: self.kind,
+            subject: &self.subject,
+            state,
+            done_bytes: done,
+            total_bytes: self.total,
+            error,
+        };
+        self.bus.send(Some(self.server), &data);
     }
 }

@@ -8,6 +8,7 @@
 
 mod feeds;
 pub mod job;
+pub mod payloads;
 pub mod routes;
 pub mod tickets;
 pub mod ws;
@@ -30,11 +31,11 @@ pub const BACKLOG: usize = 8192;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
-    /// A server's state changed: `{status, pid}`.
+    /// A server's state changed: a `StatusData`.
     Status,
-    /// A raw console/log line: `{line}`.
+    /// A raw console/log line: a `ConsoleData`.
     Console,
-    /// A parsed log entry: `{level, time, message, kind}`.
+    /// A parsed log entry: a `LogData`.
     Log,
     /// A server's or the host's figures.
     Metrics,
@@ -42,7 +43,7 @@ pub enum Channel {
     Players,
     /// A row of a server's event timeline (the body of an item of `GET /servers/{id}/events`).
     Event,
-    /// Progress of long-running work.
+    /// Progress of long-running work: a `JobData`.
     Job,
 }
 

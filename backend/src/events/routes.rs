@@ -10,7 +10,7 @@ use super::tickets::TICKET_TTL;
 use super::ws::{Reach, Session};
 use crate::app::AppState;
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(issue_ticket).service(stream);
@@ -59,17 +59,16 @@ async fn stream(
     let changes = state.access.subscribe();
     let principal = match &query.ticket {
         Some(ticket) => {
-            let issued_to = state
-                .tickets
-                .redeem(ticket)
-                .ok_or_else(|| ApiError::unauthorized("invalid_ticket", "the ticket is unknown, used or expired"))?;
+            let issued_to = state.tickets.redeem(ticket).ok_or_else(|| {
+                ApiError::unauthorized(ErrorKind::InvalidTicket, "the ticket is unknown, used or expired")
+            })?;
             // A ticket dies with its session (logout, deletion) and carries the current role.
             crate::auth::principal::recheck(&state.db, &state.logins, &issued_to).await?
         }
         None => Principal::extract(&req).await?,
     };
     let (response, session, messages) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
-        kind: "not_websocket",
+        kind: ErrorKind::NotWebsocket,
         message: format!("not a WebSocket handshake: {e}"),
         field: None,
     })?;

@@ -15,6 +15,7 @@ use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
 
 use super::feeds::{Feeds, Next};
+use super::payloads::{to_json, CommandErrorData, LaggedData, PongData, ReplyData, SubscribedData, UnreadableData};
 use super::{Bus, Channel, Frame, Resume, Topic};
 use crate::auth::principal::LoginCache;
 use crate::auth::{Principal, Role};
@@ -114,8 +115,8 @@ fn policy_close(kind: &str, message: &str) -> CloseReason {
     }
 }
 
-fn control(kind: &str, data: Value) -> ByteString {
-    json!({"type": kind, "data": data}).to_string().into()
+fn control(kind: &str, data: &impl Serialize) -> ByteString {
+    json!({"type": kind, "data": to_json(data)}).to_string().into()
 }
 
 impl Session {
@@ -253,7 +254,7 @@ impl Session {
             }
             Err(e) => {
                 let body = e.body();
-                Some(policy_close(&body.error, &body.message))
+                Some(policy_close(&body.error.to_string(), &body.message))
             }
         }
     }
@@ -271,10 +272,7 @@ impl Session {
                     Next::Frame(_) => None,
                     Next::Lagged(missed) => {
                         self.bus.count_lagged(missed);
-                        Some(control(
-                            "lagged",
-                            json!({"missed": missed, "message": "frames were dropped because this client read too slowly; refetch state or resubscribe with `resume`"}),
-                        ))
+                        Some(control("lagged", &LaggedData::too_slow(missed)))
                     }
                     Next::Closed => return Forwarded::Gone,
                     Next::Empty => break,
@@ -303,10 +301,10 @@ impl Session {
     async fn on_text(&mut self, reach: &Reach, text: &str, feeds: &mut Feeds) -> Vec<ByteString> {
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
-            Err(e) => return vec![control("error", json!({"message": format!("unreadable message: {e}")}))],
+            Err(e) => return vec![control("error", &UnreadableData::new(&e))],
         };
         match message {
-            ClientMessage::Ping { id } => vec![control("pong", json!({"id": id}))],
+            ClientMessage::Ping { id } => vec![control("pong", &PongData { id: id.as_deref() })],
             ClientMessage::Subscribe {
                 servers,
                 channels,
@@ -314,7 +312,7 @@ impl Session {
             } => {
                 let ids = match self.select(&reach.db, servers).await {
                     Ok(ids) => ids,
-                    Err(e) => return vec![control("error", json!(e.body()))],
+                    Err(e) => return vec![control("error", &e.body())],
                 };
                 match ids {
                     None => self.all_servers = true,
@@ -323,7 +321,7 @@ impl Session {
                 self.channels.extend(channels.unwrap_or_else(|| Channel::ALL.to_vec()));
                 let mut out = vec![control(
                     "subscribed",
-                    json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
+                    &SubscribedData::new(self.all_servers, &self.servers, &self.channels),
                 )];
                 let topics = self.topics();
                 if let Some(seq) = resume {
@@ -333,10 +331,7 @@ impl Session {
                         Resume::Frames(frames) => {
                             out.extend(frames.iter().filter(|f| self.wants(f)).map(|f| self.render(f)))
                         }
-                        Resume::Gone { missed } => out.push(control(
-                            "lagged",
-                            json!({"missed": missed, "message": "older frames are no longer kept; refetch state"}),
-                        )),
+                        Resume::Gone { missed } => out.push(control("lagged", &LaggedData::expired(missed))),
                     }
                 } else {
                     feeds.follow(&self.bus, &topics);
@@ -365,18 +360,25 @@ impl Session {
                 feeds.follow(&self.bus, &self.topics());
                 vec![control(
                     "subscribed",
-                    json!({"all_servers": self.all_servers, "servers": self.servers, "channels": self.channels}),
+                    &SubscribedData::new(self.all_servers, &self.servers, &self.channels),
                 )]
             }
             ClientMessage::Command { server, line, id } => match self.audited_command(reach, server, &line).await {
                 Ok(output) => vec![control(
                     "reply",
-                    json!({"id": id, "server_id": server, "line": line, "output": output}),
+                    &ReplyData {
+                        id: id.as_deref(),
+                        server_id: server,
+                        line: &line,
+                        output,
+                    },
                 )],
                 Err(e) => {
-                    let mut body = json!(e.body());
-                    body["id"] = json!(id);
-                    vec![control("error", body)]
+                    let body = CommandErrorData {
+                        error: e.body(),
+                        id: id.as_deref(),
+                    };
+                    vec![control("error", &body)]
                 }
             },
         }

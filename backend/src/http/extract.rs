@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::spa::ApiRoutes;
 use crate::audit::RequestSummary;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 
 /// The largest JSON body a handler reads (`max_body_bytes`), registered as app data in `app.rs`.
 #[derive(Debug, Clone, Copy)]
@@ -47,14 +47,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 _ => match e.error_response().status().as_u16() {
                     413 => ApiError::PayloadTooLarge { limit },
                     _ => ApiError::BadRequest {
-                        kind: "invalid_body",
+                        kind: ErrorKind::InvalidBody,
                         message: "the request body could not be read".into(),
                         field: None,
                     },
                 },
             })?;
             let mut value = serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| ApiError::BadRequest {
-                kind: "malformed_json",
+                kind: ErrorKind::MalformedJson,
                 message: format!("the request body is not valid JSON: {}", strip_position(&e.to_string())),
                 field: None,
             })?;
@@ -80,7 +80,7 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
             if field == "." {
                 // The body as a whole has the wrong shape (e.g. an array instead of an object).
                 return ApiError::BadRequest {
-                    kind: "invalid_body",
+                    kind: ErrorKind::InvalidBody,
                     message: format!("the request body has the wrong shape: {message}"),
                     field: None,
                 };
@@ -88,7 +88,7 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
             ApiError::validation(field, message)
         }
         _ => ApiError::BadRequest {
-            kind: "malformed_json",
+            kind: ErrorKind::MalformedJson,
             message: format!("the request body is not valid JSON: {message}"),
             field: None,
         },
@@ -174,7 +174,7 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
             form_urlencoded::parse(query.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
         {
             return std::future::ready(Err(ApiError::BadRequest {
-                kind: "invalid_query",
+                kind: ErrorKind::InvalidQuery,
                 message: format!("query parameter `{key}` must not contain NUL characters"),
                 field: Some(key.into_owned()),
             }));
@@ -185,7 +185,7 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
             let message = err.inner().to_string();
             let field = named_field(&message).unwrap_or(path);
             ApiError::BadRequest {
-                kind: "invalid_query",
+                kind: ErrorKind::InvalidQuery,
                 message: format!("invalid query parameter `{field}`: {message}"),
                 field: Some(field),
             }
@@ -209,7 +209,7 @@ pub fn path_config() -> web::PathConfig {
             .into();
         }
         ApiError::BadRequest {
-            kind: "invalid_path",
+            kind: ErrorKind::InvalidPath,
             message: format!("invalid path parameter: {err}"),
             field: Some("id".into()),
         }
@@ -250,7 +250,7 @@ mod tests {
         assert!(matches!(
             parse("{\"name\":"),
             ApiError::BadRequest {
-                kind: "malformed_json",
+                kind: ErrorKind::MalformedJson,
                 ..
             }
         ));

@@ -11,13 +11,13 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::task::JoinHandle;
 
 use super::store::{self, Batch, Cursor, NewEntry};
 use super::writer::LogWriter;
 use crate::db::{now, Db};
-use crate::events::{Bus, Channel};
+use crate::events::payloads::{frame, ConsoleData, LogData};
+use crate::events::Bus;
 use crate::games::{GameAdapter, GameLog, LogLine};
 use crate::serverdir::{record_refusal, PathError, ServerDir};
 
@@ -158,16 +158,21 @@ async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static 
             if follow.store {
                 let parsed = adapter.parse_log_line(&line);
                 if let Some(parsed) = &parsed {
-                    frames.push((
-                        Channel::Log,
-                        json!({"source": follow.source, "level": parsed.level, "time": parsed.time,
-                               "message": parsed.message, "kind": parsed.kind.name()}),
-                    ));
+                    frames.push(frame(&LogData {
+                        source: follow.source,
+                        level: parsed.level,
+                        time: parsed.time.as_deref(),
+                        message: &parsed.message,
+                        kind: parsed.kind.name(),
+                    }));
                 }
                 entries.push(entry(server, follow.source, at, parsed, &line));
             }
             if follow.console {
-                frames.push((Channel::Console, json!({"source": follow.source, "line": line})));
+                frames.push(frame(&ConsoleData {
+                    source: follow.source,
+                    line: &line,
+                }));
             }
         }
         ctx.bus.publish_all(Some(server), frames);

@@ -2,7 +2,7 @@
 //! its game has one, else the named pipe on its stdin.
 
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GameId, RconFlavour};
 use crate::rcon::Link;
 use crate::servers::store as servers_store;
@@ -13,11 +13,11 @@ pub async fn link_of(db: &Db, supervisor: &Supervisor, server: i64) -> ApiResult
     let row = servers_store::row(db, server).await?;
     let flavour = GameId::parse(&row.game)
         .and_then(GameId::rcon_flavour)
-        .ok_or_else(|| ApiError::conflict("no_rcon", format!("{} servers have no RCON console", row.game)))?;
+        .ok_or_else(|| ApiError::conflict(ErrorKind::NoRcon, format!("{} servers have no RCON console", row.game)))?;
     let link = supervisor
         .link(server)
         .await?
-        .ok_or_else(|| ApiError::conflict("not_running", format!("server {server} is not running")))?;
+        .ok_or_else(|| ApiError::conflict(ErrorKind::NotRunning, format!("server {server} is not running")))?;
     Ok((link, flavour))
 }
 
@@ -31,11 +31,15 @@ pub async fn command(db: &Db, supervisor: &Supervisor, server: i64, line: &str) 
     }
     if row.state != "running" {
         return Err(ApiError::conflict(
-            "not_running",
+            ErrorKind::NotRunning,
             format!("server {server} is not running"),
         ));
     }
-    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line)
-        .map_err(|e| ApiError::conflict("console_closed", format!("the server's console is not open: {e}")))?;
+    crate::supervisor::process::send_console_line(std::path::Path::new(&row.directory), line).map_err(|e| {
+        ApiError::conflict(
+            ErrorKind::ConsoleClosed,
+            format!("the server's console is not open: {e}"),
+        )
+    })?;
     Ok(String::new())
 }

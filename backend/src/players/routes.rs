@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::bans;
 use crate::db::text::within_years;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 use crate::games::moderation::{self, clean_text, Target};
 use crate::http::extract::{Json, Query};
 use crate::http::page::{PageQuery, PageRequest};
@@ -134,7 +134,7 @@ async fn kick_player(
         .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
         .ok_or_else(|| {
             ApiError::conflict(
-                "player_not_online",
+                ErrorKind::PlayerNotOnline,
                 format!("player {player} is not on server {server}"),
             )
         })?;
@@ -145,7 +145,7 @@ async fn kick_player(
         slot: online.slot,
     };
     let command = moderation::kick(flavour, &target, &reason)?
-        .ok_or_else(|| ApiError::conflict("player_not_online", "the game gave no slot for this player"))?;
+        .ok_or_else(|| ApiError::conflict(ErrorKind::PlayerNotOnline, "the game gave no slot for this player"))?;
     let output = link.command(&command).await?;
     Ok(web::Json(RconOutput { output }))
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::games::{RconFlavour, RconTarget};
 
 /// What went wrong talking to a game server. The messages are meant for users.
@@ -37,16 +37,16 @@ impl From<RconError> for ApiError {
         let message = format!("the game server's RCON: {err}");
         match err {
             RconError::AuthFailed => ApiError::BadGateway {
-                kind: "rcon_auth_failed",
+                kind: ErrorKind::RconAuthFailed,
                 message,
             },
             RconError::Timeout => ApiError::GatewayTimeout(message),
             RconError::Disconnected(_) => ApiError::BadGateway {
-                kind: "rcon_unavailable",
+                kind: ErrorKind::RconUnavailable,
                 message,
             },
             RconError::Protocol(_) => ApiError::BadGateway {
-                kind: "rcon_protocol",
+                kind: ErrorKind::RconProtocol,
                 message,
             },
             RconError::CommandTooLong { .. } | RconError::InvalidCommand(_) => {

@@ -19,7 +19,7 @@ use crate::db::schema::servers;
 use crate::db::snapshot::Snapshot;
 use crate::db::{now, to_utc, Db};
 use crate::db::{Table, WriteTransaction};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{self, Secrets};
 use crate::http::page::PageRequest;
 use crate::runtime::Runtime;
@@ -243,7 +243,7 @@ pub async fn update(rt: &Runtime, by: &EventActor, id: i64, request: UpdateServe
     if runtime_change && ServerState::parse(&row.state)?.is_active() {
         // The running process was started with the old values; the supervisor still needs them.
         return Err(ApiError::conflict(
-            "invalid_state",
+            ErrorKind::InvalidState,
             format!(
                 "stop the server before changing its executable, port or passwords (it is {})",
                 row.state

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::model::SecretsInput;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GameAdapter, Secrets};
 
 pub(super) fn validate_name(name: &str) -> ApiResult<String> {
@@ -89,7 +89,10 @@ pub(super) fn default_directory(data_dir: &Path, name: &str) -> PathBuf {
 }
 
 pub(super) fn name_taken(name: &str) -> ApiError {
-    ApiError::conflict("server_name_taken", format!("a server named `{name}` already exists"))
+    ApiError::conflict(
+        ErrorKind::ServerNameTaken,
+        format!("a server named `{name}` already exists"),
+    )
 }
 
 pub(super) fn map_unique(name: &str) -> impl Fn(diesel::result::Error) -> ApiError + '_ {

@@ -7,7 +7,7 @@ use crate::auth::{password, AccessChanges, Role};
 use crate::db::schema::{sessions, users};
 use crate::db::WriteTransaction;
 use crate::db::{now, Db, Table};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::http::page::PageRequest;
 use crate::with_conn;
 
@@ -29,7 +29,7 @@ macro_rules! ensure_another_admin {
             .get_result($c)?;
         if others == 0 {
             return Err(ApiError::conflict(
-                "last_admin",
+                ErrorKind::LastAdmin,
                 "this is the last enabled admin: make another user admin first",
             ));
         }
@@ -255,7 +255,10 @@ fn user_not_found(id: i64) -> ApiError {
 }
 
 fn username_taken(username: &str) -> ApiError {
-    ApiError::conflict("username_taken", format!("the username `{username}` is already taken"))
+    ApiError::conflict(
+        ErrorKind::UsernameTaken,
+        format!("the username `{username}` is already taken"),
+    )
 }
 
 /// Stamps `last_login_at` and returns the fresh user.

@@ -1,6 +1,13 @@
+import type { components } from './schema';
+
+/** Every error kind the API sends, listed by the OpenAPI document. */
+export type ErrorKind = components['schemas']['ErrorKind'];
+/** An API error kind, or `http_error` for a failure that did not carry the API's error body. */
+export type FailureKind = ErrorKind | 'http_error';
+
 /** The JSON body the API returns for every non-2xx response. */
 export interface ErrorBodyLike {
-  error: string;
+  error: ErrorKind;
   message: string;
   field?: string | null;
 }
@@ -8,12 +15,12 @@ export interface ErrorBodyLike {
 /** An API failure carrying the server's error kind, message and (optional) field. */
 export class ApiError extends Error {
   readonly status: number;
-  readonly kind: string;
+  readonly kind: FailureKind;
   readonly field: string | null;
   /** Seconds from the `Retry-After` header (429 responses), if present. */
   readonly retryAfter: number | null;
 
-  constructor(opts: { status: number; kind: string; message: string; field?: string | null; retryAfter?: number | null }) {
+  constructor(opts: { status: number; kind: FailureKind; message: string; field?: string | null; retryAfter?: number | null }) {
     super(opts.message);
     this.name = 'ApiError';
     this.status = opts.status;

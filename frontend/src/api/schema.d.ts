@@ -1077,11 +1077,27 @@ export interface components {
             /** @enum {string} */
             type: "command";
         };
+        /** @description `data` of an `error` control frame answering a `command`: the error body plus its `id`. */
+        CommandErrorData: components["schemas"]["ErrorBody"] & {
+            /** @description The `id` of the `command`. */
+            id?: string | null;
+        };
+        /** @description `detail` of the `config_backup` server event. */
+        ConfigBackupDetail: {
+            /** @description Where the file Languard did not write was kept, relative to the server directory. */
+            copy: string;
+        };
         ConfigPreview: {
             args: string[];
             files: components["schemas"]["PreviewFile"][];
             ports: components["schemas"]["PortSpec"][];
             program: string;
+        };
+        /** @description `console` frame: one raw line of a followed file. */
+        ConsoleData: {
+            line: string;
+            /** @description `console` or `game` (the game's own log). */
+            source: string;
         };
         /** @description One file in a server's content folder. */
         ContentFile: {
@@ -1123,6 +1139,15 @@ export interface components {
         ControlFrame: {
             data: Record<string, never>;
             type: string;
+        };
+        /** @description `detail` of the `crashed` server event. */
+        CrashDetail: {
+            /** Format: int32 */
+            exit_code?: number | null;
+            /** @description The last lines of the console before the exit. */
+            last_lines: string[];
+            /** Format: int32 */
+            signal?: number | null;
         };
         CreateServerRequest: {
             auto_restart?: boolean | null;
@@ -1186,12 +1211,18 @@ export interface components {
         /** @description Every non-2xx response of the API has this body. */
         ErrorBody: {
             /** @description Machine-readable kind in snake_case, e.g. `validation_failed`, `invalid_credentials`. */
-            error: string;
+            error: components["schemas"]["ErrorKind"];
             /** @description The request field to blame, when there is one. */
             field?: string | null;
             /** @description Human-readable explanation. */
             message: string;
         };
+        /**
+         * @description The machine-readable kind of an error, sent as `ErrorBody.error` in snake_case. Clients
+         *     and scripts match on these strings, so a name never changes once published.
+         * @enum {string}
+         */
+        ErrorKind: "invalid_body" | "malformed_json" | "invalid_query" | "invalid_path" | "not_websocket" | "unauthorized" | "invalid_credentials" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_ticket" | "account_disabled" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "username_taken" | "last_admin" | "server_name_taken" | "port_in_use" | "invalid_state" | "still_running" | "not_running" | "no_rcon" | "console_closed" | "player_not_online" | "ban_lifted" | "mod_exists" | "mod_in_use" | "in_rotation" | "unsupported" | "path_outside_server_directory" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "too_many_requests" | "rcon_auth_failed" | "rcon_unavailable" | "rcon_protocol" | "rcon_timeout" | "internal_error";
         /** @description `{kind, id, name}`: the id and name of the user, token or schedule; neither for `system`. */
         EventActor: {
             /** Format: int64 */
@@ -1284,9 +1315,39 @@ export interface components {
             /** @description Entries that could not be taken, with why. */
             skipped: components["schemas"]["SkippedEntry"][];
         };
+        /** @description `job` frame: progress of long-running work (an upload). */
+        JobData: {
+            /** Format: int64 */
+            done_bytes: number;
+            /** @description Why it failed (`failed` only). */
+            error?: string | null;
+            /** @description The same for every frame of one job. */
+            id: string;
+            /** @description What the work is, e.g. `upload`. */
+            kind: string;
+            state: components["schemas"]["JobState"];
+            /** @description What it works on, e.g. the uploaded file's name. */
+            subject: string;
+            /**
+             * Format: int64
+             * @description Expected size, when known.
+             */
+            total_bytes?: number | null;
+        };
+        /**
+         * @description Where a job stands.
+         * @enum {string}
+         */
+        JobState: "running" | "done" | "failed";
         KickRequest: {
             /** @description Shown to the player by the game (at most 200 characters, one line). */
             reason?: string | null;
+        };
+        /** @description `data` of a `lagged` control frame: frames this session will not get. */
+        LaggedData: {
+            message: string;
+            /** Format: int64 */
+            missed: number;
         };
         /** @description A stretch of time during which the live figures stayed the same. */
         LiveState: {
@@ -1325,6 +1386,17 @@ export interface components {
             /** Format: double */
             one: number;
         };
+        /** @description `log` frame: one parsed line of a stored source. */
+        LogData: {
+            /** @description What the line says happened: `playerjoined`, `playerleft`, `chat`, `ready`, `other`. */
+            kind: string;
+            level: components["schemas"]["LogLevel"];
+            message: string;
+            /** @description `console` or `game` (the game's own log). */
+            source: string;
+            /** @description As the game printed it, when it printed one. */
+            time?: string | null;
+        };
         /** @description One line a server wrote, as its game's adapter parsed it. */
         LogEntry: {
             /**
@@ -1355,6 +1427,8 @@ export interface components {
             /** @description `console` (the captured stdout/stderr) or `game` (the game's own log file). */
             source: string;
         };
+        /** @enum {string} */
+        LogLevel: "debug" | "info" | "warn" | "error";
         /** @description Newest first; `next_cursor` is null when there is nothing older. */
         LogPage: {
             items: components["schemas"]["LogEntry"][];
@@ -1533,6 +1607,11 @@ export interface components {
              */
             samples: number;
         };
+        /** @description `data` of a `pong` control frame. */
+        PongData: {
+            /** @description The `id` of the `ping`. */
+            id?: string | null;
+        };
         /** @description One port the game binds; the supervisor checks each is free before starting. */
         PortSpec: {
             /** Format: int32 */
@@ -1549,6 +1628,11 @@ export interface components {
         PreviewFile: {
             contents: string;
             path: string;
+        };
+        /** @description `detail` of the `starting` and `reattached` server events. */
+        ProcessDetail: {
+            /** Format: int32 */
+            pid: number;
         };
         RconOutput: {
             /** @description The game's reply (may be empty). */
@@ -1571,6 +1655,15 @@ export interface components {
         };
         RefreshRequest: {
             refresh_token: string;
+        };
+        /** @description `data` of a `reply` control frame: the answer to a `command`. */
+        ReplyData: {
+            /** @description The `id` of the `command`. */
+            id?: string | null;
+            line: string;
+            output: string;
+            /** Format: int64 */
+            server_id: number;
         };
         /** @enum {string} */
         Resolution: "raw" | "1m" | "5m" | "1h";
@@ -1791,6 +1884,21 @@ export interface components {
             folder: string;
             reason: string;
         };
+        /** @description `status` frame: a server's state changed. */
+        StatusData: {
+            /**
+             * Format: int32
+             * @description The game's process, while there is one.
+             */
+            pid?: number | null;
+            status: components["schemas"]["ServerState"];
+        };
+        /** @description `data` of a `subscribed` control frame: what the session follows now. */
+        SubscribedData: {
+            all_servers: boolean;
+            channels: components["schemas"]["Channel"][];
+            servers: number[];
+        };
         SystemStatus: {
             database: components["schemas"]["DatabaseBackend"];
             /** Format: date-time */
@@ -1815,6 +1923,10 @@ export interface components {
         TokenType: "Bearer";
         /** @enum {string} */
         Transport: "tcp" | "udp";
+        /** @description `data` of an `error` control frame for a message that could not be read. */
+        UnreadableData: {
+            message: string;
+        };
         /** @description Only the fields present are changed; the config has its own endpoint. */
         UpdateServerRequest: {
             auto_restart?: boolean | null;

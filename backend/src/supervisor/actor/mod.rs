@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustix::process::Signal;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -20,7 +19,7 @@ mod stop;
 use super::process::{self, ProcessId};
 use super::{Command, Power};
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GracefulStop, RconTarget};
 use crate::players::monitor::Monitor;
 use crate::rcon::Link;
@@ -211,7 +210,7 @@ impl Actor {
                             let message = format!(
                                 "the server's process (pid {pid}) is still running: start the server to take it back, then stop it"
                             );
-                            let _ = reply.send(Err(ApiError::conflict("still_running", message)));
+                            let _ = reply.send(Err(ApiError::conflict(ErrorKind::StillRunning, message)));
                             continue;
                         }
                         Err(e) => {
@@ -260,7 +259,7 @@ impl Actor {
 
     fn refuse(&self, action: &str) -> ApiError {
         ApiError::conflict(
-            "invalid_state",
+            ErrorKind::InvalidState,
             format!("cannot {action} the server while it is {}", self.state.as_str()),
         )
     }
@@ -270,10 +269,8 @@ impl Actor {
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
         store::set_runtime(&self.db, self.server, state, process).await?;
-        let data = json!({"status": state, "pid": pid});
-        self.players
-            .bus
-            .publish(crate::events::Channel::Status, Some(self.server), data);
+        let data = crate::events::payloads::StatusData { status: state, pid };
+        self.players.bus.send(Some(self.server), &data);
         Ok(())
     }
 

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use super::{Actor, Live};
 use crate::db::now;
 use crate::error::ApiResult;
+use crate::events::payloads::{to_json, ProcessDetail};
 use crate::games::GracefulStop;
 use crate::servers::model::{ServerRow, ServerState};
 use crate::servers::store;
@@ -94,7 +95,7 @@ impl Actor {
             self.set_state(ServerState::Running).await?;
             self.watch_players();
         }
-        self.event("reattached", message, Some(serde_json::json!({"pid": id.pid})))
+        self.event("reattached", message, Some(to_json(&ProcessDetail { pid: id.pid })))
             .await
     }
 }

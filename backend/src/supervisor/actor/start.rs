@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rustix::process::Signal;
-use serde_json::json;
 use tokio::time::Instant;
 
 use super::reattach::recorded_process;
 use super::{console_tailers, max_players, Actor, Live, STARTUP_GRACE};
 use crate::db::now;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
+use crate::events::payloads::{to_json, ConfigBackupDetail, ProcessDetail};
 use crate::rcon::Link;
 use crate::serverdir::{record_refusal, PathError, ServerDir};
 use crate::servers::model::ServerState;
@@ -55,7 +55,7 @@ impl Actor {
         check_executable(adapter, Path::new(&row.executable), true)?;
         if let Some(port) = process::first_port_in_use(&plan.ports) {
             return Err(ApiError::conflict(
-                "port_in_use",
+                ErrorKind::PortInUse,
                 format!(
                     "port {}/{} ({}) is already in use",
                     port.port,
@@ -91,7 +91,7 @@ impl Actor {
             self.event(
                 "config_backup",
                 format!("kept the file Languard did not write as {copy} before replacing it"),
-                Some(json!({"copy": copy})),
+                Some(to_json(&ConfigBackupDetail { copy: &copy })),
             )
             .await?;
         }
@@ -124,7 +124,7 @@ impl Actor {
         self.event(
             "starting",
             format!("started {} (pid {})", plan.program.display(), id.pid),
-            Some(json!({"pid": id.pid})),
+            Some(to_json(&ProcessDetail { pid: id.pid })),
         )
         .await
     }

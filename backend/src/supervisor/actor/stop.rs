@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use rustix::process::Signal;
-use serde_json::json;
 use tokio::time::Instant;
 
 use super::{Actor, Exit, MAX_BACKOFF};
 use crate::error::ApiResult;
+use crate::events::payloads::{to_json, CrashDetail};
 use crate::games::GracefulStop;
 use crate::servers::event_actor::EventActor;
 use crate::servers::model::ServerState;
@@ -131,7 +131,11 @@ impl Actor {
         self.event(
             "crashed",
             format!("the server exited unexpectedly ({})", describe(&exit)),
-            Some(json!({"exit_code": exit.code, "signal": exit.signal, "last_lines": last_lines})),
+            Some(to_json(&CrashDetail {
+                exit_code: exit.code,
+                signal: exit.signal,
+                last_lines: &last_lines,
+            })),
         )
         .await?;
         let row = store::row(&self.db, self.server).await?;
