@@ -7,7 +7,7 @@ import { ModsPage } from '../features/mods/mods-page';
 import { BansPage } from '../features/players/bans-page';
 import { PlayerPage } from '../features/players/player-page';
 import { PlayersPage } from '../features/players/players-page';
-import { ServerPage } from '../features/servers/server-page';
+import { ServerPage } from './routes/server-page';
 import { ServersPage } from '../features/servers/servers-page';
 import { TokensPage } from '../features/tokens/tokens-page';
 import { UsersPage } from '../features/users/users-page';

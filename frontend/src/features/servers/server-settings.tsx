@@ -19,7 +19,8 @@ import { useNavigate } from 'react-router';
 import type { Schemas } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useDeleteServer, useUpdateServer, type Game, type Server } from './api';
-import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError, scrollToFirstError } from './form-errors';
+import { scrollToFirstError } from '../../utils/form';
+import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError } from './form-errors';
 
 const KNOWN = [
   'name',

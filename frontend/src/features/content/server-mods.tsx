@@ -2,14 +2,13 @@ import { ActionIcon, Alert, Anchor, Button, Card, Code, Group, Select, Skeleton,
 import { IconDeviceFloppy, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError } from '../../api/client';
+import { ApiError, type Server } from '../../api/client';
 import { QueryError } from '../../components/ui/query-error';
 import { SortableList } from '../../components/ui/sortable-list';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import type { Server } from './api';
+import { sentence } from '../../utils/form';
 import { modSetRequest, move, rowError, type RowError, type ServerMod } from './content';
 import { useModLibrary, usePutServerMods, useServerMods } from './content-api';
-import { sentence } from './form-errors';
 
 /** The Arma server's mods in load order, picked from the library. */
 export function ServerMods({ server, isAdmin }: { server: Server; isAdmin: boolean }) {
