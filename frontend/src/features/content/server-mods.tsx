@@ -1,6 +1,6 @@
 import { ActionIcon, Alert, Anchor, Button, Card, Code, Group, Select, Skeleton, Stack, Switch, Text, Title } from '@mantine/core';
 import { IconDeviceFloppy, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, type Server } from '../../api/client';
 import { QueryError } from '../../components/ui/query-error';
@@ -20,9 +20,13 @@ export function ServerMods({ server, isAdmin }: { server: Server; isAdmin: boole
   const [error, setError] = useState<RowError | null>(null);
   const [adding, setAdding] = useState<string | null>(null);
 
-  useEffect(() => {
+  // Take what is stored while the list is untouched.
+  // Adjusted while rendering rather than in an effect, so no frame shows the old values.
+  const [seededFrom, setSeededFrom] = useState<typeof mods.data>();
+  if (mods.data !== seededFrom) {
+    setSeededFrom(mods.data);
     if (mods.data && !dirty) setRows(mods.data.mods);
-  }, [mods.data]);
+  }
 
   if (mods.isError) return <QueryError error={mods.error} onRetry={() => mods.refetch()} />;
   if (rows === null) {
