@@ -31,7 +31,7 @@ export function AppRouter() {
         <Route
           path="/login"
           element={
-            <PageSuspense>
+            <PageSuspense at="/login">
               <LoginPage />
             </PageSuspense>
           }

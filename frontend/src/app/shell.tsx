@@ -199,7 +199,7 @@ export function Shell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <PageSuspense>
+        <PageSuspense at={location.pathname}>
           <Outlet />
         </PageSuspense>
       </AppShell.Main>
