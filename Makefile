@@ -42,8 +42,8 @@ crosscheck: ## the game simulators against independent RCON clients from PyPI
 	$(BUILD_DEBUG)
 	./tests/crosscheck/run.sh
 
-test-frontend: frontend-deps ## type-check, unit-test and build the SPA; check generated API types
-	cd frontend && npm run check:api && npm test && npm run build
+test-frontend: frontend-deps ## type-check, lint, unit-test and build the SPA; check generated API types
+	cd frontend && npm run check:api && npm run lint && npm test && npm run build
 
 e2e: frontend ## browser tests: Playwright driving Debian's chromium against the real binary
 	$(BUILD_DEBUG)

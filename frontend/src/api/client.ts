@@ -8,6 +8,7 @@ import { createUploader } from './upload';
 export type Schemas = components['schemas'];
 export type Role = Schemas['Role'];
 export type User = Schemas['User'];
+export type Server = Schemas['Server'];
 
 export const session = createSession(window.localStorage);
 

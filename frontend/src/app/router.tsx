@@ -1,26 +1,41 @@
+import { lazy, type ComponentType } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { AccountPage } from '../features/account/account-page';
-import { AuditPage } from '../features/audit/audit-page';
-import { LoginPage } from '../features/auth/login-page';
-import { DashboardPage } from '../features/dashboard/dashboard-page';
-import { ModsPage } from '../features/mods/mods-page';
-import { BansPage } from '../features/players/bans-page';
-import { PlayerPage } from '../features/players/player-page';
-import { PlayersPage } from '../features/players/players-page';
-import { ServerPage } from '../features/servers/server-page';
-import { ServersPage } from '../features/servers/servers-page';
-import { TokensPage } from '../features/tokens/tokens-page';
-import { UsersPage } from '../features/users/users-page';
 import { LiveProvider } from '../lib/live/react';
 import { RequireAuth, RequireRole } from './guards';
 import { NotFound } from './not-found';
+import { PageSuspense } from './page-suspense';
 import { Shell } from './shell';
+
+/** A page loaded on first visit, so the first screen does not wait for every page's code. */
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+
+const AccountPage = lazyPage(() => import('../features/account/account-page'), 'AccountPage');
+const AuditPage = lazyPage(() => import('../features/audit/audit-page'), 'AuditPage');
+const LoginPage = lazyPage(() => import('../features/auth/login-page'), 'LoginPage');
+const DashboardPage = lazyPage(() => import('../features/dashboard/dashboard-page'), 'DashboardPage');
+const ModsPage = lazyPage(() => import('../features/mods/mods-page'), 'ModsPage');
+const BansPage = lazyPage(() => import('../features/players/bans-page'), 'BansPage');
+const PlayerPage = lazyPage(() => import('../features/players/player-page'), 'PlayerPage');
+const PlayersPage = lazyPage(() => import('../features/players/players-page'), 'PlayersPage');
+const ServerPage = lazyPage(() => import('./routes/server-page'), 'ServerPage');
+const ServersPage = lazyPage(() => import('../features/servers/servers-page'), 'ServersPage');
+const TokensPage = lazyPage(() => import('../features/tokens/tokens-page'), 'TokensPage');
+const UsersPage = lazyPage(() => import('../features/users/users-page'), 'UsersPage');
 
 export function AppRouter() {
   return (
     <BrowserRouter>
       <Routes>
-        <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/login"
+          element={
+            <PageSuspense at="/login">
+              <LoginPage />
+            </PageSuspense>
+          }
+        />
         <Route
           element={
             <RequireAuth>

@@ -39,6 +39,7 @@ import type { Role } from '../api/client';
 import { RoleBadge } from '../components/ui/role-badge';
 import { hasRole, useCurrentUser, useLogout } from '../lib/auth';
 import { LiveIndicator } from './live-indicator';
+import { PageSuspense } from './page-suspense';
 
 interface NavItem {
   to: string;
@@ -198,7 +199,9 @@ export function Shell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <Outlet />
+        <PageSuspense at={location.pathname}>
+          <Outlet />
+        </PageSuspense>
       </AppShell.Main>
     </AppShell>
   );

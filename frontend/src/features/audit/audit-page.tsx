@@ -17,8 +17,9 @@ import { IconChevronDown, IconChevronRight, IconFilterOff, IconRefresh } from '@
 import { Fragment, useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { PageHeader } from '../../components/ui/page-header';
-import { Pager } from '../../components/ui/pager';
+import { PagedTable } from '../../components/ui/paged-table';
 import { QueryError } from '../../components/ui/query-error';
+import { usePaging } from '../../lib/use-paging';
 import { formatDateTime } from '../../utils/format';
 import { AUDITED_METHODS, EMPTY_FILTERS, useAudit, type AuditedMethod, type AuditFilters } from './api';
 
@@ -114,13 +115,12 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
 export function AuditPage() {
   const [filters, setFilters] = useState<AuditFilters>(EMPTY_FILTERS);
   const [debounced] = useDebouncedValue(filters, 350);
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(50);
-  const audit = useAudit(debounced, page, perPage);
+  const paging = usePaging(50);
+  const audit = useAudit(debounced, paging.page, paging.perPage);
 
   const update = (patch: Partial<AuditFilters>) => {
     setFilters((f) => ({ ...f, ...patch }));
-    setPage(1);
+    paging.toFirst();
   };
 
   return (
@@ -186,59 +186,49 @@ export function AuditPage() {
         )}
       </Card>
 
-      {audit.isError ? (
-        <QueryError error={audit.error} onRetry={() => audit.refetch()} />
-      ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="xs" highlightOnHover data-testid="audit-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th />
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Actor</Table.Th>
-                  <Table.Th>Method</Table.Th>
-                  <Table.Th>Path</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>IP</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {audit.isPending &&
-                  [0, 1, 2, 3].map((i) => (
-                    <Table.Tr key={i}>
+      <PagedTable paging={paging} total={audit.data?.total} showEmpty>
+        {audit.isError ? (
+          <QueryError error={audit.error} onRetry={() => audit.refetch()} />
+        ) : (
+          <Card withBorder padding={0}>
+            <Table.ScrollContainer minWidth={760}>
+              <Table verticalSpacing="xs" highlightOnHover data-testid="audit-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th />
+                    <Table.Th>Time</Table.Th>
+                    <Table.Th>Actor</Table.Th>
+                    <Table.Th>Method</Table.Th>
+                    <Table.Th>Path</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>IP</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {audit.isPending &&
+                    [0, 1, 2, 3].map((i) => (
+                      <Table.Tr key={i}>
+                        <Table.Td colSpan={COLS}>
+                          <Skeleton h={20} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  {audit.data?.items.map((e) => <AuditRow key={e.id} entry={e} />)}
+                  {audit.data && audit.data.items.length === 0 && (
+                    <Table.Tr>
                       <Table.Td colSpan={COLS}>
-                        <Skeleton h={20} />
+                        <Text c="dimmed" ta="center" py="md">
+                          No audit entries match these filters.
+                        </Text>
                       </Table.Td>
                     </Table.Tr>
-                  ))}
-                {audit.data?.items.map((e) => <AuditRow key={e.id} entry={e} />)}
-                {audit.data && audit.data.items.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={COLS}>
-                      <Text c="dimmed" ta="center" py="md">
-                        No audit entries match these filters.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
-      )}
-      {audit.data && (
-        <Pager
-          page={page}
-          perPage={perPage}
-          total={audit.data.total}
-          onPageChange={setPage}
-          onPerPageChange={(n) => {
-            setPerPage(n);
-            setPage(1);
-          }}
-        />
-      )}
+                  )}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Card>
+        )}
+      </PagedTable>
     </>
   );
 }

@@ -27,6 +27,7 @@ export function RegisterModModal({ opened, onClose }: { opened: boolean; onClose
 
   useEffect(() => {
     if (!opened) form.reset();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `form` is a new object on every render; reset only when the dialog closes
   }, [opened]);
 
   return (
@@ -80,6 +81,7 @@ export function EditModModal({ mod, onClose }: { mod: Mod | null; onClose: () =>
 
   useEffect(() => {
     if (mod) form.setValues({ name: mod.name, workshop_id: mod.workshop_id ?? '', description: mod.description ?? '' });
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `form` is a new object on every render; fill it only when another mod is picked
   }, [mod]);
 
   return (

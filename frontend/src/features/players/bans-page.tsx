@@ -3,9 +3,10 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { PageHeader } from '../../components/ui/page-header';
-import { Pager } from '../../components/ui/pager';
+import { PagedTable } from '../../components/ui/paged-table';
 import { QueryError } from '../../components/ui/query-error';
 import { hasRole, useCurrentUser } from '../../lib/auth';
+import { usePaging } from '../../lib/use-paging';
 import { useBans, type BanFilter } from './api';
 import { BanTable } from './ban-table';
 
@@ -25,9 +26,8 @@ export function BansPage() {
   const [filter, setFilter] = useState<BanFilter>('active');
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 300);
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(50);
-  const bans = useBans(filter, debounced, page, perPage);
+  const paging = usePaging(50);
+  const bans = useBans(filter, debounced, paging.page, paging.perPage);
   const me = useCurrentUser();
   const canLift = hasRole(me.data?.role, 'operator');
 
@@ -44,7 +44,7 @@ export function BansPage() {
             value={filter}
             onChange={(v) => {
               setFilter(v as BanFilter);
-              setPage(1);
+              paging.toFirst();
             }}
             data-testid="bans-filter"
           />
@@ -57,34 +57,24 @@ export function BansPage() {
             value={search}
             onChange={(e) => {
               setSearch(e.currentTarget.value);
-              setPage(1);
+              paging.toFirst();
             }}
             data-testid="bans-search"
           />
         </Group>
       </Card>
-      {bans.isError && !bans.data ? (
-        <QueryError error={bans.error} onRetry={() => bans.refetch()} />
-      ) : (
-        <BanTable
-          bans={bans.data?.items}
-          showPlayer
-          canLift={canLift}
-          emptyText={debounced.trim() ? 'No bans match this search.' : EMPTY_TEXT[filter]}
-        />
-      )}
-      {bans.data && bans.data.total > 0 && (
-        <Pager
-          page={page}
-          perPage={perPage}
-          total={bans.data.total}
-          onPageChange={setPage}
-          onPerPageChange={(n) => {
-            setPerPage(n);
-            setPage(1);
-          }}
-        />
-      )}
+      <PagedTable paging={paging} total={bans.data?.total}>
+        {bans.isError && !bans.data ? (
+          <QueryError error={bans.error} onRetry={() => bans.refetch()} />
+        ) : (
+          <BanTable
+            bans={bans.data?.items}
+            showPlayer
+            canLift={canLift}
+            emptyText={debounced.trim() ? 'No bans match this search.' : EMPTY_TEXT[filter]}
+          />
+        )}
+      </PagedTable>
     </div>
   );
 }

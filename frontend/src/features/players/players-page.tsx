@@ -4,8 +4,9 @@ import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/ui/page-header';
-import { Pager } from '../../components/ui/pager';
+import { PagedTable } from '../../components/ui/paged-table';
 import { QueryError } from '../../components/ui/query-error';
+import { usePaging } from '../../lib/use-paging';
 import { formatDateTime } from '../../utils/format';
 import { usePlayers, type Player } from './api';
 import { KIND_LABELS } from './kinds';
@@ -68,9 +69,8 @@ function PlayerRow({ p }: { p: Player }) {
 export function PlayersPage() {
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 300);
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(50);
-  const players = usePlayers(debounced, page, perPage);
+  const paging = usePaging(50);
+  const players = usePlayers(debounced, paging.page, paging.perPage);
 
   return (
     <div data-testid="players-page">
@@ -83,60 +83,50 @@ export function PlayersPage() {
         value={search}
         onChange={(e) => {
           setSearch(e.currentTarget.value);
-          setPage(1);
+          paging.toFirst();
         }}
         data-testid="players-search"
       />
-      {players.isError && !players.data ? (
-        <QueryError error={players.error} onRetry={() => players.refetch()} />
-      ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={640}>
-            <Table verticalSpacing="xs" highlightOnHover data-testid="players-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Identity</Table.Th>
-                  <Table.Th>Last seen</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {players.isPending &&
-                  [0, 1, 2].map((i) => (
-                    <Table.Tr key={i}>
+      <PagedTable paging={paging} total={players.data?.total}>
+        {players.isError && !players.data ? (
+          <QueryError error={players.error} onRetry={() => players.refetch()} />
+        ) : (
+          <Card withBorder padding={0}>
+            <Table.ScrollContainer minWidth={640}>
+              <Table verticalSpacing="xs" highlightOnHover data-testid="players-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Identity</Table.Th>
+                    <Table.Th>Last seen</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {players.isPending &&
+                    [0, 1, 2].map((i) => (
+                      <Table.Tr key={i}>
+                        <Table.Td colSpan={COLS}>
+                          <Skeleton h={20} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  {players.data?.items.length === 0 && (
+                    <Table.Tr>
                       <Table.Td colSpan={COLS}>
-                        <Skeleton h={20} />
+                        <Text c="dimmed" ta="center" py="md">
+                          {debounced.trim() ? 'No player matches this search.' : 'No players seen yet.'}
+                        </Text>
                       </Table.Td>
                     </Table.Tr>
-                  ))}
-                {players.data?.items.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={COLS}>
-                      <Text c="dimmed" ta="center" py="md">
-                        {debounced.trim() ? 'No player matches this search.' : 'No players seen yet.'}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {players.data?.items.map((p) => <PlayerRow key={p.id} p={p} />)}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
-      )}
-      {players.data && players.data.total > 0 && (
-        <Pager
-          page={page}
-          perPage={perPage}
-          total={players.data.total}
-          onPageChange={setPage}
-          onPerPageChange={(n) => {
-            setPerPage(n);
-            setPage(1);
-          }}
-        />
-      )}
+                  )}
+                  {players.data?.items.map((p) => <PlayerRow key={p.id} p={p} />)}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Card>
+        )}
+      </PagedTable>
     </div>
   );
 }

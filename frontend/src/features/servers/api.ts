@@ -73,16 +73,6 @@ export function useServerConfig(id: number) {
   });
 }
 
-export function useConfigPreview(id: number, enabled: boolean) {
-  return useQuery({
-    queryKey: [...serverKey(id), 'preview'],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/servers/{id}/config/preview', { params: { path: { id } }, signal })),
-    enabled,
-    staleTime: 0,
-  });
-}
-
 export function useCreateServer() {
   const qc = useQueryClient();
   return useMutation({

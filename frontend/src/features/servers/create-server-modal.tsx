@@ -16,11 +16,12 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { notifySuccess } from '../../lib/notify';
 import { importNotice } from './import-notice';
 import { useCreateServer, useGames, type JsonObject } from './api';
-import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError, scrollToFirstError } from './form-errors';
+import { scrollToFirstError } from '../../utils/form';
+import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError } from './form-errors';
 import { validateConfig, type JsonSchema } from './schema';
 import { SchemaForm } from './schema-form';
 import type { Schemas } from '../../api/client';
@@ -52,14 +53,18 @@ export function CreateServerModal({ opened, onClose }: { opened: boolean; onClos
   const game = games.data?.find((g) => g.id === values.game);
   const schema = (game?.config_schema ?? {}) as JsonSchema;
 
-  useEffect(() => {
+  // Closing empties the form. Adjusted while rendering rather than in an effect, so reopening
+  // never shows one frame of the old values.
+  const [wasOpened, setWasOpened] = useState(opened);
+  if (opened !== wasOpened) {
+    setWasOpened(opened);
     if (!opened) {
       setValues(EMPTY);
       setConfig({});
       setErrors({});
       setConfigErrors({});
     }
-  }, [opened]);
+  }
 
   const set = <K extends keyof Values>(key: K, v: Values[K], errorKey: string = key) => {
     setValues((prev) => ({ ...prev, [key]: v }));

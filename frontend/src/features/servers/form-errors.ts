@@ -1,12 +1,7 @@
 import { ApiError } from '../../api/client';
 import { notifyError } from '../../lib/notify';
+import { scrollToFirstError, sentence } from '../../utils/form';
 import { errorTarget, type JsonSchema } from './schema';
-
-/** An API message as a sentence: "Must be …". */
-export function sentence(msg: string): string {
-  const m = msg.trim();
-  return m.length ? m[0].toUpperCase() + m.slice(1) : 'Invalid value';
-}
 
 /**
  * Routes an API error to the input it names: `config.*` fields go to the
@@ -58,16 +53,4 @@ export const SECRET_HINTS: Record<string, string> = {
 
 export function isAbsolutePath(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
-}
-
-/** Brings the first input showing an error into view (call after setting errors). */
-export function scrollToFirstError(root: HTMLElement | null) {
-  // Wait for React to render the error messages.
-  setTimeout(() => {
-    const el = root?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (el) {
-      el.scrollIntoView({ block: 'center', behavior: 'smooth' });
-      el.focus({ preventScroll: true });
-    }
-  }, 50);
 }

@@ -1,5 +1,5 @@
 import { Button, Checkbox, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { BAN_PRESETS, EMPTY_BAN, MAX_BAN_MINUTES, MAX_REASON_CHARS, banRequestBody, kickRequestBody, type BanPreset, type BanValues } from './ban-request';
@@ -21,12 +21,15 @@ export function KickDialog({ serverId, player, onClose }: DialogProps) {
   const kick = useKick();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  // A new player starts from an empty form (adjusted while rendering, not in an effect).
+  const [shownFor, setShownFor] = useState(player);
+  if (player !== shownFor) {
+    setShownFor(player);
     if (player) {
       setReason('');
       setError(null);
     }
-  }, [player]);
+  }
 
   const submit = () => {
     if (!player) return;
@@ -89,12 +92,15 @@ export function BanDialog({ serverId, player, onClose }: DialogProps) {
   const ban = useBan();
   const [values, setValues] = useState<BanValues>(EMPTY_BAN);
   const [errors, setErrors] = useState<Partial<Record<keyof BanValues, string>>>({});
-  useEffect(() => {
+  // A new player starts from an empty form (adjusted while rendering, not in an effect).
+  const [shownFor, setShownFor] = useState(player);
+  if (player !== shownFor) {
+    setShownFor(player);
     if (player) {
       setValues(EMPTY_BAN);
       setErrors({});
     }
-  }, [player]);
+  }
 
   const set = <K extends keyof BanValues>(key: K, v: BanValues[K]) => {
     setValues((prev) => ({ ...prev, [key]: v }));

@@ -256,8 +256,10 @@ function LinesField({ external, parse, onValue, path, invalid, error, json, ...r
       invalid.current?.delete(path);
       lastSent.current = external;
     }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- only a value that changed outside this field re-seeds it
   }, [external]);
 
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `invalid` is the form's one set for the field's whole life
   useEffect(() => () => void invalid.current?.delete(path), [path]);
 
   const change = (next: string) => {

@@ -1,11 +1,13 @@
 import { Alert, Badge, Button, Card, Code, Group, Modal, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconDeviceFloppy, IconEye, IconInfoCircle } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { QueryError } from '../../components/ui/query-error';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useConfigPreview, usePutConfig, useServerConfig, type Game, type JsonObject, type Server } from './api';
-import { routeApiError, scrollToFirstError } from './form-errors';
+import { useConfigPreview } from '../../lib/config-preview';
+import { scrollToFirstError } from '../../utils/form';
+import { usePutConfig, useServerConfig, type Game, type JsonObject, type Server } from './api';
+import { routeApiError } from './form-errors';
 import { validateConfig, type JsonSchema } from './schema';
 import { SchemaForm } from './schema-form';
 import { PortList } from './server-ui';
@@ -73,9 +75,13 @@ export function ServerConfig({ server, game, isAdmin }: { server: Server; game: 
   const formRef = useRef<HTMLFormElement>(null);
   const schema = (game?.config_schema ?? {}) as JsonSchema;
 
-  useEffect(() => {
+  // Take what is stored while the form is untouched.
+  // Adjusted while rendering rather than in an effect, so no frame shows the old values.
+  const [seededFrom, setSeededFrom] = useState<typeof config.data>();
+  if (config.data !== seededFrom) {
+    setSeededFrom(config.data);
     if (config.data && !dirty) setValue(structuredClone(config.data));
-  }, [config.data]);
+  }
 
   if (config.isError) return <QueryError error={config.error} onRetry={() => config.refetch()} />;
   if (config.isPending || value === null || !game) {

@@ -12,9 +12,10 @@ import {
   IconSkull,
   IconX,
 } from '@tabler/icons-react';
-import { useState, type ComponentType } from 'react';
-import { Pager } from '../../components/ui/pager';
+import type { ComponentType } from 'react';
+import { PagedTable } from '../../components/ui/paged-table';
 import { QueryError } from '../../components/ui/query-error';
+import { usePaging } from '../../lib/use-paging';
 import { formatDateTime } from '../../utils/format';
 import { useServerEvents, type ServerEvent } from './api';
 import { actorLabel } from './event-actor';
@@ -78,71 +79,60 @@ function EventDetail({ event }: { event: ServerEvent }) {
 }
 
 export function ServerEvents({ serverId }: { serverId: number }) {
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(25);
-  const events = useServerEvents(serverId, page, perPage);
+  const paging = usePaging(25);
+  const events = useServerEvents(serverId, paging.page, paging.perPage);
 
   if (events.isError) return <QueryError error={events.error} onRetry={() => events.refetch()} />;
   return (
     <>
-      <Card withBorder padding="lg" data-testid="server-events">
-        {events.isPending ? (
-          <Skeleton h={160} />
-        ) : events.data.items.length === 0 ? (
-          <Text c="dimmed" ta="center" py="md">
-            No events yet.
-          </Text>
-        ) : (
-          <Timeline bulletSize={26} lineWidth={2}>
-            {events.data.items.map((e) => {
-              const k = KINDS[e.kind] ?? { color: 'gray', icon: IconClock };
-              return (
-                <Timeline.Item
-                  key={e.id}
-                  bullet={
-                    <ThemeIcon color={k.color} variant="light" radius="xl" size={26}>
-                      <k.icon size={14} />
-                    </ThemeIcon>
-                  }
-                  data-testid={`event-${e.kind}`}
-                  title={
-                    <Group gap="xs" wrap="wrap">
-                      <Badge color={k.color} variant="light" size="sm" style={{ textTransform: 'none' }}>
-                        {e.kind.replace(/_/g, ' ')}
-                      </Badge>
-                      <Text size="xs" c="dimmed">
-                        {formatDateTime(e.created_at)}
-                      </Text>
-                      {e.actor && (
-                        <Text size="xs" c="dimmed" data-testid="event-actor">
-                          {actorLabel(e.actor)}
+      <PagedTable paging={paging} total={events.data?.total}>
+        <Card withBorder padding="lg" data-testid="server-events">
+          {events.isPending ? (
+            <Skeleton h={160} />
+          ) : events.data.items.length === 0 ? (
+            <Text c="dimmed" ta="center" py="md">
+              No events yet.
+            </Text>
+          ) : (
+            <Timeline bulletSize={26} lineWidth={2}>
+              {events.data.items.map((e) => {
+                const k = KINDS[e.kind] ?? { color: 'gray', icon: IconClock };
+                return (
+                  <Timeline.Item
+                    key={e.id}
+                    bullet={
+                      <ThemeIcon color={k.color} variant="light" radius="xl" size={26}>
+                        <k.icon size={14} />
+                      </ThemeIcon>
+                    }
+                    data-testid={`event-${e.kind}`}
+                    title={
+                      <Group gap="xs" wrap="wrap">
+                        <Badge color={k.color} variant="light" size="sm" style={{ textTransform: 'none' }}>
+                          {e.kind.replace(/_/g, ' ')}
+                        </Badge>
+                        <Text size="xs" c="dimmed">
+                          {formatDateTime(e.created_at)}
                         </Text>
-                      )}
-                    </Group>
-                  }
-                >
-                  <Text size="sm" mt={4}>
-                    {e.message}
-                  </Text>
-                  <EventDetail event={e} />
-                </Timeline.Item>
-              );
-            })}
-          </Timeline>
-        )}
-      </Card>
-      {events.data && events.data.total > 0 && (
-        <Pager
-          page={page}
-          perPage={perPage}
-          total={events.data.total}
-          onPageChange={setPage}
-          onPerPageChange={(n) => {
-            setPerPage(n);
-            setPage(1);
-          }}
-        />
-      )}
+                        {e.actor && (
+                          <Text size="xs" c="dimmed" data-testid="event-actor">
+                            {actorLabel(e.actor)}
+                          </Text>
+                        )}
+                      </Group>
+                    }
+                  >
+                    <Text size="sm" mt={4}>
+                      {e.message}
+                    </Text>
+                    <EventDetail event={e} />
+                  </Timeline.Item>
+                );
+              })}
+            </Timeline>
+          )}
+        </Card>
+      </PagedTable>
     </>
   );
 }

@@ -14,12 +14,13 @@ import {
   Title,
 } from '@mantine/core';
 import { IconDeviceFloppy, IconTrash } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Schemas } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useDeleteServer, useUpdateServer, type Game, type Server } from './api';
-import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError, scrollToFirstError } from './form-errors';
+import { scrollToFirstError } from '../../utils/form';
+import { SECRET_HINTS, SECRET_LABELS, isAbsolutePath, routeApiError } from './form-errors';
 
 const KNOWN = [
   'name',
@@ -138,9 +139,12 @@ export function ServerSettings({ server, game }: { server: Server; game: Game | 
   const formRef = useRef<HTMLFormElement>(null);
 
   // Follow changes made elsewhere while the form is untouched.
-  useEffect(() => {
+  // Adjusted while rendering rather than in an effect, so no frame shows the old values.
+  const [seenUpdate, setSeenUpdate] = useState(server.updated_at);
+  if (server.updated_at !== seenUpdate) {
+    setSeenUpdate(server.updated_at);
     if (!dirty) setValues(fromServer(server));
-  }, [server.updated_at]);
+  }
 
   const set = <K extends keyof Values>(key: K, v: Values[K]) => {
     setValues((prev) => ({ ...prev, [key]: v }));

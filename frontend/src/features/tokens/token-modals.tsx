@@ -44,6 +44,7 @@ export function CreateTokenModal({ opened, myRole, onClose, onCreated }: Props) 
       form.setFieldValue('role', myRole ?? 'viewer');
     }
     // Reset only when the modal opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `form` is a new object on every render
   }, [opened]);
 
   const expiresInDays = (v: typeof form.values): number | null =>

@@ -25,6 +25,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
 
   useEffect(() => {
     if (!opened) form.reset();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `form` is a new object on every render; reset only when the dialog closes
   }, [opened]);
 
   return (
@@ -78,6 +79,7 @@ export function EditUserModal({ user, onClose }: { user: User | null; onClose: (
 
   useEffect(() => {
     if (user) form.setValues({ role: user.role, disabled: user.disabled });
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `form` is a new object on every render; fill it only when another user is picked
   }, [user]);
 
   return (
@@ -135,6 +137,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
 
   useEffect(() => {
     if (!user) form.reset();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `form` is a new object on every render; reset only when the dialog closes
   }, [user]);
 
   return (

@@ -4,10 +4,10 @@ import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type K
 import { errorMessage } from '../../api/errors';
 import { CommandError, type LiveMessage } from '../../lib/live/client';
 import { useLiveClient, useLiveStatus, useLiveSubscription } from '../../lib/live/react';
-import type { Server } from './api';
+import type { Server } from '../../api/client';
 import { CommandHistory, historyKey } from './command-history';
 import { ConsoleBuffer, type ConsoleLine } from './console-buffer';
-import { fetchRecentLines } from './logs-api';
+import { fetchRecentLines } from './console-api';
 
 export const CONSOLE_LINES = 5000;
 /** Stored lines shown when the console opens (the most one page of the logs API holds). */

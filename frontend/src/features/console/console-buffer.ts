@@ -25,6 +25,7 @@ export interface HistoryLine {
 
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
 // Colour and cursor sequences some games print; shown as text they are noise.
+// eslint-disable-next-line no-control-regex -- matching ESC and BEL is the point
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 export function stripAnsi(s: string): string {

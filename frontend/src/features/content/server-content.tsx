@@ -1,16 +1,15 @@
 import { ActionIcon, Badge, Button, Card, CloseButton, Group, Paper, Progress, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconTrash, IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api/client';
+import { ApiError, type Server } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { ConfirmModal } from '../../components/ui/confirm-modal';
 import { QueryError } from '../../components/ui/query-error';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { formatBytes, formatDateTime } from '../../utils/format';
-import type { Server } from './api';
+import { sentence } from '../../utils/form';
 import { checkUpload, contentLabel, newKey, type ContentFile, type ContentList } from './content';
 import { useContent, useDeleteContent, useUploadContent } from './content-api';
-import { sentence } from './form-errors';
 import { RotationEditor } from './server-rotation';
 
 interface UploadItem {

@@ -5,7 +5,7 @@ import { BYTE_TICKS, COUNT_TICKS, MetricChart } from '../../components/ui/metric
 import { QueryError } from '../../components/ui/query-error';
 import { RANGES, RANGE_KEYS, describeResolution, hasValues, toColumns, type RangeKey } from '../../lib/metrics/series';
 import { formatBytes, formatCount, formatPercent } from '../../utils/format';
-import type { Server } from './api';
+import type { Server } from '../../api/client';
 import { useServerMetrics } from './metrics-api';
 
 const SYNC_KEY = 'server-metrics';

@@ -6,7 +6,7 @@ import { ConfirmModal } from '../../components/ui/confirm-modal';
 import { QueryError } from '../../components/ui/query-error';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { formatDateTime } from '../../utils/format';
-import type { Server } from './api';
+import type { Server } from '../../api/client';
 import { useDeleteLogs, useServerLogs } from './logs-api';
 import { NO_FILTERS, filterProblem, flattenPages, type LogEntry, type LogFilters } from './logs-query';
 

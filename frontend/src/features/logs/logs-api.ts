@@ -20,12 +20,6 @@ export function useServerLogs(id: number, filters: LogFilters, enabled: boolean)
   });
 }
 
-/** The newest `limit` stored lines, oldest first (the console's history). */
-export async function fetchRecentLines(id: number, limit: number, signal?: AbortSignal) {
-  const page = await fetchLogs(id, { limit }, signal);
-  return [...page.items].reverse();
-}
-
 export function useDeleteLogs() {
   const qc = useQueryClient();
   return useMutation({

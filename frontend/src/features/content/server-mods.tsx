@@ -1,15 +1,14 @@
 import { ActionIcon, Alert, Anchor, Button, Card, Code, Group, Select, Skeleton, Stack, Switch, Text, Title } from '@mantine/core';
 import { IconDeviceFloppy, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError } from '../../api/client';
+import { ApiError, type Server } from '../../api/client';
 import { QueryError } from '../../components/ui/query-error';
 import { SortableList } from '../../components/ui/sortable-list';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import type { Server } from './api';
+import { sentence } from '../../utils/form';
 import { modSetRequest, move, rowError, type RowError, type ServerMod } from './content';
 import { useModLibrary, usePutServerMods, useServerMods } from './content-api';
-import { sentence } from './form-errors';
 
 /** The Arma server's mods in load order, picked from the library. */
 export function ServerMods({ server, isAdmin }: { server: Server; isAdmin: boolean }) {
@@ -21,9 +20,13 @@ export function ServerMods({ server, isAdmin }: { server: Server; isAdmin: boole
   const [error, setError] = useState<RowError | null>(null);
   const [adding, setAdding] = useState<string | null>(null);
 
-  useEffect(() => {
+  // Take what is stored while the list is untouched.
+  // Adjusted while rendering rather than in an effect, so no frame shows the old values.
+  const [seededFrom, setSeededFrom] = useState<typeof mods.data>();
+  if (mods.data !== seededFrom) {
+    setSeededFrom(mods.data);
     if (mods.data && !dirty) setRows(mods.data.mods);
-  }, [mods.data]);
+  }
 
   if (mods.isError) return <QueryError error={mods.error} onRetry={() => mods.refetch()} />;
   if (rows === null) {

@@ -1,11 +1,12 @@
 import { ActionIcon, Alert, Badge, Button, Card, Code, Group, NumberInput, Select, Skeleton, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconDeviceFloppy, IconEye, IconPlayerPlay, IconPlus, IconTrash, IconX } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api/client';
+import { useRef, useState } from 'react';
+import { ApiError, type Server } from '../../api/client';
 import { QueryError } from '../../components/ui/query-error';
 import { SortableList } from '../../components/ui/sortable-list';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useConfigPreview, type Server } from './api';
+import { scrollToFirstError, sentence } from '../../utils/form';
+import { useConfigPreview } from '../../lib/config-preview';
 import {
   DIFFICULTIES,
   missionsBlock,
@@ -20,7 +21,6 @@ import {
   type RowError,
 } from './content';
 import { useApplyRotation, usePutRotation, useRotation } from './content-api';
-import { scrollToFirstError, sentence } from './form-errors';
 
 interface Applied {
   key: string;
@@ -207,9 +207,13 @@ export function RotationEditor({ server, files, isAdmin, canApply }: { server: S
   const [previewing, setPreviewing] = useState(false);
   const root = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
+  // Take what is stored while the list is untouched.
+  // Adjusted while rendering rather than in an effect, so no frame shows the old values.
+  const [seededFrom, setSeededFrom] = useState<typeof rotation.data>();
+  if (rotation.data !== seededFrom) {
+    setSeededFrom(rotation.data);
     if (rotation.data && !dirty) setRows(rotationRows(rotation.data.rotation));
-  }, [rotation.data]);
+  }
 
   if (rotation.isError) return <QueryError error={rotation.error} onRetry={() => rotation.refetch()} />;
   if (rows === null) {
