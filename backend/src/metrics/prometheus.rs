@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
+use crate::servers::model::ServerState;
 use crate::with_conn;
 
 /// One managed server as a scrape sees it.
@@ -22,7 +23,7 @@ pub struct ServerFigures {
     pub id: i64,
     pub name: String,
     pub game: String,
-    pub state: String,
+    pub state: crate::servers::model::StoredState,
     pub players: Option<i32>,
     /// CPU time of the process tree, and its resident memory.
     pub cpu_seconds: Option<f64>,
@@ -94,7 +95,7 @@ impl ProcessReader {
     responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<HttpResponse> {
-    let rows: Vec<(i64, String, String, String, Option<i64>)> = state
+    let rows: Vec<(i64, String, String, crate::servers::model::StoredState, Option<i64>)> = state
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -107,7 +108,7 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
         .await?;
     let roots: Vec<u32> = rows
         .iter()
-        .filter(|r| r.3 == "running")
+        .filter(|r| r.3.is(ServerState::Running))
         .filter_map(|r| r.4.and_then(|p| u32::try_from(p).ok()))
         .collect();
     let st = state.clone();
@@ -119,7 +120,7 @@ pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<Htt
         .into_iter()
         .map(|(id, name, game, server_state, pid)| {
             let tree = pid
-                .filter(|_| server_state == "running")
+                .filter(|_| server_state.is(ServerState::Running))
                 .and_then(|p| u32::try_from(p).ok())
                 .and_then(|p| trees.get(&p).copied());
             ServerFigures {
@@ -158,9 +159,9 @@ pub fn render(s: &Snapshot) -> String {
     let mut out = String::new();
     family(&mut out, "languard_servers", "gauge", "Managed game servers by state.");
     // Every state is reported, zero included.
-    for st in crate::servers::model::ServerState::ALL.map(|s| s.as_str()) {
-        let n = s.servers.iter().filter(|x| x.state == st).count();
-        let _ = writeln!(out, "languard_servers{{state=\"{st}\"}} {n}");
+    for st in ServerState::ALL {
+        let n = s.servers.iter().filter(|x| x.state.is(st)).count();
+        let _ = writeln!(out, "languard_servers{{state=\"{}\"}} {n}", st.as_str());
     }
     let id = |x: &ServerFigures| {
         format!(
@@ -272,7 +273,7 @@ mod tests {
                 id: 3,
                 name: "My \"Elite\" \\ Server\nTwo".into(),
                 game: "arma3".into(),
-                state: "running".into(),
+                state: crate::servers::model::StoredState::Known(ServerState::Running),
                 players: Some(7),
                 cpu_seconds: Some(1.5),
                 memory_bytes: Some(1024),

@@ -129,7 +129,7 @@ pub async fn console_command(state: &AppState, server: i64, line: &str) -> ApiRe
         let (link, _) = link_of(state, server).await?;
         return Ok(link.command(line).await?);
     }
-    if row.state != "running" {
+    if !row.state.is(crate::servers::model::ServerState::Running) {
         return Err(ApiError::conflict(
             "not_running",
             format!("server {server} is not running"),

@@ -37,7 +37,7 @@ impl Actor {
     /// nobody watched.
     pub(super) async fn reattach(&mut self) -> ApiResult<()> {
         let row = store::row(&self.db, self.server).await?;
-        let recorded = ServerState::parse(&row.state)?;
+        let recorded = row.state.get()?;
         self.state = recorded;
         if let Some(id) = recorded_process(&row) {
             let message = format!("Languard restarted and reattached to pid {}", id.pid);
