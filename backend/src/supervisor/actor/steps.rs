@@ -33,17 +33,7 @@ impl Actor {
             self.machine = next;
             for action in actions {
                 let launch = action == Action::Launch;
-                let done = match action {
-                    Action::Launch => self.launch().await.map(Some),
-                    Action::NameRequester => {
-                        if let Some(by) = &by {
-                            self.by = by.clone();
-                        }
-                        Ok(None)
-                    }
-                    action => self.perform(action, &mut ended).await,
-                };
-                match done {
+                match self.perform(action, by.as_ref(), &mut ended).await {
                     Ok(Some(outcome)) => inputs.push_back(outcome),
                     Ok(None) => {}
                     // A start that failed, or whose process could not be recorded, ends in
@@ -65,11 +55,21 @@ impl Actor {
         }
     }
 
-    /// One action other than a launch; some answer with a further input.
-    async fn perform(&mut self, action: Action, ended: &mut Option<PathBuf>) -> ApiResult<Option<Input>> {
+    /// One action; a launch and reading the policy answer with a further input.
+    async fn perform(
+        &mut self,
+        action: Action,
+        by: Option<&EventActor>,
+        ended: &mut Option<PathBuf>,
+    ) -> ApiResult<Option<Input>> {
         match action {
             Action::Refuse(verb) => return Err(self.refuse(verb)),
-            Action::NameRequester | Action::Launch => {}
+            Action::Launch => return self.launch().await.map(Some),
+            Action::NameRequester => {
+                if let Some(by) = by {
+                    self.by = by.clone();
+                }
+            }
             Action::NameSystem => self.by = EventActor::system(),
             Action::CancelRestart => self.restart_at = None,
             Action::Abandon => {
