@@ -13,6 +13,7 @@ use super::processes::ProcessReader;
 use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
 use crate::runtime::Runtime;
+use crate::servers::model::ServerState;
 use crate::with_conn;
 
 /// One managed server as a scrape sees it.
@@ -20,7 +21,7 @@ pub struct ServerFigures {
     pub id: i64,
     pub name: String,
     pub game: String,
-    pub state: String,
+    pub state: crate::servers::model::StoredState,
     pub players: Option<i32>,
     /// CPU time of the process tree, and its resident memory.
     pub cpu_seconds: Option<f64>,
@@ -38,7 +39,7 @@ pub struct Snapshot {
 /// What a scrape shows, read now: the servers' rows, their process trees and last polls, and
 /// the panel's own counters.
 pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpStats) -> ApiResult<String> {
-    let rows: Vec<(i64, String, String, String, Option<i64>)> = rt
+    let rows: Vec<(i64, String, String, crate::servers::model::StoredState, Option<i64>)> = rt
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -51,7 +52,7 @@ pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpSta
         .await?;
     let roots: Vec<u32> = rows
         .iter()
-        .filter(|r| r.3 == "running")
+        .filter(|r| r.3.is(ServerState::Running))
         .filter_map(|r| r.4.and_then(|p| u32::try_from(p).ok()))
         .collect();
     let reader = processes.clone();
@@ -63,7 +64,7 @@ pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpSta
         .into_iter()
         .map(|(id, name, game, server_state, pid)| {
             let tree = pid
-                .filter(|_| server_state == "running")
+                .filter(|_| server_state.is(ServerState::Running))
                 .and_then(|p| u32::try_from(p).ok())
                 .and_then(|p| trees.get(&p).copied());
             ServerFigures {
@@ -100,9 +101,9 @@ pub fn render(s: &Snapshot) -> String {
     let mut out = String::new();
     family(&mut out, "languard_servers", "gauge", "Managed game servers by state.");
     // Every state is reported, zero included.
-    for st in crate::servers::model::ServerState::ALL.map(|s| s.as_str()) {
-        let n = s.servers.iter().filter(|x| x.state == st).count();
-        let _ = writeln!(out, "languard_servers{{state=\"{st}\"}} {n}");
+    for st in ServerState::ALL {
+        let n = s.servers.iter().filter(|x| x.state.is(st)).count();
+        let _ = writeln!(out, "languard_servers{{state=\"{}\"}} {n}", st.as_str());
     }
     let id = |x: &ServerFigures| {
         format!(
@@ -214,7 +215,7 @@ mod tests {
                 id: 3,
                 name: "My \"Elite\" \\ Server\nTwo".into(),
                 game: "arma3".into(),
-                state: "running".into(),
+                state: crate::servers::model::StoredState::Known(ServerState::Running),
                 players: Some(7),
                 cpu_seconds: Some(1.5),
                 memory_bytes: Some(1024),

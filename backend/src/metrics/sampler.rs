@@ -78,7 +78,7 @@ impl Sampler {
             .run(|pool| {
                 with_conn!(pool, |c| {
                     Ok(servers::table
-                        .filter(servers::state.eq("running"))
+                        .filter(servers::state.eq(crate::servers::model::ServerState::Running))
                         .select((servers::id, servers::pid))
                         .load(c)?)
                 })

@@ -29,7 +29,7 @@ pub async fn command(db: &Db, supervisor: &Supervisor, server: i64, line: &str) 
         let (link, _) = link_of(db, supervisor, server).await?;
         return Ok(link.command(line).await?);
     }
-    if row.state != "running" {
+    if !row.state.is(crate::servers::model::ServerState::Running) {
         return Err(ApiError::conflict(
             ErrorKind::NotRunning,
             format!("server {server} is not running"),

@@ -11,7 +11,11 @@ use crate::games::PortSpec;
 
 /// `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
 /// for) and `error` (could not start).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+// Stored as its lower-case name in `servers.state` (TEXT).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, diesel::AsExpression, diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum ServerState {
     Stopped,
@@ -45,11 +49,11 @@ impl ServerState {
 
     /// A stored state; one this version does not know (written by another version or by
     /// hand) is an error, never taken for `stopped`.
-    pub fn parse(text: &str) -> crate::error::ApiResult<ServerState> {
+    pub fn parse(text: &str) -> anyhow::Result<ServerState> {
         ServerState::ALL
             .into_iter()
             .find(|state| state.as_str() == text)
-            .ok_or_else(|| crate::error::ApiError::internal(anyhow::anyhow!("unknown stored server state `{text}`")))
+            .ok_or_else(|| anyhow::anyhow!("unknown stored server state `{text}`"))
     }
 
     /// A process exists in these states.
@@ -58,6 +62,64 @@ impl ServerState {
             self,
             ServerState::Starting | ServerState::Running | ServerState::Stopping
         )
+    }
+}
+
+// Over the existing TEXT column on both databases: the same strings as before, no migration.
+impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for ServerState
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+        self.as_str().to_sql(out)
+    }
+}
+
+impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for ServerState
+where
+    DB: diesel::backend::Backend,
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let text = String::from_sql(bytes)?;
+        Ok(ServerState::parse(&text)?)
+    }
+}
+
+/// `servers.state` as read. A row whose state this version does not know (written by another
+/// version or by hand) must stay readable: the supervisor still adopts or refuses to delete
+/// the process it records. So the unknown state is kept, and is an error where the state is
+/// used ([`StoredState::get`]), never taken for another one.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::FromSqlRow)]
+pub enum StoredState {
+    Known(ServerState),
+    Unknown(String),
+}
+
+impl StoredState {
+    pub fn get(&self) -> crate::error::ApiResult<ServerState> {
+        match self {
+            StoredState::Known(state) => Ok(*state),
+            StoredState::Unknown(text) => Err(crate::error::ApiError::internal(anyhow::anyhow!(
+                "unknown stored server state `{text}`"
+            ))),
+        }
+    }
+
+    pub fn is(&self, state: ServerState) -> bool {
+        *self == StoredState::Known(state)
+    }
+}
+
+impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for StoredState
+where
+    DB: diesel::backend::Backend,
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let text = String::from_sql(bytes)?;
+        Ok(ServerState::parse(&text).map_or(StoredState::Unknown(text), StoredState::Known))
     }
 }
 
@@ -76,7 +138,7 @@ pub struct ServerRow {
     pub max_restarts: i32,
     pub restart_window_secs: i32,
     pub stop_timeout_secs: i32,
-    pub state: String,
+    pub state: StoredState,
     pub pid: Option<i64>,
     pub pid_start_ticks: Option<i64>,
     /// The boot the start ticks count from (`/proc/sys/kernel/random/boot_id`).
@@ -296,7 +358,7 @@ pub struct ProcessId {
 
 #[cfg(test)]
 mod tests {
-    use super::ServerState;
+    use super::{ServerState, StoredState};
 
     #[test]
     fn stored_states_read_back_and_unknown_ones_are_errors() {
@@ -305,5 +367,30 @@ mod tests {
         }
         assert!(ServerState::parse("paused").is_err());
         assert!(ServerState::parse("").is_err());
+    }
+
+    /// Through a real (SQLite) database: a state is written as its name, read back as itself,
+    /// and an unknown stored text fails to read as a state and is kept as unknown in a row.
+    #[test]
+    fn states_go_through_the_text_column() {
+        use diesel::dsl::sql;
+        use diesel::prelude::*;
+        use diesel::sql_types::Text;
+
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        for state in ServerState::ALL {
+            let text: String = diesel::select(state.into_sql::<Text>()).get_result(&mut c).unwrap();
+            assert_eq!(text, state.as_str());
+            let back: ServerState = diesel::select(state.into_sql::<Text>()).get_result(&mut c).unwrap();
+            assert_eq!(back, state);
+            let stored: StoredState = diesel::select(state.into_sql::<Text>()).get_result(&mut c).unwrap();
+            assert_eq!(stored.get().ok(), Some(state));
+        }
+        let unknown = || diesel::select(sql::<Text>("'paused'"));
+        assert!(unknown().get_result::<ServerState>(&mut c).is_err());
+        let stored: StoredState = unknown().get_result(&mut c).unwrap();
+        assert_eq!(stored, StoredState::Unknown("paused".into()));
+        assert!(stored.get().is_err());
+        assert!(!stored.is(ServerState::Stopped));
     }
 }

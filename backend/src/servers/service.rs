@@ -37,7 +37,7 @@ pub fn to_api(row: ServerRow, rt: &Runtime) -> ApiResult<Server> {
 fn view(row: &ServerRow, facts: &Facts, rt: &Runtime) -> ApiResult<Server> {
     let (live, rcon) = rt.board.summary(row.id);
     let ports = facts.ports.clone();
-    let status = ServerState::parse(&row.state)?;
+    let status = row.state.get()?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
     Ok(Server {
         id: row.id,
@@ -199,7 +199,7 @@ pub async fn create(
                         servers::max_restarts.eq(max_restarts),
                         servers::restart_window_secs.eq(window),
                         servers::stop_timeout_secs.eq(stop_timeout),
-                        servers::state.eq(ServerState::Stopped.as_str()),
+                        servers::state.eq(ServerState::Stopped),
                         servers::created_at.eq(t),
                         servers::updated_at.eq(t),
                         servers::imported.eq(&imported_text),
@@ -240,13 +240,13 @@ pub async fn update(rt: &Runtime, by: &EventActor, id: i64, request: UpdateServe
     let row = store::row(&rt.db, id).await?;
     let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
-    if runtime_change && ServerState::parse(&row.state)?.is_active() {
+    if runtime_change && row.state.get()?.is_active() {
         // The running process was started with the old values; the supervisor still needs them.
         return Err(ApiError::conflict(
             ErrorKind::InvalidState,
             format!(
                 "stop the server before changing its executable, port or passwords (it is {})",
-                row.state
+                row.state.get()?.as_str()
             ),
         ));
     }

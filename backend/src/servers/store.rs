@@ -30,7 +30,7 @@ pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult
 
 /// A process is there (or about to be); not for a state this version does not know.
 pub fn is_active(row: &ServerRow) -> bool {
-    ServerState::parse(&row.state).is_ok_and(ServerState::is_active)
+    row.state.get().is_ok_and(ServerState::is_active)
 }
 
 pub fn not_found(id: i64) -> ApiError {
@@ -85,7 +85,7 @@ pub async fn set_runtime(
     db.write(Table::Servers, move |pool| {
         with_conn!(pool, |c| diesel::update(servers::table.find(id))
             .set((
-                servers::state.eq(state.as_str()),
+                servers::state.eq(state),
                 servers::pid.eq(pid),
                 servers::pid_start_ticks.eq(ticks),
                 servers::started_at.eq(started_at),

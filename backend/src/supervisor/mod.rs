@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod keys;
+pub mod machine;
 pub mod plan;
 pub mod process;
 

@@ -1,23 +1,24 @@
 //! The per-server actor: a loop over its mailbox, its process's exit, and its timers
 //! (startup grace, stop timeout, restart backoff). Only this task changes the server's
-//! runtime state, so transitions cannot race.
+//! runtime state, so transitions cannot race. What each wake-up means is decided by
+//! [`super::machine::decide`]; this task carries it out (`steps.rs`).
 
-use std::collections::VecDeque;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustix::process::Signal;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 mod reattach;
 mod start;
+mod steps;
 mod stop;
 
+use super::machine::{Exit, Input, Machine};
 use super::process::{self, ProcessId};
-use super::{Command, Power};
+use super::Command;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GracefulStop, RconTarget};
@@ -31,7 +32,6 @@ use crate::servers::store;
 
 /// A process that survives this long after spawning counts as running.
 const STARTUP_GRACE: Duration = Duration::from_secs(1);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 struct Live {
     id: ProcessId,
@@ -58,11 +58,6 @@ struct Live {
     _tailers: crate::logs::tailer::Tailers,
 }
 
-struct Exit {
-    code: Option<i32>,
-    signal: Option<i32>,
-}
-
 enum Wake {
     Mail(Option<Command>),
     Exited(Exit),
@@ -77,16 +72,12 @@ struct Actor {
     secret_box: Arc<SecretBox>,
     players: Runtime,
     mods_root: PathBuf,
-    state: ServerState,
+    /// The state and what the decisions depend on.
+    machine: Machine,
     live: Option<Live>,
-    /// Exits nobody asked for, within the restart window.
-    crashes: VecDeque<Instant>,
     up_at: Option<Instant>,
     kill_at: Option<Instant>,
     restart_at: Option<Instant>,
-    /// The coming exit was asked for (stop, kill).
-    expecting_exit: bool,
-    restart_when_stopped: bool,
     /// Who asked for what the server is doing now: the user or token behind the last power
     /// action, or Languard itself (reattaching, crash handling, automatic restarts). Every
     /// event the actor records names them.
@@ -108,14 +99,11 @@ pub(crate) fn spawn(
             secret_box,
             players,
             mods_root,
-            state: ServerState::Stopped,
+            machine: Machine::default(),
             live: None,
-            crashes: VecDeque::new(),
             up_at: None,
             kill_at: None,
             restart_at: None,
-            expecting_exit: false,
-            restart_when_stopped: false,
             by: EventActor::system(),
         };
         if let Err(e) = actor.reattach().await {
@@ -225,23 +213,31 @@ impl Actor {
                     let link = self
                         .live
                         .as_ref()
-                        .filter(|_| self.state == ServerState::Running)
+                        .filter(|_| self.machine.state == ServerState::Running)
                         .and_then(|l| l.link.clone());
                     let _ = reply.send(link);
                     continue;
                 }
+                // Who asked from then on names the events of what follows (`running` after a
+                // start, `stopped` after a stop); a refused action changes nothing.
                 Wake::Mail(Some(Command::Power(power, by, reply))) => {
-                    let result = self.power(power, by).await;
+                    let result = self.feed(Input::Power(power), Some(by)).await;
                     let _ = reply.send(result);
                     Ok(())
                 }
-                Wake::Exited(exit) => self.on_exit(exit).await,
-                Wake::Up => self.on_up().await,
-                Wake::KillDue => self.on_stop_timeout().await,
+                Wake::Exited(exit) => self.feed(Input::Exited(exit), None).await.map(drop),
+                Wake::Up => {
+                    self.up_at = None;
+                    let alive = self.live.as_ref().is_some_and(|l| process::is_alive(l.id));
+                    self.feed(Input::GraceOver { alive }, None).await.map(drop)
+                }
+                Wake::KillDue => {
+                    self.kill_at = None;
+                    self.feed(Input::StopTimeout, None).await.map(drop)
+                }
                 Wake::RestartDue => {
                     self.restart_at = None;
-                    self.by = EventActor::system();
-                    self.start_or_record_error().await.map(|_| ())
+                    self.feed(Input::RestartDue, None).await.map(drop)
                 }
             };
             if let Err(e) = outcome {
@@ -260,12 +256,12 @@ impl Actor {
     fn refuse(&self, action: &str) -> ApiError {
         ApiError::conflict(
             ErrorKind::InvalidState,
-            format!("cannot {action} the server while it is {}", self.state.as_str()),
+            format!("cannot {action} the server while it is {}", self.machine.state.as_str()),
         )
     }
 
-    async fn set_state(&mut self, state: ServerState) -> ApiResult<()> {
-        self.state = state;
+    /// Writes the state the decisions moved to, with the process it runs, and publishes it.
+    async fn record(&self, state: ServerState) -> ApiResult<()> {
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
         store::set_runtime(&self.db, self.server, state, process).await?;
@@ -286,82 +282,6 @@ impl Actor {
             detail,
         )
         .await
-    }
-
-    /// Acts for `by`, who from then on is named by the events of what follows (`running` after
-    /// a start, `stopped` after a stop); a refused action changes nothing.
-    async fn power(&mut self, power: Power, by: EventActor) -> ApiResult<ServerState> {
-        match power {
-            Power::Start => {
-                if self.state.is_active() {
-                    return Err(self.refuse("start"));
-                }
-                self.by = by;
-                // A start by hand forgets earlier crashes and any pending automatic restart.
-                self.crashes.clear();
-                self.restart_at = None;
-                self.start_or_record_error().await
-            }
-            Power::Stop => match self.state {
-                ServerState::Starting | ServerState::Running => {
-                    self.by = by;
-                    self.begin_stop().await?;
-                    Ok(self.state)
-                }
-                ServerState::Crashed if self.restart_at.is_some() => {
-                    self.by = by;
-                    self.restart_at = None;
-                    self.set_state(ServerState::Stopped).await?;
-                    self.event("stopped", "pending automatic restart cancelled".into(), None)
-                        .await?;
-                    Ok(self.state)
-                }
-                _ => Err(self.refuse("stop")),
-            },
-            Power::Restart => match self.state {
-                ServerState::Starting | ServerState::Running => {
-                    self.by = by;
-                    self.restart_when_stopped = true;
-                    self.begin_stop().await?;
-                    Ok(self.state)
-                }
-                ServerState::Stopping => {
-                    self.by = by;
-                    self.restart_when_stopped = true;
-                    Ok(self.state)
-                }
-                _ => {
-                    self.by = by;
-                    self.crashes.clear();
-                    self.restart_at = None;
-                    self.start_or_record_error().await
-                }
-            },
-            Power::Kill => {
-                // A kill means "no more of this server now": forget any restart it had pending.
-                self.restart_when_stopped = false;
-                if self.live.is_none() && self.restart_at.take().is_some() {
-                    self.by = by;
-                    self.set_state(ServerState::Stopped).await?;
-                    self.event("stopped", "pending automatic restart cancelled".into(), None)
-                        .await?;
-                    return Ok(self.state);
-                }
-                let Some(live) = &self.live else {
-                    return Err(self.refuse("kill"));
-                };
-                self.by = by;
-                process::signal_group(live.id, Signal::KILL);
-                self.expecting_exit = true;
-                self.event(
-                    "killed",
-                    format!("process group {} killed on request", live.id.pid),
-                    None,
-                )
-                .await?;
-                Ok(self.state)
-            }
-        }
     }
 
     /// Starts the player poller of the running process (games with RCON only).

@@ -4,15 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use super::{Actor, Live};
 use crate::db::now;
 use crate::error::ApiResult;
-use crate::events::payloads::{to_json, ProcessDetail};
 use crate::games::GracefulStop;
-use crate::servers::model::{ServerRow, ServerState};
+use crate::servers::model::ServerRow;
 use crate::servers::store;
+use crate::supervisor::machine::Input;
 use crate::supervisor::plan::plan_for;
 use crate::supervisor::process::{self, ProcessId};
 
@@ -33,34 +31,25 @@ pub(super) fn recorded_process(row: &ServerRow) -> Option<ProcessId> {
 }
 
 impl Actor {
-    /// After a panel restart: adopt the recorded process if it still runs (whatever state the
-    /// row says: a live process is never left untracked), else record that it ended while
-    /// nobody watched.
+    /// After a panel restart: take back the recorded process if it still runs (whatever state
+    /// the row says: a live process is never left untracked); the decisions say what the
+    /// recorded state becomes.
     pub(super) async fn reattach(&mut self) -> ApiResult<()> {
         let row = store::row(&self.db, self.server).await?;
-        let recorded = ServerState::parse(&row.state)?;
-        self.state = recorded;
-        if let Some(id) = recorded_process(&row) {
-            let message = format!("Languard restarted and reattached to pid {}", id.pid);
-            return self.adopt(&row, id, message).await;
-        }
-        // Sessions a previous panel left open ended when the server stopped.
-        crate::players::store::close_open_sessions(&self.db, self.server, now()).await?;
-        if !recorded.is_active() {
-            return Ok(());
-        }
-        self.set_state(ServerState::Crashed).await?;
-        self.event(
-            "crashed",
-            "the server ended while Languard was not running".into(),
-            None,
-        )
-        .await
+        let recorded = row.state.get()?;
+        let adopted = match recorded_process(&row) {
+            Some(id) => {
+                self.take_back(&row, id).await;
+                Some(id.pid)
+            }
+            None => None,
+        };
+        self.feed(Input::Restored { recorded, adopted }, None).await.map(drop)
     }
 
-    /// Takes a process of this server that is not (or no longer) our child under supervision:
-    /// `running`, or the end of a stop that was asked for before the panel restarted.
-    pub(super) async fn adopt(&mut self, row: &ServerRow, id: ProcessId, message: String) -> ApiResult<()> {
+    /// Holds a process of this server that is not (or no longer) our child: its console is
+    /// followed again and it can be stopped the way its game stops.
+    pub(super) async fn take_back(&mut self, row: &ServerRow, id: ProcessId) {
         let planned = plan_for(row, &self.secret_box, &[]).ok();
         let tailers = super::console_tailers(
             self.server,
@@ -86,16 +75,5 @@ impl Actor {
             max_players: super::max_players(&row.config),
             _tailers: tailers,
         });
-        if self.state == ServerState::Stopping {
-            // The stop was asked for before the restart: finish it.
-            self.expecting_exit = true;
-            self.kill_at = self.live.as_ref().map(|l| Instant::now() + l.stop_timeout);
-        } else {
-            self.expecting_exit = false;
-            self.set_state(ServerState::Running).await?;
-            self.watch_players();
-        }
-        self.event("reattached", message, Some(to_json(&ProcessDetail { pid: id.pid })))
-            .await
     }
 }

@@ -1,51 +1,29 @@
 //! The start path: plan and render, check ports, spawn, or take back a process of this server
-//! that still runs; then the startup grace that turns `starting` into `running`.
+//! that still runs. What follows (`starting`, the startup grace, `running`) is the decisions'.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rustix::process::Signal;
-use tokio::time::Instant;
-
 use super::reattach::recorded_process;
-use super::{console_tailers, max_players, Actor, Live, STARTUP_GRACE};
+use super::{console_tailers, max_players, Actor, Live};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::events::payloads::{to_json, ConfigBackupDetail, ProcessDetail};
+use crate::events::payloads::{to_json, ConfigBackupDetail};
 use crate::rcon::Link;
 use crate::serverdir::{record_refusal, PathError, ServerDir};
-use crate::servers::model::ServerState;
 use crate::servers::{import, store};
+use crate::supervisor::machine::Input;
 use crate::supervisor::plan::{check_executable, plan_for};
 use crate::supervisor::process;
 
 impl Actor {
-    /// Starts; when that fails, the server is in `error` with an event saying why.
-    pub(super) async fn start_or_record_error(&mut self) -> ApiResult<ServerState> {
-        match self.start().await {
-            Ok(()) => Ok(self.state),
-            Err(e) => {
-                let message = e.body().message;
-                // The process may already run when a later step failed: it must not live on untracked.
-                if let Some(live) = self.live.take() {
-                    process::signal_group(live.id, Signal::KILL);
-                }
-                self.set_state(ServerState::Error).await?;
-                self.event("error", format!("could not start: {message}"), None).await?;
-                Err(e)
-            }
-        }
-    }
-
-    async fn start(&mut self) -> ApiResult<()> {
+    /// Spawns the server's process, or takes back the one that still runs; answers which.
+    pub(super) async fn launch(&mut self) -> ApiResult<Input> {
         let row = store::row(&self.db, self.server).await?;
         if let Some(id) = recorded_process(&row) {
             // Never a second copy into the same directory: the running one is taken back.
-            let message = format!(
-                "pid {} of this server was still running; adopted it instead of starting another",
-                id.pid
-            );
-            return self.adopt(&row, id, message).await;
+            self.take_back(&row, id).await;
+            return Ok(Input::Adopted { pid: id.pid });
         }
         // Before reading what it loads: a change made from here on asks for another restart.
         store::set_restart_required(&self.db, self.server, false).await?;
@@ -103,7 +81,6 @@ impl Actor {
         let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
         let (child, id) =
             process::spawn(console, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
-        self.expecting_exit = false;
         self.live = Some(Live {
             id,
             boot: process::boot_id(),
@@ -119,14 +96,10 @@ impl Actor {
             max_players: max_players(&row.config),
             _tailers: tailers,
         });
-        self.up_at = Some(Instant::now() + STARTUP_GRACE);
-        self.set_state(ServerState::Starting).await?;
-        self.event(
-            "starting",
-            format!("started {} (pid {})", plan.program.display(), id.pid),
-            Some(to_json(&ProcessDetail { pid: id.pid })),
-        )
-        .await
+        Ok(Input::Spawned {
+            program: plan.program.display().to_string(),
+            pid: id.pid,
+        })
     }
 
     /// A path beneath the server directory that leads outside becomes an event and a 409;
@@ -139,15 +112,5 @@ impl Actor {
             }
             Err(e) => ApiError::internal(e),
         }
-    }
-
-    pub(super) async fn on_up(&mut self) -> ApiResult<()> {
-        self.up_at = None;
-        if self.state == ServerState::Starting && self.live.as_ref().is_some_and(|l| process::is_alive(l.id)) {
-            self.set_state(ServerState::Running).await?;
-            self.event("running", "the server is running".into(), None).await?;
-            self.watch_players();
-        }
-        Ok(())
     }
 }
