@@ -306,7 +306,7 @@ mod tests {
 
     #[test]
     fn the_document_lists_every_kind_in_error_body() {
-        let doc = serde_json::to_value(crate::openapi::document()).unwrap();
+        let doc = serde_json::to_value(crate::openapi::document(crate::app::api_routes)).unwrap();
         let schemas = &doc["components"]["schemas"];
         assert_eq!(
             schemas["ErrorBody"]["properties"]["error"]["$ref"],
