@@ -9,7 +9,7 @@ use crate::db::{now, Db};
 use crate::error::ApiResult;
 use crate::games::moderation::{self, Target};
 use crate::games::roster::IdentityKind;
-use crate::games::{GameId, RconFlavour};
+use crate::games::RconFlavour;
 use crate::players::monitor::Runtime;
 use crate::players::store::{PlayerRow, Present};
 use crate::rcon::{Link, RconError};
@@ -89,7 +89,7 @@ async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i6
         .into_iter()
         .filter(|(id, _)| ban.server_id.is_none_or(|s| s == *id))
         .filter_map(|(id, game)| {
-            let flavour = GameId::parse(&game)?.rcon_flavour()?;
+            let flavour = game.rcon_flavour()?;
             (IdentityKind::of(flavour) == kind).then_some((id, flavour))
         })
         .collect())
@@ -104,7 +104,7 @@ pub async fn apply(
     ban: &BanRow,
     player: &PlayerRow,
 ) -> ApiResult<()> {
-    for (server, flavour) in targets(&rt.db, ban, player.kind()?).await? {
+    for (server, flavour) in targets(&rt.db, ban, player.kind).await? {
         let Some(link) = supervisor.link(server).await? else {
             continue;
         };
@@ -114,7 +114,7 @@ pub async fn apply(
             .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
             .and_then(|p| p.slot);
         let target = Target {
-            kind: player.kind()?,
+            kind: player.kind,
             identity: &player.identity,
             name: &player.name,
             slot,
@@ -141,15 +141,8 @@ pub async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Lin
         else {
             continue;
         };
-        let kind = match present.player.kind() {
-            Ok(kind) => kind,
-            Err(e) => {
-                tracing::error!(server, error = ?e, "could not enforce a ban");
-                continue;
-            }
-        };
         let target = Target {
-            kind,
+            kind: present.player.kind,
             identity: &present.entry.identity,
             name: &present.entry.name,
             slot: present.entry.slot,
@@ -230,7 +223,7 @@ pub async fn lift(
 ) -> ApiResult<BanRow> {
     let ban = store::lift(&rt.db, ban_id, by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
-    for (server, flavour) in targets(&rt.db, &ban, player.kind()?).await? {
+    for (server, flavour) in targets(&rt.db, &ban, player.kind).await? {
         if let Some(link) = supervisor.link(server).await? {
             catch_up(rt, server, actor, flavour, &link).await;
         }

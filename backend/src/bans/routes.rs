@@ -11,7 +11,6 @@ use crate::db::now;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::games::moderation::{self, clean_text, Target};
 use crate::games::roster::IdentityKind;
-use crate::games::GameId;
 use crate::http::extract::{Json, Query};
 use crate::http::page::PageRequest;
 use crate::players::store as players_store;
@@ -67,10 +66,8 @@ async fn ban_player(
         clean_text(request.reason.as_deref().unwrap_or(""), 200).map_err(|m| ApiError::validation("reason", m))?;
     let row = servers_store::row(&state.db, server).await?;
     let player = players_store::player_row(&state.db, player_id).await?;
-    let server_kind = GameId::parse(&row.game)
-        .and_then(GameId::rcon_flavour)
-        .map(IdentityKind::of);
-    if server_kind != Some(player.kind()?) {
+    let server_kind = row.game.rcon_flavour().map(IdentityKind::of);
+    if server_kind != Some(player.kind) {
         return Err(ApiError::validation(
             "player",
             format!(
@@ -81,12 +78,12 @@ async fn ban_player(
     }
     // Refused before the ban exists when the game could not take its reason (or the name).
     let target = Target {
-        kind: player.kind()?,
+        kind: player.kind,
         identity: &player.identity,
         name: &player.name,
         slot: None,
     };
-    if let Some(flavour) = GameId::parse(&row.game).and_then(GameId::rcon_flavour) {
+    if let Some(flavour) = row.game.rcon_flavour() {
         moderation::ban(flavour, &target, None, &reason)?;
     }
     let ban = store::create(

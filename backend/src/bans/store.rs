@@ -43,7 +43,7 @@ pub fn ban_not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("ban {id} does not exist"))
 }
 
-type BanJoined = (BanRow, (String, String, String), Option<String>);
+type BanJoined = (BanRow, (IdentityKind, String, String), Option<String>);
 
 fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTime) -> ApiResult<Ban> {
     Ok(Ban {
@@ -51,7 +51,7 @@ fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTi
         id: row.id,
         player_id: row.player_id,
         player_name: name,
-        kind: IdentityKind::stored(&kind)?,
+        kind,
         identity,
         server_id: row.server_id,
         server_name,
@@ -276,7 +276,7 @@ pub struct PendingLift {
 }
 
 pub async fn pending_lifts(db: &Db, server: i64) -> ApiResult<Vec<PendingLift>> {
-    let rows: Vec<(i64, String, String, String)> = db
+    let rows: Vec<(i64, IdentityKind, String, String)> = db
         .run(move |pool| {
             with_conn!(pool, |c| ban_enforcements::table
                 .inner_join(bans::table.inner_join(players::table))
@@ -287,16 +287,15 @@ pub async fn pending_lifts(db: &Db, server: i64) -> ApiResult<Vec<PendingLift>> 
                 .map_err(ApiError::from))
         })
         .await?;
-    rows.into_iter()
-        .map(|(enforcement, kind, identity, name)| {
-            Ok(PendingLift {
-                enforcement,
-                kind: IdentityKind::stored(&kind)?,
-                identity,
-                name,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(enforcement, kind, identity, name)| PendingLift {
+            enforcement,
+            kind,
+            identity,
+            name,
         })
-        .collect()
+        .collect())
 }
 
 pub async fn lifted(db: &Db, enforcement: i64) -> ApiResult<()> {

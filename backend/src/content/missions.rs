@@ -20,7 +20,7 @@ use crate::db::schema::content_files;
 use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::events::job::Job;
-use crate::games::{self, ContentFolder, GameAdapter};
+use crate::games::{ContentFolder, GameAdapter};
 use crate::serverdir::on_disk;
 use crate::servers::model::ServerRow;
 use crate::servers::store as servers_store;
@@ -86,8 +86,7 @@ pub struct Target {
 impl Target {
     pub async fn load(db: &Db, id: i64) -> ApiResult<Target> {
         let row = servers_store::row(db, id).await?;
-        let adapter = games::find(&row.game)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("server {id} has unknown game `{}`", row.game)))?;
+        let adapter = row.game.adapter();
         let config: Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
         let folder = adapter.content(&config).ok_or_else(|| {
             ApiError::conflict(

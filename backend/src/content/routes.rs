@@ -228,21 +228,22 @@ async fn delete_mod(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 
 async fn server_mods(state: &AppState, id: i64) -> ApiResult<ServerMods> {
     let row = servers_store::row(&state.db, id).await?;
-    supports_mods(&row.game)?;
+    supports_mods(row.game)?;
     Ok(ServerMods {
         mods: server_mods::of_server(&state.db, id).await?,
         restart_required: row.restart_required && servers_store::is_active(&row),
     })
 }
 
-fn supports_mods(game: &str) -> ApiResult<()> {
-    match crate::games::find(game) {
-        Some(adapter) if adapter.supports_mods() => Ok(()),
-        Some(adapter) => Err(ApiError::conflict(
+fn supports_mods(game: crate::games::GameId) -> ApiResult<()> {
+    let adapter = game.adapter();
+    if adapter.supports_mods() {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
             "unsupported",
             format!("{} servers do not load library mods", adapter.name()),
-        )),
-        None => Err(ApiError::internal(anyhow::anyhow!("unknown game `{game}`"))),
+        ))
     }
 }
 
@@ -278,7 +279,7 @@ async fn put_server_mods(
     p.require(Role::Admin)?;
     let id = id.into_inner();
     let row = servers_store::row(&state.db, id).await?;
-    supports_mods(&row.game)?;
+    supports_mods(row.game)?;
     server_mods::set_of_server(&state.db, id, body.0.mods).await?;
     servers_store::set_restart_required(&state.db, id, true).await?;
     Ok(web::Json(server_mods(&state, id).await?))

@@ -21,7 +21,7 @@ use crate::with_conn;
 pub struct ServerFigures {
     pub id: i64,
     pub name: String,
-    pub game: String,
+    pub game: crate::games::GameId,
     pub state: String,
     pub players: Option<i32>,
     /// CPU time of the process tree, and its resident memory.
@@ -94,7 +94,7 @@ impl ProcessReader {
     responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, _p: Principal) -> ApiResult<HttpResponse> {
-    let rows: Vec<(i64, String, String, String, Option<i64>)> = state
+    let rows: Vec<(i64, String, crate::games::GameId, String, Option<i64>)> = state
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -167,7 +167,7 @@ pub fn render(s: &Snapshot) -> String {
             "server_id=\"{}\",server=\"{}\",game=\"{}\"",
             x.id,
             label(&x.name),
-            label(&x.game)
+            label(x.game.as_str())
         )
     };
     family(
@@ -271,7 +271,7 @@ mod tests {
             servers: vec![ServerFigures {
                 id: 3,
                 name: "My \"Elite\" \\ Server\nTwo".into(),
-                game: "arma3".into(),
+                game: crate::games::GameId::Arma3,
                 state: "running".into(),
                 players: Some(7),
                 cpu_seconds: Some(1.5),

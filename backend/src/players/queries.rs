@@ -49,7 +49,8 @@ async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
             })
         })
         .await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|row| {
             let mut on: Vec<i64> = online.iter().filter(|(p, _)| *p == row.id).map(|(_, s)| *s).collect();
             on.sort_unstable();
@@ -57,7 +58,7 @@ async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
             let is_banned = banned.contains(&row.id);
             row.into_api(on, is_banned)
         })
-        .collect()
+        .collect())
 }
 
 /// Everyone ever seen, most recently seen first; `search` matches any name used (also the

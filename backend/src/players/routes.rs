@@ -16,7 +16,7 @@ use crate::bans;
 use crate::db::text::within_years;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::games::moderation::{self, clean_text, Target};
-use crate::games::{GameId, RconFlavour};
+use crate::games::RconFlavour;
 use crate::http::extract::{Json, Query};
 use crate::http::page::{PageQuery, PageRequest};
 use crate::rcon::Link;
@@ -110,8 +110,9 @@ async fn live_state(
 /// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
 pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlavour)> {
     let row = servers_store::row(&state.db, server).await?;
-    let flavour = GameId::parse(&row.game)
-        .and_then(GameId::rcon_flavour)
+    let flavour = row
+        .game
+        .rcon_flavour()
         .ok_or_else(|| ApiError::conflict("no_rcon", format!("{} servers have no RCON console", row.game)))?;
     let link = state
         .supervisor
@@ -125,7 +126,7 @@ pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlav
 /// (stdin). Returns the game's reply (nothing for the console: the output goes to its log).
 pub async fn console_command(state: &AppState, server: i64, line: &str) -> ApiResult<String> {
     let row = servers_store::row(&state.db, server).await?;
-    if GameId::parse(&row.game).and_then(GameId::rcon_flavour).is_some() {
+    if row.game.rcon_flavour().is_some() {
         let (link, _) = link_of(state, server).await?;
         return Ok(link.command(line).await?);
     }

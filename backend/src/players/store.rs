@@ -16,7 +16,7 @@ use crate::with_conn;
 #[diesel(table_name = players)]
 pub struct PlayerRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: IdentityKind,
     pub identity: String,
     pub name: String,
     pub steam_name: Option<String>,
@@ -28,13 +28,9 @@ pub struct PlayerRow {
 }
 
 impl PlayerRow {
-    pub fn kind(&self) -> ApiResult<IdentityKind> {
-        IdentityKind::stored(&self.kind)
-    }
-
-    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> ApiResult<Player> {
-        Ok(Player {
-            kind: self.kind()?,
+    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> Player {
+        Player {
+            kind: self.kind,
             id: self.id,
             identity: self.identity,
             name: self.name,
@@ -45,7 +41,7 @@ impl PlayerRow {
             last_seen: to_utc(self.last_seen),
             online_on,
             banned,
-        })
+        }
     }
 }
 
@@ -144,7 +140,7 @@ pub async fn reconcile(
             for entry in entries {
                 let started = joined_at(&entry, at);
                 let existing: Option<PlayerRow> = players::table
-                    .filter(players::kind.eq(kind.as_str()))
+                    .filter(players::kind.eq(kind))
                     .filter(players::identity.eq(&entry.identity))
                     .select(PlayerRow::as_select())
                     .first(c)
@@ -156,7 +152,7 @@ pub async fn reconcile(
                         .get_result(c)?,
                     None => diesel::insert_into(players::table)
                         .values((
-                            players::kind.eq(kind.as_str()),
+                            players::kind.eq(kind),
                             players::identity.eq(&entry.identity),
                             players::name.eq(&entry.name),
                             players::first_seen.eq(started),

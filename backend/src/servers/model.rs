@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::event_actor::EventActor;
 use crate::db::schema::{server_events, servers};
 use crate::games::import::ImportReport;
-use crate::games::PortSpec;
+use crate::games::{GameId, PortSpec};
 
 /// `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
 /// for) and `error` (could not start).
@@ -66,7 +66,7 @@ impl ServerState {
 pub struct ServerRow {
     pub id: i64,
     pub name: String,
-    pub game: String,
+    pub game: GameId,
     pub executable: String,
     pub game_port: i32,
     pub directory: String,
@@ -94,7 +94,7 @@ pub struct ServerRow {
 pub struct Server {
     pub id: i64,
     pub name: String,
-    pub game: String,
+    pub game: GameId,
     pub executable: String,
     pub game_port: u16,
     /// Where its files live.

@@ -44,7 +44,7 @@ async fn list_games(_principal: Principal) -> web::Json<Vec<Game>> {
     web::Json(
         games::GameId::ALL
             .into_iter()
-            .filter_map(|id| games::find(id.as_str()).map(|a| (id, a)))
+            .map(|id| (id, id.adapter()))
             .map(|(id, a)| Game {
                 id,
                 name: a.name().to_owned(),

@@ -41,7 +41,7 @@ fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> ApiResult<Se
     Ok(Server {
         id: row.id,
         name: row.name.clone(),
-        game: row.game.clone(),
+        game: row.game,
         executable: row.executable.clone(),
         game_port: u16::try_from(row.game_port).unwrap_or_default(),
         directory: row.directory.clone(),
@@ -108,10 +108,7 @@ pub async fn get(state: &AppState, id: i64) -> ApiResult<Server> {
 
 pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequest) -> ApiResult<Server> {
     let name = validate_name(&request.name)?;
-    let adapter = games::find(request.game.as_str()).ok_or_else(|| {
-        let ids: Vec<&str> = games::all().iter().map(|a| a.id()).collect();
-        ApiError::validation("game", format!("unknown game; one of: {}", ids.join(", ")))
-    })?;
+    let adapter = request.game.adapter();
     let executable = PathBuf::from(&request.executable);
     check_executable(adapter, &executable, false)?;
     let game_port = validate_port(request.game_port)?;
@@ -162,7 +159,7 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::validation("directory", format!("cannot create it: {e}")))?;
-    let game = adapter.id().to_owned();
+    let game = adapter.id();
     let config_text = config.to_string();
     let dir_text = directory.display().to_string();
     let auto_restart = request.auto_restart.unwrap_or(true);
@@ -183,7 +180,7 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
                 diesel::insert_into(servers::table)
                     .values((
                         servers::name.eq(&name),
-                        servers::game.eq(&game),
+                        servers::game.eq(game),
                         servers::executable.eq(&request.executable),
                         servers::game_port.eq(game_port),
                         servers::directory.eq(&dir_text),
@@ -232,7 +229,7 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
 
 pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
     let row = store::row(&state.db, id).await?;
-    let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let adapter = row.game.adapter();
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
     if runtime_change && ServerState::parse(&row.state)?.is_active() {
         // The running process was started with the old values; the supervisor still needs them.
@@ -368,7 +365,7 @@ pub async fn config(state: &AppState, id: i64) -> ApiResult<Value> {
 
 pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Value) -> ApiResult<Value> {
     let row = store::row(&state.db, id).await?;
-    let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let adapter = row.game.adapter();
     let config = adapter.validate(&config)?;
     let secrets = store::open_secrets(state.supervisor.secret_box(), &row.secrets)?;
     adapter.plan(&games::ServerSpec {

@@ -9,7 +9,7 @@ use super::model::{ServerEventPage, ServerEventRow, ServerRow, ServerState};
 use crate::db::schema::{server_events, servers};
 use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
-use crate::games::Secrets;
+use crate::games::{GameId, Secrets};
 use crate::http::page::PageRequest;
 use crate::secrets::SecretBox;
 use crate::supervisor::process::ProcessId;
@@ -61,7 +61,7 @@ pub async fn all_ids(db: &Db) -> ApiResult<Vec<i64>> {
 }
 
 /// (id, game) of every server.
-pub async fn games(db: &Db) -> ApiResult<Vec<(i64, String)>> {
+pub async fn games(db: &Db) -> ApiResult<Vec<(i64, GameId)>> {
     db.run(|pool| {
         with_conn!(pool, |c| servers::table
             .select((servers::id, servers::game))

@@ -13,7 +13,7 @@ pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -32,19 +32,17 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<UserRow> for User {
-    type Error = ApiError;
-
-    fn try_from(row: UserRow) -> ApiResult<User> {
-        Ok(User {
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> User {
+        User {
             id: row.id,
             username: row.username,
-            role: Role::from_db(&row.role)?,
+            role: row.role,
             disabled: row.disabled,
             created_at: to_utc(row.created_at),
             updated_at: to_utc(row.updated_at),
             last_login_at: row.last_login_at.map(to_utc),
-        })
+        }
     }
 }
 

@@ -22,7 +22,7 @@ static ADMIN_CHANGES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 macro_rules! ensure_another_admin {
     ($c:expr, $id:expr) => {{
         let others: i64 = users::table
-            .filter(users::role.eq("admin"))
+            .filter(users::role.eq(Role::Admin))
             .filter(users::disabled.eq(false))
             .filter(users::id.ne($id))
             .count()
@@ -67,7 +67,7 @@ pub async fn ensure_first_admin(db: &Db, configured: Option<String>) -> ApiResul
                 .values((
                     users::username.eq("admin"),
                     users::password_hash.eq(hash),
-                    users::role.eq(Role::Admin.as_str()),
+                    users::role.eq(Role::Admin),
                     users::disabled.eq(false),
                     users::created_at.eq(t),
                     users::updated_at.eq(t),
@@ -89,7 +89,7 @@ pub async fn list(db: &Db, request: PageRequest) -> ApiResult<UserPage> {
                 .limit(request.per_page)
                 .offset(request.offset())
                 .load(c)?;
-            let items = rows.into_iter().map(User::try_from).collect::<ApiResult<Vec<_>>>()?;
+            let items = rows.into_iter().map(User::from).collect();
             Ok(UserPage::new(items, request, total))
         })
     })
@@ -104,7 +104,7 @@ pub async fn get(db: &Db, id: i64) -> ApiResult<User> {
             .first(c)
             .optional()?
             .ok_or_else(|| user_not_found(id))
-            .and_then(User::try_from))
+            .map(User::from))
     })
     .await
 }
@@ -139,7 +139,7 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
                 .values((
                     users::username.eq(&request.username),
                     users::password_hash.eq(&hash),
-                    users::role.eq(request.role.as_str()),
+                    users::role.eq(request.role),
                     users::disabled.eq(false),
                     users::created_at.eq(t),
                     users::updated_at.eq(t),
@@ -152,7 +152,7 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
                     }
                     other => other.into(),
                 })?;
-            User::try_from(row)
+            Ok(User::from(row))
         }))
     })
     .await
@@ -173,15 +173,15 @@ pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUse
                     .first(c)
                     .optional()?
                     .ok_or_else(|| user_not_found(id))?;
-                let stays_admin = request.role.map_or(current.role == "admin", |r| r == Role::Admin)
+                let stays_admin = request.role.map_or(current.role == Role::Admin, |r| r == Role::Admin)
                     && !request.disabled.unwrap_or(current.disabled);
-                if current.role == "admin" && !current.disabled && !stays_admin {
+                if current.role == Role::Admin && !current.disabled && !stays_admin {
                     ensure_another_admin!(c, id);
                 }
                 let t = now();
                 diesel::update(users::table.find(id))
                     .set((
-                        request.role.map(|r| users::role.eq(r.as_str())),
+                        request.role.map(|r| users::role.eq(r)),
                         request.disabled.map(|d| users::disabled.eq(d)),
                         hash.as_ref().map(|h| users::password_hash.eq(h)),
                         users::updated_at.eq(t),
@@ -191,7 +191,7 @@ pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUse
                     revoke_sessions!(c, id, t, -1);
                 }
                 let row: UserRow = users::table.find(id).select(UserRow::as_select()).first(c)?;
-                User::try_from(row)
+                Ok(User::from(row))
             }))
         })
         .await?;
@@ -209,7 +209,7 @@ pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
                 .first(c)
                 .optional()?
                 .ok_or_else(|| user_not_found(id))?;
-            if current.role == "admin" && !current.disabled {
+            if current.role == Role::Admin && !current.disabled {
                 ensure_another_admin!(c, id);
             }
             diesel::delete(users::table.find(id)).execute(c)?;
@@ -266,7 +266,7 @@ pub async fn record_login(db: &Db, id: i64) -> ApiResult<User> {
                 .set(users::last_login_at.eq(now()))
                 .returning(UserRow::as_returning())
                 .get_result(c)?;
-            User::try_from(row)
+            Ok(User::from(row))
         })
     })
     .await

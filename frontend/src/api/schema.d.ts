@@ -1634,7 +1634,7 @@ export interface components {
             /** @description Where its files live. */
             directory: string;
             executable: string;
-            game: string;
+            game: components["schemas"]["GameId"];
             /** Format: int32 */
             game_port: number;
             has_admin_password: boolean;

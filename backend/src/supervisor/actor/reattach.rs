@@ -65,7 +65,7 @@ impl Actor {
             self.server,
             std::path::Path::new(&row.directory),
             planned.as_ref().and_then(|(_, plan)| plan.log.clone()),
-            crate::games::find(&row.game).unwrap_or(&crate::games::generic::Generic),
+            row.game.adapter(),
             &self.players,
         )
         .await;
