@@ -25,7 +25,9 @@ async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
 }
 
 async fn event(rt: &Runtime, server: i64, by: &EventActor, kind: &'static str, message: String) {
-    if let Err(e) = servers_store::add_event(&rt.db, &rt.bus, server, by, kind, message, None).await {
+    if let Err(e) =
+        servers_store::add_event(&rt.db, &rt.bus, crate::ids::ServerId(server), by, kind, message, None).await
+    {
         tracing::error!(server, error = ?e, "could not record a ban event");
     }
 }
@@ -87,10 +89,10 @@ async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i6
     let servers = servers_store::games(db).await?;
     Ok(servers
         .into_iter()
-        .filter(|(id, _)| ban.server_id.is_none_or(|s| s == *id))
+        .filter(|(id, _)| ban.server_id.is_none_or(|s| s == id.0))
         .filter_map(|(id, game)| {
             let flavour = game.rcon_flavour()?;
-            (IdentityKind::of(flavour) == kind).then_some((id, flavour))
+            (IdentityKind::of(flavour) == kind).then_some((id.0, flavour))
         })
         .collect())
 }
@@ -105,7 +107,7 @@ pub async fn apply(
     player: &PlayerRow,
 ) -> ApiResult<()> {
     for (server, flavour) in targets(&rt.db, ban, player.kind).await? {
-        let Some(link) = supervisor.link(server).await? else {
+        let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? else {
             continue;
         };
         let slot = rt
@@ -224,7 +226,7 @@ pub async fn lift(
     let ban = store::lift(&rt.db, ban_id, by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
     for (server, flavour) in targets(&rt.db, &ban, player.kind).await? {
-        if let Some(link) = supervisor.link(server).await? {
+        if let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? {
             catch_up(rt, server, actor, flavour, &link).await;
         }
     }

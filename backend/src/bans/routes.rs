@@ -64,7 +64,7 @@ async fn ban_player(
     };
     let reason =
         clean_text(request.reason.as_deref().unwrap_or(""), 200).map_err(|m| ApiError::validation("reason", m))?;
-    let row = servers_store::row(&state.db, server).await?;
+    let row = servers_store::row(&state.db, crate::ids::ServerId(server)).await?;
     let player = players_store::player_row(&state.db, player_id).await?;
     let server_kind = row.game.rcon_flavour().map(IdentityKind::of);
     if server_kind != Some(player.kind) {

@@ -85,7 +85,7 @@ pub struct Target {
 
 impl Target {
     pub async fn load(db: &Db, id: i64) -> ApiResult<Target> {
-        let row = servers_store::row(db, id).await?;
+        let row = servers_store::row(db, crate::ids::ServerId(id)).await?;
         let adapter = row.game.adapter();
         let config: Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
         let folder = adapter.content(&config).ok_or_else(|| {

@@ -155,7 +155,7 @@ pub async fn set_rotation(state: &AppState, by: &EventActor, id: i64, input: Rot
         .collect();
     let mut config = t.config.clone();
     config["missions"] = Value::Array(missions);
-    crate::servers::service::set_config(state, by, id, config)
+    crate::servers::service::set_config(state, by, crate::ids::ServerId(id), config)
         .await
         .map_err(|e| match e {
             ApiError::Validation { field, message } => ApiError::Validation {
@@ -177,7 +177,7 @@ pub async fn apply(state: &AppState, by: &EventActor, id: i64, request: ApplyReq
         .get(request.index)
         .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", rotation.len())))?;
     let link =
-        state.supervisor.link(id).await?.ok_or_else(|| {
+        state.supervisor.link(crate::ids::ServerId(id)).await?.ok_or_else(|| {
             ApiError::conflict("not_running", "the server is not running, or its RCON is not connected")
         })?;
     let command = format!("#mission {} {}", entry.mission, entry.difficulty);
@@ -185,7 +185,7 @@ pub async fn apply(state: &AppState, by: &EventActor, id: i64, request: ApplyReq
     servers_store::add_event(
         &state.db,
         &state.bus,
-        id,
+        crate::ids::ServerId(id),
         by,
         "mission_changed",
         format!("switched to {} ({})", entry.mission, entry.difficulty),

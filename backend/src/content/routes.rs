@@ -227,7 +227,7 @@ async fn delete_mod(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 }
 
 async fn server_mods(state: &AppState, id: i64) -> ApiResult<ServerMods> {
-    let row = servers_store::row(&state.db, id).await?;
+    let row = servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     supports_mods(row.game)?;
     Ok(ServerMods {
         mods: server_mods::of_server(&state.db, id).await?,
@@ -278,9 +278,9 @@ async fn put_server_mods(
 ) -> ApiResult<web::Json<ServerMods>> {
     p.require(Role::Admin)?;
     let id = id.into_inner();
-    let row = servers_store::row(&state.db, id).await?;
+    let row = servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     supports_mods(row.game)?;
     server_mods::set_of_server(&state.db, id, body.0.mods).await?;
-    servers_store::set_restart_required(&state.db, id, true).await?;
+    servers_store::set_restart_required(&state.db, crate::ids::ServerId(id), true).await?;
     Ok(web::Json(server_mods(&state, id).await?))
 }

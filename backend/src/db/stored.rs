@@ -88,10 +88,18 @@ mod tests {
         )
         .await;
         assert_eq!(
-            crate::servers::store::row(&db, 1).await.unwrap().game,
+            crate::servers::store::row(&db, crate::ids::ServerId(1))
+                .await
+                .unwrap()
+                .game,
             GameId::Minecraft
         );
-        says_unknown(crate::servers::store::row(&db, 2).await.unwrap_err(), "game `quake`");
+        says_unknown(
+            crate::servers::store::row(&db, crate::ids::ServerId(2))
+                .await
+                .unwrap_err(),
+            "game `quake`",
+        );
         assert_eq!(
             crate::players::store::player_row(&db, 1).await.unwrap().kind,
             IdentityKind::Steam

@@ -455,7 +455,11 @@ impl Session {
             ServerSelection::All(star) if star == "*" => Ok(None),
             ServerSelection::All(_) => Err(ApiError::validation("servers", "must be a list of ids or \"*\"")),
             ServerSelection::Ids(ids) => {
-                let known: HashSet<i64> = crate::servers::store::all_ids(&state.db).await?.into_iter().collect();
+                let known: HashSet<i64> = crate::servers::store::all_ids(&state.db)
+                    .await?
+                    .into_iter()
+                    .map(|id| id.0)
+                    .collect();
                 match ids.iter().find(|id| !known.contains(id)) {
                     Some(id) => Err(ApiError::validation("servers", format!("server {id} does not exist"))),
                     None => Ok(Some(ids)),

@@ -28,7 +28,7 @@ async fn list_logs(
 ) -> ApiResult<web::Json<LogPage>> {
     let id = id.into_inner();
     let query = query.0.parse()?;
-    servers_store::row(&state.db, id).await?;
+    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     let limit = query.limit as usize;
     let items = store::page(&state.db, id, query).await?;
     let next_cursor = if items.len() == limit {
@@ -52,7 +52,7 @@ async fn delete_logs(
 ) -> ApiResult<web::Json<LogsDeleted>> {
     p.require(Role::Admin)?;
     let id = id.into_inner();
-    servers_store::row(&state.db, id).await?;
+    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     let deleted = store::delete_all(&state.db, id).await?;
     Ok(web::Json(LogsDeleted { deleted }))
 }

@@ -43,7 +43,7 @@ async fn server_metrics(
 ) -> ApiResult<web::Json<MetricSeries>> {
     let id = id.into_inner();
     let query = query.0.parse(state.config.metrics_interval, chrono::Utc::now())?;
-    servers_store::row(&state.db, id).await?;
+    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     let points = store::series(&state.db, Some(id), query).await?;
     Ok(web::Json(answer(Some(id), query, points)))
 }

@@ -148,7 +148,7 @@ impl Poller {
         if let Err(e) = servers_store::add_event(
             &self.rt.db,
             &self.rt.bus,
-            self.server,
+            crate::ids::ServerId(self.server),
             &EventActor::system(),
             kind,
             message,

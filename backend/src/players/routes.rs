@@ -43,7 +43,7 @@ async fn server_players(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ServerPlayers>> {
     let id = id.into_inner();
-    servers_store::row(&state.db, id).await?;
+    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     let mut view = state.supervisor.players().board.get(id).unwrap_or(ServerPlayers {
         monitored: false,
         rcon: None,
@@ -69,7 +69,7 @@ async fn server_sessions(
 ) -> ApiResult<web::Json<SessionPage>> {
     let id = id.into_inner();
     let page = query.0.parse()?;
-    servers_store::row(&state.db, id).await?;
+    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     let (items, total) = queries::sessions(&state.db, Some(id), None, page, p.is_admin()).await?;
     Ok(web::Json(SessionPage::new(items, page, total)))
 }
@@ -103,20 +103,20 @@ async fn live_state(
     if from > to {
         return Err(ApiError::validation("from", "must not be after `to`"));
     }
-    servers_store::row(&state.db, id).await?;
+    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
     Ok(web::Json(queries::live_states(&state.db, id, from, to).await?))
 }
 
 /// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
 pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlavour)> {
-    let row = servers_store::row(&state.db, server).await?;
+    let row = servers_store::row(&state.db, crate::ids::ServerId(server)).await?;
     let flavour = row
         .game
         .rcon_flavour()
         .ok_or_else(|| ApiError::conflict("no_rcon", format!("{} servers have no RCON console", row.game)))?;
     let link = state
         .supervisor
-        .link(server)
+        .link(crate::ids::ServerId(server))
         .await?
         .ok_or_else(|| ApiError::conflict("not_running", format!("server {server} is not running")))?;
     Ok((link, flavour))
@@ -125,7 +125,7 @@ pub async fn link_of(state: &AppState, server: i64) -> ApiResult<(Link, RconFlav
 /// One console line on a running server: over RCON when its game has it, else on its console
 /// (stdin). Returns the game's reply (nothing for the console: the output goes to its log).
 pub async fn console_command(state: &AppState, server: i64, line: &str) -> ApiResult<String> {
-    let row = servers_store::row(&state.db, server).await?;
+    let row = servers_store::row(&state.db, crate::ids::ServerId(server)).await?;
     if row.game.rcon_flavour().is_some() {
         let (link, _) = link_of(state, server).await?;
         return Ok(link.command(line).await?);

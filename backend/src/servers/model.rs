@@ -8,6 +8,7 @@ use super::event_actor::EventActor;
 use crate::db::schema::{server_events, servers};
 use crate::games::import::ImportReport;
 use crate::games::{GameId, PortSpec};
+use crate::ids::ServerId;
 
 /// `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
 /// for) and `error` (could not start).
@@ -64,7 +65,7 @@ impl ServerState {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = servers)]
 pub struct ServerRow {
-    pub id: i64,
+    pub id: ServerId,
     pub name: String,
     pub game: GameId,
     pub executable: String,
@@ -92,7 +93,7 @@ pub struct ServerRow {
 /// A managed game server. Passwords are never shown: only whether each is set.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Server {
-    pub id: i64,
+    pub id: ServerId,
     pub name: String,
     pub game: GameId,
     pub executable: String,
@@ -204,7 +205,7 @@ crate::page_of!(ServerPage, Server);
 #[diesel(table_name = server_events)]
 pub struct ServerEventRow {
     pub id: i64,
-    pub server_id: i64,
+    pub server_id: ServerId,
     pub created_at: NaiveDateTime,
     pub kind: String,
     pub message: String,

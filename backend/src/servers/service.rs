@@ -22,6 +22,7 @@ use crate::db::{Table, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::{self, Secrets};
 use crate::http::page::PageRequest;
+use crate::ids::ServerId;
 use crate::supervisor::plan::{check_executable, plan_for};
 use crate::supervisor::Supervisor;
 use crate::with_conn;
@@ -34,7 +35,7 @@ pub fn to_api(row: ServerRow, supervisor: &Supervisor) -> ApiResult<Server> {
 }
 
 fn view(row: &ServerRow, facts: &Facts, supervisor: &Supervisor) -> ApiResult<Server> {
-    let (live, rcon) = supervisor.players().board.summary(row.id);
+    let (live, rcon) = supervisor.players().board.summary(row.id.0);
     let ports = facts.ports.clone();
     let status = ServerState::parse(&row.state)?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
@@ -102,7 +103,7 @@ pub async fn list(state: &AppState, request: PageRequest) -> ApiResult<ServerPag
     Ok(ServerPage::new(items, request, all.len() as i64))
 }
 
-pub async fn get(state: &AppState, id: i64) -> ApiResult<Server> {
+pub async fn get(state: &AppState, id: ServerId) -> ApiResult<Server> {
     to_api(store::row(&state.db, id).await?, &state.supervisor)
 }
 
@@ -227,7 +228,12 @@ pub async fn create(state: &AppState, by: &EventActor, request: CreateServerRequ
     to_api(row, &state.supervisor)
 }
 
-pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
+pub async fn update(
+    state: &AppState,
+    by: &EventActor,
+    id: ServerId,
+    request: UpdateServerRequest,
+) -> ApiResult<Server> {
     let row = store::row(&state.db, id).await?;
     let adapter = row.game.adapter();
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
@@ -314,7 +320,7 @@ pub async fn update(state: &AppState, by: &EventActor, id: i64, request: UpdateS
     to_api(row, &state.supervisor)
 }
 
-pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
+pub async fn delete(state: &AppState, id: ServerId, purge: bool) -> ApiResult<()> {
     let row = store::row(&state.db, id).await?;
     let directory = PathBuf::from(&row.directory);
     // Only a folder strictly inside <data_dir>/servers, compared after resolving symlinks and `..`.
@@ -358,12 +364,12 @@ pub async fn delete(state: &AppState, id: i64, purge: bool) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn config(state: &AppState, id: i64) -> ApiResult<Value> {
+pub async fn config(state: &AppState, id: ServerId) -> ApiResult<Value> {
     let row = store::row(&state.db, id).await?;
     serde_json::from_str(&row.config).map_err(ApiError::internal)
 }
 
-pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Value) -> ApiResult<Value> {
+pub async fn set_config(state: &AppState, by: &EventActor, id: ServerId, config: Value) -> ApiResult<Value> {
     let row = store::row(&state.db, id).await?;
     let adapter = row.game.adapter();
     let config = adapter.validate(&config)?;
@@ -403,7 +409,7 @@ pub async fn set_config(state: &AppState, by: &EventActor, id: i64, config: Valu
 
 /// The files a start would write, with every password replaced by `********`. The plan is
 /// rendered with stand-in passwords, so escaping (e.g. `\:` in properties) cannot reveal one.
-pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
+pub async fn preview(state: &AppState, id: ServerId) -> ApiResult<ConfigPreview> {
     const STAND_INS: [&str; 3] = [
         "LanguardMaskedRcon7f3a",
         "LanguardMaskedGame7f3a",
@@ -418,7 +424,7 @@ pub async fn preview(state: &AppState, id: i64) -> ApiResult<ConfigPreview> {
         admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
     row.secrets = store::seal_secrets(state.supervisor.secret_box(), &masked)?;
-    let mods = crate::content::server_mods::launch_mods(&state.db, id, state.supervisor.mods_root()).await?;
+    let mods = crate::content::server_mods::launch_mods(&state.db, id.0, state.supervisor.mods_root()).await?;
     let (_, plan) = plan_for(&row, state.supervisor.secret_box(), &mods)?;
     let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {

@@ -1640,8 +1640,7 @@ export interface components {
             has_admin_password: boolean;
             has_game_password: boolean;
             has_rcon_password: boolean;
-            /** Format: int64 */
-            id: number;
+            id: components["schemas"]["ServerId"];
             imported?: components["schemas"]["ImportReport"] | null;
             live?: components["schemas"]["LiveSummary"] | null;
             /** Format: int32 */
@@ -1693,6 +1692,8 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** Format: int64 */
+        ServerId: number;
         ServerMod: {
             folder: string;
             /** Format: int64 */

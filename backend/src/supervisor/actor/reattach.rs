@@ -36,7 +36,7 @@ impl Actor {
     /// row says: a live process is never left untracked), else record that it ended while
     /// nobody watched.
     pub(super) async fn reattach(&mut self) -> ApiResult<()> {
-        let row = store::row(&self.db, self.server).await?;
+        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
         let recorded = ServerState::parse(&row.state)?;
         self.state = recorded;
         if let Some(id) = recorded_process(&row) {

@@ -57,7 +57,16 @@ impl Actor {
                         if let Err(e) = crate::rcon::send(&target, &command).await {
                             process::signal_group(id, Signal::TERM);
                             let message = format!("`{command}` over RCON failed ({e:#}); sent SIGTERM instead");
-                            let _ = store::add_event(&db, &bus, server, &by, "stopping", message, None).await;
+                            let _ = store::add_event(
+                                &db,
+                                &bus,
+                                crate::ids::ServerId(server),
+                                &by,
+                                "stopping",
+                                message,
+                                None,
+                            )
+                            .await;
                         }
                     }));
                     said
@@ -134,7 +143,7 @@ impl Actor {
             Some(json!({"exit_code": exit.code, "signal": exit.signal, "last_lines": last_lines})),
         )
         .await?;
-        let row = store::row(&self.db, self.server).await?;
+        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
         if !row.auto_restart {
             return Ok(());
         }
