@@ -66,7 +66,7 @@ async fn write_ban(
     };
     match run_all(link, &commands).await {
         Ok(()) => {
-            if let Err(e) = store::record_enforcement(&rt.db, ban.id, server).await {
+            if let Err(e) = store::record_enforcement(&rt.db, ban.id.0, server).await {
                 tracing::error!(server, error = ?e, "could not record a ban enforcement");
             }
             event(rt, server, by, "ban_applied", describe(ban, target.name)).await;
@@ -89,7 +89,7 @@ async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i6
     let servers = servers_store::games(db).await?;
     Ok(servers
         .into_iter()
-        .filter(|(id, _)| ban.server_id.is_none_or(|s| s == id.0))
+        .filter(|(id, _)| ban.server_id.is_none_or(|s| s == *id))
         .filter_map(|(id, game)| {
             let flavour = game.rcon_flavour()?;
             (IdentityKind::of(flavour) == kind).then_some((id.0, flavour))
@@ -113,7 +113,7 @@ pub async fn apply(
         let slot = rt
             .board
             .get(server)
-            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
+            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id.0))
             .and_then(|p| p.slot);
         let target = Target {
             kind: player.kind,
@@ -129,7 +129,7 @@ pub async fn apply(
 /// Newcomers with an active ban for this server are banned again through the game.
 pub async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
     for present in joined {
-        let bans = match store::active_for(&rt.db, present.player.id, server).await {
+        let bans = match store::active_for(&rt.db, present.player.id.0, server).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(server, error = ?e, "could not read bans");
@@ -223,7 +223,7 @@ pub async fn lift(
     ban_id: i64,
     by: String,
 ) -> ApiResult<BanRow> {
-    let ban = store::lift(&rt.db, ban_id, by).await?;
+    let ban = store::lift(&rt.db, crate::ids::BanId(ban_id), by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
     for (server, flavour) in targets(&rt.db, &ban, player.kind).await? {
         if let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? {

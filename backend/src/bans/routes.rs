@@ -13,6 +13,7 @@ use crate::games::moderation::{self, clean_text, Target};
 use crate::games::roster::IdentityKind;
 use crate::http::extract::{Json, Query};
 use crate::http::page::PageRequest;
+use crate::ids::{BanId, PlayerId, ServerId};
 use crate::players::store as players_store;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
@@ -27,14 +28,14 @@ const MAX_MINUTES: i64 = 5_256_000;
 /// Ban a player from this server (or, with `global`, from every server of a game that names
 /// players the same way). Written into the game's own ban list at once where the server runs,
 /// and again whenever the player joins a server it applies to.
-#[utoipa::path(tag = "bans", request_body = BanRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "bans", params(("id" = i64, Path), ("player" = i64, Path)), request_body = BanRequest, security(("bearer" = [])),
     responses((status = 201, description = "Banned", body = Ban),
         (status = 422, description = "Invalid duration or reason, or the player is from another game", body = ErrorBody)))]
 #[post("/servers/{id}/players/{player}/ban")]
 async fn ban_player(
     state: web::Data<AppState>,
     p: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ServerId, PlayerId)>,
     body: Json<BanRequest>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
@@ -64,7 +65,7 @@ async fn ban_player(
     };
     let reason =
         clean_text(request.reason.as_deref().unwrap_or(""), 200).map_err(|m| ApiError::validation("reason", m))?;
-    let row = servers_store::row(&state.db, crate::ids::ServerId(server)).await?;
+    let row = servers_store::row(&state.db, server).await?;
     let player = players_store::player_row(&state.db, player_id).await?;
     let server_kind = row.game.rcon_flavour().map(IdentityKind::of);
     if server_kind != Some(player.kind) {
@@ -135,17 +136,17 @@ async fn list_bans(
 
 /// Lift a ban everywhere: in Languard at once, in each game's list now where the server runs,
 /// else when its RCON next comes up. 409 when it was already lifted.
-#[utoipa::path(tag = "bans", security(("bearer" = [])),
+#[utoipa::path(tag = "bans", params(BanId), security(("bearer" = [])),
     responses((status = 204, description = "Lifted"),
         (status = 409, description = "Already lifted", body = ErrorBody)))]
 #[delete("/bans/{id}")]
-async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<BanId>) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
     enforce::lift(
         state.supervisor.players(),
         &state.supervisor,
         &EventActor::of(&p),
-        id.into_inner(),
+        id.into_inner().0,
         p.username.clone(),
     )
     .await?;

@@ -10,14 +10,15 @@ use crate::db::{now, to_utc, Db, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::roster::IdentityKind;
 use crate::http::page::PageRequest;
+use crate::ids::{BanId, PlayerId, ServerId};
 use crate::with_conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bans)]
 pub struct BanRow {
-    pub id: i64,
-    pub player_id: i64,
-    pub server_id: Option<i64>,
+    pub id: BanId,
+    pub player_id: PlayerId,
+    pub server_id: Option<ServerId>,
     pub reason: String,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
@@ -39,7 +40,7 @@ impl BanRow {
     }
 }
 
-pub fn ban_not_found(id: i64) -> ApiError {
+pub fn ban_not_found(id: BanId) -> ApiError {
     ApiError::NotFound(format!("ban {id} does not exist"))
 }
 
@@ -66,8 +67,8 @@ fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTi
 }
 
 pub struct NewBan {
-    pub player_id: i64,
-    pub server_id: Option<i64>,
+    pub player_id: PlayerId,
+    pub server_id: Option<ServerId>,
     pub reason: String,
     pub created_by: String,
     pub expires_at: Option<NaiveDateTime>,
@@ -159,7 +160,7 @@ pub async fn list(db: &Db, filter: BanFilter, page: PageRequest) -> ApiResult<(V
     Ok((bans, total))
 }
 
-pub async fn get(db: &Db, id: i64) -> ApiResult<Ban> {
+pub async fn get(db: &Db, id: BanId) -> ApiResult<Ban> {
     let at = now();
     let row = db
         .run(move |pool| {
@@ -182,7 +183,7 @@ pub async fn get(db: &Db, id: i64) -> ApiResult<Ban> {
 
 /// Marks a ban lifted and every game list holding it as due for removal; returns the ban.
 /// 409 when it was already lifted.
-pub async fn lift(db: &Db, id: i64, by: String) -> ApiResult<BanRow> {
+pub async fn lift(db: &Db, id: BanId, by: String) -> ApiResult<BanRow> {
     db.run(move |pool| {
         with_conn!(pool, |c| c.write_transaction(|c| {
             let row: BanRow = bans::table

@@ -101,11 +101,16 @@ mod tests {
             "game `quake`",
         );
         assert_eq!(
-            crate::players::store::player_row(&db, 1).await.unwrap().kind,
+            crate::players::store::player_row(&db, crate::ids::PlayerId(1))
+                .await
+                .unwrap()
+                .kind,
             IdentityKind::Steam
         );
         says_unknown(
-            crate::players::store::player_row(&db, 2).await.unwrap_err(),
+            crate::players::store::player_row(&db, crate::ids::PlayerId(2))
+                .await
+                .unwrap_err(),
             "identity kind `xbox`",
         );
         // `users.role` has a CHECK constraint, so an unknown role is read from a query instead.

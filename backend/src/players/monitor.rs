@@ -219,7 +219,7 @@ impl Poller {
             .present
             .iter()
             .map(|p| OnlinePlayer {
-                player_id: p.player.id,
+                player_id: p.player.id.0,
                 session_id: p.session_id,
                 name: p.entry.name.clone(),
                 kind: self.kind,

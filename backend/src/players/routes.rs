@@ -19,6 +19,7 @@ use crate::games::moderation::{self, clean_text, Target};
 use crate::games::RconFlavour;
 use crate::http::extract::{Json, Query};
 use crate::http::page::{PageQuery, PageRequest};
+use crate::ids::{PlayerId, ServerId};
 use crate::rcon::Link;
 use crate::servers::store as servers_store;
 
@@ -34,17 +35,17 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Who is on the server now (as of the last poll), with the RCON link's state.
-#[utoipa::path(tag = "players", security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The live roster", body = ServerPlayers)))]
 #[get("/servers/{id}/players")]
 async fn server_players(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<ServerPlayers>> {
     let id = id.into_inner();
-    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
-    let mut view = state.supervisor.players().board.get(id).unwrap_or(ServerPlayers {
+    servers_store::row(&state.db, id).await?;
+    let mut view = state.supervisor.players().board.get(id.0).unwrap_or(ServerPlayers {
         monitored: false,
         rcon: None,
         polled_at: None,
@@ -58,19 +59,19 @@ async fn server_players(
 }
 
 /// Recent visits to the server, newest first.
-#[utoipa::path(tag = "players", params(PageQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(PageQuery, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "One page of sessions", body = SessionPage)))]
 #[get("/servers/{id}/sessions")]
 async fn server_sessions(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<PageQuery>,
 ) -> ApiResult<web::Json<SessionPage>> {
     let id = id.into_inner();
     let page = query.0.parse()?;
-    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
-    let (items, total) = queries::sessions(&state.db, Some(id), None, page, p.is_admin()).await?;
+    servers_store::row(&state.db, id).await?;
+    let (items, total) = queries::sessions(&state.db, Some(id.0), None, page, p.is_admin()).await?;
     Ok(web::Json(SessionPage::new(items, page, total)))
 }
 
@@ -85,13 +86,13 @@ pub struct LiveStateQuery {
 
 /// Players, max players, bots, map and hibernation over time: one row per stretch during which
 /// nothing changed (at most 10 000 rows).
-#[utoipa::path(tag = "players", params(LiveStateQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(LiveStateQuery, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "Live-state history, oldest first", body = Vec<LiveState>)))]
 #[get("/servers/{id}/live-state")]
 async fn live_state(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<LiveStateQuery>,
 ) -> ApiResult<web::Json<Vec<LiveState>>> {
     let id = id.into_inner();
@@ -103,8 +104,8 @@ async fn live_state(
     if from > to {
         return Err(ApiError::validation("from", "must not be after `to`"));
     }
-    servers_store::row(&state.db, crate::ids::ServerId(id)).await?;
-    Ok(web::Json(queries::live_states(&state.db, id, from, to).await?))
+    servers_store::row(&state.db, id).await?;
+    Ok(web::Json(queries::live_states(&state.db, id.0, from, to).await?))
 }
 
 /// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
@@ -146,7 +147,7 @@ fn reason_of(reason: Option<&str>) -> ApiResult<String> {
 }
 
 /// Kick a player who is on the server now; the game's reply is returned.
-#[utoipa::path(tag = "players", request_body = KickRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(("id" = i64, Path), ("player" = i64, Path)), request_body = KickRequest, security(("bearer" = [])),
     responses((status = 200, description = "Kicked", body = RconOutput),
         (status = 409, description = "The server is not running or the player is not on it", body = ErrorBody),
         (status = 502, description = "The game refused or broke the RCON exchange", body = ErrorBody),
@@ -155,20 +156,20 @@ fn reason_of(reason: Option<&str>) -> ApiResult<String> {
 async fn kick_player(
     state: web::Data<AppState>,
     p: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ServerId, PlayerId)>,
     body: Json<KickRequest>,
 ) -> ApiResult<web::Json<RconOutput>> {
     p.require(Role::Operator)?;
     let (server, player) = path.into_inner();
     let reason = reason_of(body.0.reason.as_deref())?;
     store::player_row(&state.db, player).await?;
-    let (link, flavour) = link_of(&state, server).await?;
+    let (link, flavour) = link_of(&state, server.0).await?;
     let online = state
         .supervisor
         .players()
         .board
-        .get(server)
-        .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
+        .get(server.0)
+        .and_then(|view| view.players.into_iter().find(|o| o.player_id == player.0))
         .ok_or_else(|| {
             ApiError::conflict(
                 "player_not_online",
@@ -188,7 +189,7 @@ async fn kick_player(
 }
 
 /// Send a chat message to everyone on the server.
-#[utoipa::path(tag = "players", request_body = SayRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(ServerId), request_body = SayRequest, security(("bearer" = [])),
     responses((status = 200, description = "Sent", body = RconOutput),
         (status = 409, description = "The server is not running", body = ErrorBody),
         (status = 502, description = "The game refused or broke the RCON exchange", body = ErrorBody),
@@ -197,7 +198,7 @@ async fn kick_player(
 async fn say(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<SayRequest>,
 ) -> ApiResult<web::Json<RconOutput>> {
     p.require(Role::Operator)?;
@@ -205,14 +206,14 @@ async fn say(
     if message.is_empty() {
         return Err(ApiError::validation("message", "must not be empty"));
     }
-    let (link, flavour) = link_of(&state, id.into_inner()).await?;
+    let (link, flavour) = link_of(&state, id.into_inner().0).await?;
     let output = link.command(&moderation::say(flavour, &message)?).await?;
     Ok(web::Json(RconOutput { output }))
 }
 
 /// Run one raw console command over RCON and return the game's reply (admins only; the
 /// command is kept in the audit log).
-#[utoipa::path(tag = "players", request_body = RconRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(ServerId), request_body = RconRequest, security(("bearer" = [])),
     responses((status = 200, description = "The game's reply", body = RconOutput),
         (status = 409, description = "The server is not running", body = ErrorBody),
         (status = 502, description = "The game refused or broke the RCON exchange", body = ErrorBody),
@@ -221,7 +222,7 @@ async fn say(
 async fn rcon_command(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<RconRequest>,
 ) -> ApiResult<web::Json<RconOutput>> {
     p.require(Role::Admin)?;
@@ -229,7 +230,7 @@ async fn rcon_command(
     if command.is_empty() {
         return Err(ApiError::validation("command", "must not be empty"));
     }
-    let (link, _) = link_of(&state, id.into_inner()).await?;
+    let (link, _) = link_of(&state, id.into_inner().0).await?;
     let output = link.command(&command).await?;
     Ok(web::Json(RconOutput { output }))
 }
@@ -266,23 +267,23 @@ async fn list_players(
 }
 
 /// One player: identity, Steam profile, names used, recent sessions across servers, bans.
-#[utoipa::path(tag = "players", security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(PlayerId), security(("bearer" = [])),
     responses((status = 200, description = "The player", body = PlayerDetail)))]
 #[get("/players/{id}")]
 async fn get_player(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<PlayerId>,
 ) -> ApiResult<web::Json<PlayerDetail>> {
     let id = id.into_inner();
     let player = queries::player(&state.db, id).await?;
-    let names = queries::names(&state.db, id).await?;
+    let names = queries::names(&state.db, id.0).await?;
     let recent = PageRequest::parse(Some(1), Some(100))?;
-    let (sessions, _) = queries::sessions(&state.db, None, Some(id), recent, p.is_admin()).await?;
+    let (sessions, _) = queries::sessions(&state.db, None, Some(id.0), recent, p.is_admin()).await?;
     let filter = bans::store::BanFilter {
         active: None,
         server_id: None,
-        player_id: Some(id),
+        player_id: Some(id.0),
         search: None,
     };
     let (bans, _) = bans::store::list(&state.db, filter, PageRequest::parse(Some(1), Some(200))?).await?;

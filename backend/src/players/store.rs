@@ -10,12 +10,13 @@ use crate::db::schema::{live_states, player_names, player_sessions, players};
 use crate::db::{to_utc, Db, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::roster::{IdentityKind, Roster, RosterEntry};
+use crate::ids::PlayerId;
 use crate::with_conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = players)]
 pub struct PlayerRow {
-    pub id: i64,
+    pub id: PlayerId,
     pub kind: IdentityKind,
     pub identity: String,
     pub name: String,
@@ -178,7 +179,7 @@ pub async fn reconcile(
                         ))
                         .execute(c)?;
                 }
-                let (session_id, joined_at, joined) = match open.iter().find(|s| s.player_id == player.id) {
+                let (session_id, joined_at, joined) = match open.iter().find(|s| s.player_id == player.id.0) {
                     Some(s) => {
                         diesel::update(player_sessions::table.find(s.id))
                             .set((
@@ -286,11 +287,11 @@ pub async fn close_open_sessions(db: &Db, server: i64, at: NaiveDateTime) -> Api
     .await
 }
 
-pub fn player_not_found(id: i64) -> ApiError {
+pub fn player_not_found(id: PlayerId) -> ApiError {
     ApiError::NotFound(format!("player {id} does not exist"))
 }
 
-pub async fn player_row(db: &Db, id: i64) -> ApiResult<PlayerRow> {
+pub async fn player_row(db: &Db, id: PlayerId) -> ApiResult<PlayerRow> {
     db.run(move |pool| {
         with_conn!(pool, |c| players::table
             .find(id)

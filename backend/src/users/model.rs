@@ -6,11 +6,12 @@ use utoipa::ToSchema;
 use crate::auth::Role;
 use crate::db::{schema::users, to_utc};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::UserId;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub password_hash: String,
     pub role: Role,
@@ -23,7 +24,7 @@ pub struct UserRow {
 /// A user account as the API shows it (never with its password hash).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     pub disabled: bool,

@@ -9,6 +9,7 @@ use crate::db::WriteTransaction;
 use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
+use crate::ids::UserId;
 use crate::with_conn;
 
 /// Serialises changes that can remove an admin: two concurrent demotions must not each see
@@ -96,7 +97,7 @@ pub async fn list(db: &Db, request: PageRequest) -> ApiResult<UserPage> {
     .await
 }
 
-pub async fn get(db: &Db, id: i64) -> ApiResult<User> {
+pub async fn get(db: &Db, id: UserId) -> ApiResult<User> {
     db.run(move |pool| {
         with_conn!(pool, |c| users::table
             .find(id)
@@ -158,7 +159,7 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
     .await
 }
 
-pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUserRequest) -> ApiResult<User> {
+pub async fn update(db: &Db, access: &AccessChanges, id: UserId, request: UpdateUserRequest) -> ApiResult<User> {
     if let Some(p) = &request.password {
         password::validate("password", p)?;
     }
@@ -195,11 +196,11 @@ pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUse
             }))
         })
         .await?;
-    access.changed(id);
+    access.changed(id.0);
     Ok(user)
 }
 
-pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
+pub async fn delete(db: &Db, access: &AccessChanges, id: UserId) -> ApiResult<()> {
     db.write(Table::Logins, move |pool| {
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.write_transaction(|c| {
@@ -217,7 +218,7 @@ pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
         }))
     })
     .await?;
-    access.changed(id);
+    access.changed(id.0);
     Ok(())
 }
 
@@ -226,7 +227,7 @@ pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
 pub async fn set_password(
     db: &Db,
     access: &AccessChanges,
-    id: i64,
+    id: UserId,
     new_password: String,
     keep_session: Option<i64>,
 ) -> ApiResult<()> {
@@ -246,11 +247,11 @@ pub async fn set_password(
         }))
     })
     .await?;
-    access.changed(id);
+    access.changed(id.0);
     Ok(())
 }
 
-fn user_not_found(id: i64) -> ApiError {
+fn user_not_found(id: UserId) -> ApiError {
     ApiError::NotFound(format!("user {id} does not exist"))
 }
 
@@ -259,7 +260,7 @@ fn username_taken(username: &str) -> ApiError {
 }
 
 /// Stamps `last_login_at` and returns the fresh user.
-pub async fn record_login(db: &Db, id: i64) -> ApiResult<User> {
+pub async fn record_login(db: &Db, id: UserId) -> ApiResult<User> {
     db.write(Table::Logins, move |pool| {
         with_conn!(pool, |c| {
             let row: UserRow = diesel::update(users::table.find(id))
