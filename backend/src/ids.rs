@@ -107,4 +107,34 @@ mod tests {
         assert_eq!(ServerId(7).to_string(), "7");
         assert!(serde_json::from_str::<BanId>("\"3\"").is_err());
     }
+
+    /// A `web::Path<ServerId>` documents its parameter as `id`: every documented path
+    /// parameter must be a `{name}` of its route and every `{name}` documented, as integers
+    /// unless the route says otherwise.
+    #[test]
+    fn path_parameters_match_their_routes() {
+        let doc = serde_json::to_value(crate::openapi::document()).unwrap();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let mut in_route: Vec<&str> = path
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}'))
+                .map(|(name, _)| name)
+                .collect();
+            in_route.sort_unstable();
+            for (method, op) in item.as_object().unwrap() {
+                let params = op["parameters"].as_array().map(Vec::as_slice).unwrap_or_default();
+                let mut documented: Vec<&str> = params
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap())
+                    .collect();
+                documented.sort_unstable();
+                assert_eq!(documented, in_route, "{method} {path}");
+                for p in params.iter().filter(|p| p["in"] == "path" && p["name"] != "file") {
+                    assert_eq!(p["schema"]["type"], "integer", "{method} {path} {}", p["name"]);
+                }
+            }
+        }
+    }
 }
