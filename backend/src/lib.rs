@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod games;
 pub mod http;
+pub mod ids;
 pub mod logs;
 pub mod metrics;
 pub mod openapi;

@@ -63,7 +63,7 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: i64, error: &PathError) 
     let recorded = crate::servers::store::add_event(
         db,
         bus,
-        server,
+        crate::ids::ServerId(server),
         &EventActor::system(),
         "path_refused",
         error.to_string(),

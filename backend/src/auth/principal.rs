@@ -20,8 +20,22 @@ use crate::with_conn;
 
 /// What a user or token may do: viewers read, operators also run power actions, admins do
 /// everything including user management.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "lowercase")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Role {
     Viewer,
     Operator,
@@ -37,18 +51,14 @@ impl Role {
         }
     }
 
-    /// Rows are only written through this type, so anything else is a corrupt row.
-    pub fn from_db(text: &str) -> ApiResult<Role> {
-        match text {
-            "viewer" => Ok(Role::Viewer),
-            "operator" => Ok(Role::Operator),
-            "admin" => Ok(Role::Admin),
-            other => Err(ApiError::internal(anyhow::anyhow!(
-                "unknown role `{other}` in the database"
-            ))),
-        }
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Viewer, Role::Operator, Role::Admin]
+            .into_iter()
+            .find(|role| role.as_str() == text)
     }
 }
+
+crate::stored_as_text!(Role, "role");
 
 #[derive(Debug, Clone)]
 pub enum Credential {
@@ -194,13 +204,7 @@ async fn authenticate_session(db: &Db, logins: &LoginCache, user_id: i64, sessio
     if let Some(principal) = logins.get(writes, user_id, session_id) {
         return Ok(principal);
     }
-    let row: Option<(
-        String,
-        String,
-        bool,
-        Option<chrono::NaiveDateTime>,
-        chrono::NaiveDateTime,
-    )> = db
+    let row: Option<(String, Role, bool, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime)> = db
         .run(move |pool| {
             with_conn!(pool, |c| sessions::table
                 .inner_join(users::table)
@@ -239,7 +243,7 @@ async fn authenticate_session(db: &Db, logins: &LoginCache, user_id: i64, sessio
     let principal = Principal {
         user_id,
         username,
-        role: Role::from_db(&role)?,
+        role,
         credential: Credential::Session { session_id },
     };
     logins.put(writes, &principal, session_id, expires_at);
@@ -250,12 +254,12 @@ async fn authenticate_session(db: &Db, logins: &LoginCache, user_id: i64, sessio
 type TokenOwnerRow = (
     i64,
     String,
-    String,
+    Role,
     Option<chrono::NaiveDateTime>,
     Option<chrono::NaiveDateTime>,
     i64,
     String,
-    String,
+    Role,
     bool,
 );
 
@@ -324,7 +328,7 @@ async fn authenticate_api_token(db: &Db, lookup: TokenLookup) -> ApiResult<Princ
             Ok(Principal {
                 user_id,
                 username,
-                role: Role::from_db(&token_role)?.min(Role::from_db(&user_role)?),
+                role: token_role.min(user_role),
                 credential: Credential::ApiToken { token_id, name },
             })
         })

@@ -81,7 +81,7 @@ async fn token_response(
 ) -> ApiResult<TokenResponse> {
     let ttl = state.config.access_token_ttl;
     Ok(TokenResponse {
-        access_token: state.keys.issue(user.id, session_id, ttl)?,
+        access_token: state.keys.issue(user.id.0, session_id, ttl)?,
         refresh_token,
         token_type: TokenType::Bearer,
         expires_in: ttl,
@@ -136,7 +136,7 @@ async fn login(
         ));
     }
     let user_id = row.id;
-    let (session_id, refresh_token) = sessions::open(&state.db, user_id, state.config.refresh_token_ttl).await?;
+    let (session_id, refresh_token) = sessions::open(&state.db, user_id.0, state.config.refresh_token_ttl).await?;
     let user = users::record_login(&state.db, user_id).await?;
     Ok(web::Json(
         token_response(&state, user, session_id, refresh_token).await?,
@@ -158,7 +158,7 @@ async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiR
         state.config.refresh_token_ttl,
     )
     .await?;
-    let user = users::get(&state.db, user_id).await?;
+    let user = users::get(&state.db, crate::ids::UserId(user_id)).await?;
     if user.disabled {
         return Err(ApiError::unauthorized(
             ErrorKind::AccountDisabled,
@@ -188,7 +188,7 @@ async fn logout(
     responses((status = 200, description = "The current user", body = User)))]
 #[get("/auth/me")]
 async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<web::Json<User>> {
-    let mut user = users::get(&state.db, principal.user_id).await?;
+    let mut user = users::get(&state.db, crate::ids::UserId(principal.user_id)).await?;
     // An API token may act with less than its owner's role; report what this caller can do.
     user.role = principal.role;
     Ok(web::Json(user))
@@ -228,6 +228,13 @@ async fn change_password(
         Credential::Session { session_id } => Some(session_id),
         Credential::ApiToken { .. } => None,
     };
-    users::set_password(&state.db, &state.access, principal.user_id, new_password, keep).await?;
+    users::set_password(
+        &state.db,
+        &state.access,
+        crate::ids::UserId(principal.user_id),
+        new_password,
+        keep,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

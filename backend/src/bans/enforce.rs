@@ -11,7 +11,7 @@ use crate::db::{now, Db};
 use crate::error::ApiResult;
 use crate::games::moderation::{self, Target};
 use crate::games::roster::IdentityKind;
-use crate::games::{GameId, RconFlavour};
+use crate::games::RconFlavour;
 use crate::players::store::{PlayerRow, Present};
 use crate::rcon::{Link, RconError};
 use crate::runtime::{RosterHook, Runtime};
@@ -55,7 +55,9 @@ async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
 }
 
 async fn event(rt: &Runtime, server: i64, by: &EventActor, kind: &'static str, message: String) {
-    if let Err(e) = servers_store::add_event(&rt.db, &rt.bus, server, by, kind, message, None).await {
+    if let Err(e) =
+        servers_store::add_event(&rt.db, &rt.bus, crate::ids::ServerId(server), by, kind, message, None).await
+    {
         tracing::error!(server, error = ?e, "could not record a ban event");
     }
 }
@@ -94,7 +96,7 @@ async fn write_ban(
     };
     match run_all(link, &commands).await {
         Ok(()) => {
-            if let Err(e) = store::record_enforcement(&rt.db, ban.id, server).await {
+            if let Err(e) = store::record_enforcement(&rt.db, ban.id.0, server).await {
                 tracing::error!(server, error = ?e, "could not record a ban enforcement");
             }
             event(rt, server, by, "ban_applied", describe(ban, target.name)).await;
@@ -119,8 +121,8 @@ async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i6
         .into_iter()
         .filter(|(id, _)| ban.server_id.is_none_or(|s| s == *id))
         .filter_map(|(id, game)| {
-            let flavour = GameId::parse(&game)?.rcon_flavour()?;
-            (IdentityKind::of(flavour) == kind).then_some((id, flavour))
+            let flavour = game.rcon_flavour()?;
+            (IdentityKind::of(flavour) == kind).then_some((id.0, flavour))
         })
         .collect())
 }
@@ -134,17 +136,17 @@ pub async fn apply(
     ban: &BanRow,
     player: &PlayerRow,
 ) -> ApiResult<()> {
-    for (server, flavour) in targets(&rt.db, ban, player.kind()?).await? {
-        let Some(link) = supervisor.link(server).await? else {
+    for (server, flavour) in targets(&rt.db, ban, player.kind).await? {
+        let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? else {
             continue;
         };
         let slot = rt
             .board
             .get(server)
-            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
+            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id.0))
             .and_then(|p| p.slot);
         let target = Target {
-            kind: player.kind()?,
+            kind: player.kind,
             identity: &player.identity,
             name: &player.name,
             slot,
@@ -157,7 +159,7 @@ pub async fn apply(
 /// Newcomers with an active ban for this server are banned again through the game.
 async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
     for present in joined {
-        let bans = match store::active_for(&rt.db, present.player.id, server).await {
+        let bans = match store::active_for(&rt.db, present.player.id.0, server).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(server, error = ?e, "could not read bans");
@@ -171,15 +173,8 @@ async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, j
         else {
             continue;
         };
-        let kind = match present.player.kind() {
-            Ok(kind) => kind,
-            Err(e) => {
-                tracing::error!(server, error = ?e, "could not enforce a ban");
-                continue;
-            }
-        };
         let target = Target {
-            kind,
+            kind: present.player.kind,
             identity: &present.entry.identity,
             name: &present.entry.name,
             slot: present.entry.slot,
@@ -258,10 +253,10 @@ pub async fn lift(
     ban_id: i64,
     by: String,
 ) -> ApiResult<BanRow> {
-    let ban = store::lift(&rt.db, ban_id, by).await?;
+    let ban = store::lift(&rt.db, crate::ids::BanId(ban_id), by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
-    for (server, flavour) in targets(&rt.db, &ban, player.kind()?).await? {
-        if let Some(link) = supervisor.link(server).await? {
+    for (server, flavour) in targets(&rt.db, &ban, player.kind).await? {
+        if let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? {
             catch_up(rt, server, actor, flavour, &link).await;
         }
     }

@@ -5,19 +5,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::games::roster::IdentityKind;
+use crate::ids::{BanId, PlayerId, ServerId};
 use crate::page_of;
 
 /// A ban kept by Languard and written into the games' own ban lists.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Ban {
-    pub id: i64,
-    pub player_id: i64,
+    pub id: BanId,
+    pub player_id: PlayerId,
     /// The player's name when banned.
     pub player_name: String,
     pub kind: IdentityKind,
     pub identity: String,
     /// The server it applies to; none for a global ban.
-    pub server_id: Option<i64>,
+    pub server_id: Option<ServerId>,
     pub server_name: Option<String>,
     /// Applies to every server whose game identifies players the same way.
     pub global: bool,

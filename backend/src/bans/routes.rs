@@ -11,9 +11,9 @@ use crate::db::now;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::games::moderation::{self, clean_text, Target};
 use crate::games::roster::IdentityKind;
-use crate::games::GameId;
 use crate::http::extract::{Json, Query};
 use crate::http::page::PageRequest;
+use crate::ids::{BanId, PlayerId, ServerId};
 use crate::players::store as players_store;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
@@ -28,14 +28,14 @@ const MAX_MINUTES: i64 = 5_256_000;
 /// Ban a player from this server (or, with `global`, from every server of a game that names
 /// players the same way). Written into the game's own ban list at once where the server runs,
 /// and again whenever the player joins a server it applies to.
-#[utoipa::path(tag = "bans", request_body = BanRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "bans", params(("id" = i64, Path), ("player" = i64, Path)), request_body = BanRequest, security(("bearer" = [])),
     responses((status = 201, description = "Banned", body = Ban),
         (status = 422, description = "Invalid duration or reason, or the player is from another game", body = ErrorBody)))]
 #[post("/servers/{id}/players/{player}/ban")]
 async fn ban_player(
     state: web::Data<AppState>,
     p: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ServerId, PlayerId)>,
     body: Json<BanRequest>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
@@ -67,10 +67,8 @@ async fn ban_player(
         clean_text(request.reason.as_deref().unwrap_or(""), 200).map_err(|m| ApiError::validation("reason", m))?;
     let row = servers_store::row(&state.db, server).await?;
     let player = players_store::player_row(&state.db, player_id).await?;
-    let server_kind = GameId::parse(&row.game)
-        .and_then(GameId::rcon_flavour)
-        .map(IdentityKind::of);
-    if server_kind != Some(player.kind()?) {
+    let server_kind = row.game.rcon_flavour().map(IdentityKind::of);
+    if server_kind != Some(player.kind) {
         return Err(ApiError::validation(
             "player",
             format!(
@@ -81,12 +79,12 @@ async fn ban_player(
     }
     // Refused before the ban exists when the game could not take its reason (or the name).
     let target = Target {
-        kind: player.kind()?,
+        kind: player.kind,
         identity: &player.identity,
         name: &player.name,
         slot: None,
     };
-    if let Some(flavour) = GameId::parse(&row.game).and_then(GameId::rcon_flavour) {
+    if let Some(flavour) = row.game.rcon_flavour() {
         moderation::ban(flavour, &target, None, &reason)?;
     }
     let ban = store::create(
@@ -131,17 +129,17 @@ async fn list_bans(
 
 /// Lift a ban everywhere: in Languard at once, in each game's list now where the server runs,
 /// else when its RCON next comes up. 409 when it was already lifted.
-#[utoipa::path(tag = "bans", security(("bearer" = [])),
+#[utoipa::path(tag = "bans", params(BanId), security(("bearer" = [])),
     responses((status = 204, description = "Lifted"),
         (status = 409, description = "Already lifted", body = ErrorBody)))]
 #[delete("/bans/{id}")]
-async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<BanId>) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
     enforce::lift(
         &state.runtime,
         &state.supervisor,
         &EventActor::of(&p),
-        id.into_inner(),
+        id.into_inner().0,
         p.username.clone(),
     )
     .await?;

@@ -10,14 +10,15 @@ use crate::db::{now, to_utc, Db, WriteTransaction};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::roster::IdentityKind;
 use crate::http::page::PageRequest;
+use crate::ids::{BanId, PlayerId, ServerId};
 use crate::with_conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bans)]
 pub struct BanRow {
-    pub id: i64,
-    pub player_id: i64,
-    pub server_id: Option<i64>,
+    pub id: BanId,
+    pub player_id: PlayerId,
+    pub server_id: Option<ServerId>,
     pub reason: String,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
@@ -39,11 +40,11 @@ impl BanRow {
     }
 }
 
-pub fn ban_not_found(id: i64) -> ApiError {
+pub fn ban_not_found(id: BanId) -> ApiError {
     ApiError::NotFound(format!("ban {id} does not exist"))
 }
 
-type BanJoined = (BanRow, (String, String, String), Option<String>);
+type BanJoined = (BanRow, (IdentityKind, String, String), Option<String>);
 
 fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTime) -> ApiResult<Ban> {
     Ok(Ban {
@@ -51,7 +52,7 @@ fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTi
         id: row.id,
         player_id: row.player_id,
         player_name: name,
-        kind: IdentityKind::stored(&kind)?,
+        kind,
         identity,
         server_id: row.server_id,
         server_name,
@@ -66,8 +67,8 @@ fn to_api((row, (kind, identity, name), server_name): BanJoined, at: NaiveDateTi
 }
 
 pub struct NewBan {
-    pub player_id: i64,
-    pub server_id: Option<i64>,
+    pub player_id: PlayerId,
+    pub server_id: Option<ServerId>,
     pub reason: String,
     pub created_by: String,
     pub expires_at: Option<NaiveDateTime>,
@@ -159,7 +160,7 @@ pub async fn list(db: &Db, filter: BanFilter, page: PageRequest) -> ApiResult<(V
     Ok((bans, total))
 }
 
-pub async fn get(db: &Db, id: i64) -> ApiResult<Ban> {
+pub async fn get(db: &Db, id: BanId) -> ApiResult<Ban> {
     let at = now();
     let row = db
         .run(move |pool| {
@@ -182,7 +183,7 @@ pub async fn get(db: &Db, id: i64) -> ApiResult<Ban> {
 
 /// Marks a ban lifted and every game list holding it as due for removal; returns the ban.
 /// 409 when it was already lifted.
-pub async fn lift(db: &Db, id: i64, by: String) -> ApiResult<BanRow> {
+pub async fn lift(db: &Db, id: BanId, by: String) -> ApiResult<BanRow> {
     db.run(move |pool| {
         with_conn!(pool, |c| c.write_transaction(|c| {
             let row: BanRow = bans::table
@@ -279,7 +280,7 @@ pub struct PendingLift {
 }
 
 pub async fn pending_lifts(db: &Db, server: i64) -> ApiResult<Vec<PendingLift>> {
-    let rows: Vec<(i64, String, String, String)> = db
+    let rows: Vec<(i64, IdentityKind, String, String)> = db
         .run(move |pool| {
             with_conn!(pool, |c| ban_enforcements::table
                 .inner_join(bans::table.inner_join(players::table))
@@ -290,16 +291,15 @@ pub async fn pending_lifts(db: &Db, server: i64) -> ApiResult<Vec<PendingLift>> 
                 .map_err(ApiError::from))
         })
         .await?;
-    rows.into_iter()
-        .map(|(enforcement, kind, identity, name)| {
-            Ok(PendingLift {
-                enforcement,
-                kind: IdentityKind::stored(&kind)?,
-                identity,
-                name,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(enforcement, kind, identity, name)| PendingLift {
+            enforcement,
+            kind,
+            identity,
+            name,
         })
-        .collect()
+        .collect())
 }
 
 pub async fn lifted(db: &Db, enforcement: i64) -> ApiResult<()> {

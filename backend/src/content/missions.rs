@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::events::job::Job;
 use crate::events::Bus;
 use crate::games::arma3::rotation::MissionRotation;
-use crate::games::{self, ContentFolder, GameAdapter};
+use crate::games::{ContentFolder, GameAdapter};
 use crate::serverdir::on_disk;
 use crate::servers::model::ServerRow;
 use crate::servers::store as servers_store;
@@ -87,9 +87,8 @@ pub struct Target {
 
 impl Target {
     pub async fn load(db: &Db, id: i64) -> ApiResult<Target> {
-        let row = servers_store::row(db, id).await?;
-        let adapter = games::find(&row.game)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("server {id} has unknown game `{}`", row.game)))?;
+        let row = servers_store::row(db, crate::ids::ServerId(id)).await?;
+        let adapter = row.game.adapter();
         let config: Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
         let folder = adapter.content(&config).ok_or_else(|| {
             ApiError::conflict(

@@ -181,7 +181,7 @@ pub async fn set_rotation(
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let config = rotation.replaced(missions, ROTATION_FIELDS)?;
-    crate::servers::service::set_config(db, bus, secret_box, by, id, config).await?;
+    crate::servers::service::set_config(db, bus, secret_box, by, crate::ids::ServerId(id), config).await?;
     self::rotation(db, id).await
 }
 
@@ -199,7 +199,7 @@ pub async fn apply(
     let entry = missions
         .get(request.index)
         .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", missions.len())))?;
-    let link = supervisor.link(id).await?.ok_or_else(|| {
+    let link = supervisor.link(crate::ids::ServerId(id)).await?.ok_or_else(|| {
         ApiError::conflict(
             ErrorKind::NotRunning,
             "the server is not running, or its RCON is not connected",
@@ -211,7 +211,7 @@ pub async fn apply(
     servers_store::add_event(
         db,
         bus,
-        id,
+        crate::ids::ServerId(id),
         by,
         "mission_changed",
         format!("switched to {mission} ({difficulty})"),

@@ -14,6 +14,7 @@ use crate::auth::{Principal, Role};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 use crate::http::extract::Json;
+use crate::ids::ServerId;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
 
@@ -36,7 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The server's content folder: Arma missions (`mpmissions/*.pbo`), Source maps
 /// (`<game>/maps/*.bsp`) or Minecraft datapacks (`<world>/datapacks/*.zip`).
-#[utoipa::path(tag = "content", security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The files, newest first", body = ContentList),
         (status = 404, description = "No such server", body = ErrorBody),
         (status = 409, description = "The game has no content folder, or the folder is a link leading outside the server directory", body = ErrorBody)))]
@@ -44,17 +45,17 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn list_content(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<ContentList>> {
     Ok(web::Json(
-        missions::list(&state.db, &state.bus, state.config.max_upload_bytes, id.into_inner()).await?,
+        missions::list(&state.db, &state.bus, state.config.max_upload_bytes, id.into_inner().0).await?,
     ))
 }
 
 /// Uploads one file (multipart field `file`). The name is checked (no folders, the game's
 /// extension, `<mission>.<terrain>.pbo` for Arma) and lowercased; the file is written
 /// atomically and replaces one of the same name.
-#[utoipa::path(tag = "content", security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, description = "Stored", body = Uploaded),
         (status = 400, description = "Not a readable multipart body", body = ErrorBody),
@@ -67,7 +68,7 @@ async fn list_content(
 async fn upload_content(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
@@ -79,7 +80,7 @@ async fn upload_content(
         .and_then(|v| v.to_str().ok()?.parse().ok());
     let form = Multipart::new(req.headers(), payload.into_inner());
     let limit = state.config.max_upload_bytes;
-    let uploaded = missions::upload(&state.db, &state.bus, limit, id, p.username.clone(), total, form).await?;
+    let uploaded = missions::upload(&state.db, &state.bus, limit, id.0, p.username.clone(), total, form).await?;
     req.extensions_mut()
         .insert(RequestSummary::from_body(serde_json::json!({
             "file": uploaded.file.name,
@@ -89,7 +90,7 @@ async fn upload_content(
 }
 
 /// Deletes a content file (409 for a mission in the rotation).
-#[utoipa::path(tag = "content", security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(("id" = i64, Path), ("file" = String, Path)), security(("bearer" = [])),
     responses((status = 204, description = "Deleted"),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such server or file", body = ErrorBody),
@@ -99,27 +100,31 @@ async fn upload_content(
 async fn delete_content(
     state: web::Data<AppState>,
     p: Principal,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(ServerId, String)>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
     let (id, file) = path.into_inner();
-    missions::delete(&state.db, &state.bus, id, &file).await?;
+    missions::delete(&state.db, &state.bus, id.0, &file).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The Arma mission rotation, in play order.
-#[utoipa::path(tag = "content", security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The rotation", body = Rotation),
         (status = 404, description = "No such server", body = ErrorBody),
         (status = 409, description = "Not an Arma server", body = ErrorBody)))]
 #[get("/servers/{id}/missions/rotation")]
-async fn get_rotation(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Rotation>> {
-    Ok(web::Json(rotation::rotation(&state.db, id.into_inner()).await?))
+async fn get_rotation(
+    state: web::Data<AppState>,
+    _p: Principal,
+    id: web::Path<ServerId>,
+) -> ApiResult<web::Json<Rotation>> {
+    Ok(web::Json(rotation::rotation(&state.db, id.into_inner().0).await?))
 }
 
 /// Replaces the rotation; server.cfg's `class Missions` is rendered from it at the next start
 /// (see the config preview). A running server is marked `restart_required`.
-#[utoipa::path(tag = "content", request_body = RotationInput, security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), request_body = RotationInput, security(("bearer" = [])),
     responses((status = 200, description = "The saved rotation", body = Rotation),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such server", body = ErrorBody),
@@ -129,7 +134,7 @@ async fn get_rotation(state: web::Data<AppState>, _p: Principal, id: web::Path<i
 async fn put_rotation(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<RotationInput>,
 ) -> ApiResult<web::Json<Rotation>> {
     p.require(Role::Admin)?;
@@ -139,7 +144,7 @@ async fn put_rotation(
             &state.bus,
             &state.runtime.secret_box,
             &EventActor::of(&p),
-            id.into_inner(),
+            id.into_inner().0,
             body.0,
         )
         .await?,
@@ -147,7 +152,7 @@ async fn put_rotation(
 }
 
 /// Switches the running server to a mission of the rotation now (`#mission` over RCON).
-#[utoipa::path(tag = "content", request_body = ApplyRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), request_body = ApplyRequest, security(("bearer" = [])),
     responses((status = 200, description = "The command and the game's reply", body = Applied),
         (status = 403, description = "Operators and admins only", body = ErrorBody),
         (status = 409, description = "Not an Arma server, or not running", body = ErrorBody),
@@ -158,7 +163,7 @@ async fn put_rotation(
 async fn apply_rotation(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<ApplyRequest>,
 ) -> ApiResult<web::Json<Applied>> {
     p.require(Role::Operator)?;
@@ -168,7 +173,7 @@ async fn apply_rotation(
             &state.bus,
             &state.supervisor,
             &EventActor::of(&p),
-            id.into_inner(),
+            id.into_inner().0,
             body.0,
         )
         .await?,
@@ -246,28 +251,29 @@ async fn delete_mod(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn server_mods(db: &Db, id: i64) -> ApiResult<ServerMods> {
+async fn server_mods(db: &Db, id: ServerId) -> ApiResult<ServerMods> {
     let row = servers_store::row(db, id).await?;
-    supports_mods(&row.game)?;
+    supports_mods(row.game)?;
     Ok(ServerMods {
-        mods: server_mods::of_server(db, id).await?,
+        mods: server_mods::of_server(db, id.0).await?,
         restart_required: row.restart_required && servers_store::is_active(&row),
     })
 }
 
-fn supports_mods(game: &str) -> ApiResult<()> {
-    match crate::games::find(game) {
-        Some(adapter) if adapter.supports_mods() => Ok(()),
-        Some(adapter) => Err(ApiError::conflict(
+fn supports_mods(game: crate::games::GameId) -> ApiResult<()> {
+    let adapter = game.adapter();
+    if adapter.supports_mods() {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
             ErrorKind::Unsupported,
             format!("{} servers do not load library mods", adapter.name()),
-        )),
-        None => Err(ApiError::internal(anyhow::anyhow!("unknown game `{game}`"))),
+        ))
     }
 }
 
 /// The server's mods in load order (Arma).
-#[utoipa::path(tag = "content", security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The mod set", body = ServerMods),
         (status = 404, description = "No such server", body = ErrorBody),
         (status = 409, description = "The game does not load library mods", body = ErrorBody)))]
@@ -275,14 +281,14 @@ fn supports_mods(game: &str) -> ApiResult<()> {
 async fn get_server_mods(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<ServerMods>> {
     Ok(web::Json(server_mods(&state.db, id.into_inner()).await?))
 }
 
 /// Replaces the server's mod set; the launch line gets `-mod=`/`-serverMod=` from it and, with
 /// `verify_signatures` on, the mods' keys are installed at the next start.
-#[utoipa::path(tag = "content", request_body = ServerModsInput, security(("bearer" = [])),
+#[utoipa::path(tag = "content", params(ServerId), request_body = ServerModsInput, security(("bearer" = [])),
     responses((status = 200, description = "The saved mod set", body = ServerMods),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such server", body = ErrorBody),
@@ -292,14 +298,14 @@ async fn get_server_mods(
 async fn put_server_mods(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<ServerModsInput>,
 ) -> ApiResult<web::Json<ServerMods>> {
     p.require(Role::Admin)?;
     let id = id.into_inner();
     let row = servers_store::row(&state.db, id).await?;
-    supports_mods(&row.game)?;
-    server_mods::set_of_server(&state.db, id, body.0.mods).await?;
+    supports_mods(row.game)?;
+    server_mods::set_of_server(&state.db, id.0, body.0.mods).await?;
     servers_store::set_restart_required(&state.db, id, true).await?;
     Ok(web::Json(server_mods(&state.db, id).await?))
 }

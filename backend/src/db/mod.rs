@@ -5,6 +5,7 @@
 
 pub mod schema;
 pub mod snapshot;
+pub mod stored;
 pub mod text;
 
 use std::sync::atomic::{AtomicU64, Ordering};

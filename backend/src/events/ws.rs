@@ -390,7 +390,11 @@ impl Session {
             ServerSelection::All(star) if star == "*" => Ok(None),
             ServerSelection::All(_) => Err(ApiError::validation("servers", "must be a list of ids or \"*\"")),
             ServerSelection::Ids(ids) => {
-                let known: HashSet<i64> = crate::servers::store::all_ids(db).await?.into_iter().collect();
+                let known: HashSet<i64> = crate::servers::store::all_ids(db)
+                    .await?
+                    .into_iter()
+                    .map(|id| id.0)
+                    .collect();
                 match ids.iter().find(|id| !known.contains(id)) {
                     Some(id) => Err(ApiError::validation("servers", format!("server {id} does not exist"))),
                     None => Ok(Some(ids)),
@@ -416,6 +420,6 @@ impl Session {
         if line.is_empty() {
             return Err(ApiError::validation("line", "must not be empty"));
         }
-        crate::players::console::command(&reach.db, &reach.supervisor, server, &line).await
+        crate::players::console::command(&reach.db, &reach.supervisor, crate::ids::ServerId(server), &line).await
     }
 }

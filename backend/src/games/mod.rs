@@ -204,7 +204,7 @@ pub struct LogLine {
 
 pub trait GameAdapter: Send + Sync {
     /// Stable identifier used in the API: `arma3`, `minecraft`, `source`, `generic`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> GameId;
     /// Human name, e.g. "Arma 3".
     fn name(&self) -> &'static str;
     /// JSON Schema (draft 2020-12 subset the SPA renders: object, string, integer, number,
@@ -250,8 +250,21 @@ pub enum GameLog {
 }
 
 /// The games there are adapters for, as the API names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Deserialize,
+    Serialize,
+    ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "lowercase")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum GameId {
     Arma3,
     Minecraft,
@@ -284,16 +297,24 @@ impl GameId {
             GameId::Generic => None,
         }
     }
+
+    /// Every game has an adapter, so this cannot fail.
+    pub fn adapter(self) -> &'static dyn GameAdapter {
+        match self {
+            GameId::Arma3 => &arma3::Arma3,
+            GameId::Minecraft => &minecraft::Minecraft,
+            GameId::Source => &source::Source,
+            GameId::Generic => &generic::Generic,
+        }
+    }
 }
+
+crate::stored_as_text!(GameId, "game");
 
 /// Every adapter, in the order the SPA lists them.
 pub fn all() -> &'static [&'static dyn GameAdapter] {
     static ALL: [&dyn GameAdapter; 4] = [&arma3::Arma3, &minecraft::Minecraft, &source::Source, &generic::Generic];
     &ALL
-}
-
-pub fn find(id: &str) -> Option<&'static dyn GameAdapter> {
-    all().iter().copied().find(|a| a.id() == id)
 }
 
 #[cfg(test)]
@@ -304,14 +325,16 @@ mod tests {
     #[test]
     fn registry() {
         let ids: Vec<_> = all().iter().map(|a| a.id()).collect();
-        assert_eq!(ids, ["arma3", "minecraft", "source", "generic"]);
-        let api_ids: Vec<_> = GameId::ALL.iter().map(|g| g.as_str()).collect();
-        assert_eq!(ids, api_ids, "GameId and the adapters must name the same games");
+        assert_eq!(ids, GameId::ALL, "GameId and the adapters must name the same games");
+        let names: Vec<_> = GameId::ALL.iter().map(|g| g.as_str()).collect();
+        assert_eq!(names, ["arma3", "minecraft", "source", "generic"]);
         for id in GameId::ALL {
             assert_eq!(serde_json::to_value(id).unwrap(), id.as_str());
+            assert_eq!(GameId::parse(id.as_str()), Some(id));
+            assert_eq!(id.adapter().id(), id);
         }
-        assert_eq!(find("minecraft").map(|a| a.default_game_port()), Some(25565));
-        assert!(find("nope").is_none());
+        assert_eq!(GameId::Minecraft.adapter().default_game_port(), 25565);
+        assert!(GameId::parse("nope").is_none());
         for adapter in all() {
             for secret in adapter.secret_names() {
                 assert!(["rcon_password", "game_password", "admin_password"].contains(secret));

@@ -10,8 +10,21 @@ use utoipa::ToSchema;
 use super::RconFlavour;
 
 /// How a game identifies a player; together with the identity it is the key of a player.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "lowercase")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum IdentityKind {
     /// BattlEye GUID (32 lowercase hex characters): Arma 3.
     Battleye,
@@ -39,13 +52,6 @@ impl IdentityKind {
         }
     }
 
-    /// A kind read back from the database: one this version does not know (written by another
-    /// version or by hand) is an error, never taken for another kind.
-    pub fn stored(text: &str) -> crate::error::ApiResult<IdentityKind> {
-        IdentityKind::parse(text)
-            .ok_or_else(|| crate::error::ApiError::internal(anyhow::anyhow!("unknown stored identity kind `{text}`")))
-    }
-
     pub fn of(flavour: RconFlavour) -> IdentityKind {
         match flavour {
             RconFlavour::Battleye => IdentityKind::Battleye,
@@ -54,6 +60,8 @@ impl IdentityKind {
         }
     }
 }
+
+crate::stored_as_text!(IdentityKind, "identity kind");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterEntry {

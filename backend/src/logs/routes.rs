@@ -8,6 +8,7 @@ use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extract::Query;
+use crate::ids::ServerId;
 use crate::servers::store as servers_store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -15,7 +16,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The server's stored log lines, newest first, filtered; page backwards with `cursor`.
-#[utoipa::path(tag = "logs", params(LogParams), security(("bearer" = [])),
+#[utoipa::path(tag = "logs", params(LogParams, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "One page of log lines", body = LogPage),
         (status = 400, description = "A filter is invalid (the field is named)", body = ErrorBody),
         (status = 404, description = "No such server", body = ErrorBody)))]
@@ -23,14 +24,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn list_logs(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<LogParams>,
 ) -> ApiResult<web::Json<LogPage>> {
     let id = id.into_inner();
     let query = query.0.parse()?;
     servers_store::row(&state.db, id).await?;
     let limit = query.limit as usize;
-    let items = store::page(&state.db, id, query).await?;
+    let items = store::page(&state.db, id.0, query).await?;
     let next_cursor = if items.len() == limit {
         items.last().map(|e| e.id)
     } else {
@@ -40,7 +41,7 @@ async fn list_logs(
 }
 
 /// Deletes every stored log line of the server (the game's files are not touched).
-#[utoipa::path(tag = "logs", security(("bearer" = [])),
+#[utoipa::path(tag = "logs", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "How many lines were deleted", body = LogsDeleted),
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such server", body = ErrorBody)))]
@@ -48,11 +49,11 @@ async fn list_logs(
 async fn delete_logs(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<LogsDeleted>> {
     p.require(Role::Admin)?;
     let id = id.into_inner();
     servers_store::row(&state.db, id).await?;
-    let deleted = store::delete_all(&state.db, id).await?;
+    let deleted = store::delete_all(&state.db, id.0).await?;
     Ok(web::Json(LogsDeleted { deleted }))
 }

@@ -110,7 +110,7 @@ pub fn render(s: &Snapshot) -> String {
             "server_id=\"{}\",server=\"{}\",game=\"{}\"",
             x.id,
             label(&x.name),
-            label(&x.game)
+            label(x.game.as_str())
         )
     };
     family(

@@ -10,6 +10,7 @@ use crate::auth::Principal;
 use crate::db::to_utc;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extract::Query;
+use crate::ids::ServerId;
 use crate::servers::store as servers_store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -29,7 +30,7 @@ fn answer(server_id: Option<i64>, query: MetricQuery, points: Vec<super::model::
 
 /// CPU % and memory of the server's process tree and its player count over a range, as
 /// min/avg/max per bucket.
-#[utoipa::path(tag = "servers", params(MetricParams), security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(MetricParams, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The server's figures, oldest first", body = MetricSeries),
         (status = 400, description = "A parameter is not of its type (the field is named)", body = ErrorBody),
         (status = 404, description = "No such server", body = ErrorBody),
@@ -38,14 +39,14 @@ fn answer(server_id: Option<i64>, query: MetricQuery, points: Vec<super::model::
 async fn server_metrics(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<MetricParams>,
 ) -> ApiResult<web::Json<MetricSeries>> {
     let id = id.into_inner();
     let query = query.0.parse(state.config.metrics_interval, chrono::Utc::now())?;
     servers_store::row(&state.db, id).await?;
-    let points = store::series(&state.db, Some(id), query).await?;
-    Ok(web::Json(answer(Some(id), query, points)))
+    let points = store::series(&state.db, Some(id.0), query).await?;
+    Ok(web::Json(answer(Some(id.0), query, points)))
 }
 
 /// The host's CPU %, memory used, disk used (of the data dir's disk) and load over a range.

@@ -3,16 +3,18 @@
 
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::games::{GameId, RconFlavour};
+use crate::games::RconFlavour;
+use crate::ids::ServerId;
 use crate::rcon::Link;
 use crate::servers::store as servers_store;
 use crate::supervisor::Supervisor;
 
 /// The running server's RCON link and protocol; 409 when it is not running or has no RCON.
-pub async fn link_of(db: &Db, supervisor: &Supervisor, server: i64) -> ApiResult<(Link, RconFlavour)> {
+pub async fn link_of(db: &Db, supervisor: &Supervisor, server: ServerId) -> ApiResult<(Link, RconFlavour)> {
     let row = servers_store::row(db, server).await?;
-    let flavour = GameId::parse(&row.game)
-        .and_then(GameId::rcon_flavour)
+    let flavour = row
+        .game
+        .rcon_flavour()
         .ok_or_else(|| ApiError::conflict(ErrorKind::NoRcon, format!("{} servers have no RCON console", row.game)))?;
     let link = supervisor
         .link(server)
@@ -23,9 +25,9 @@ pub async fn link_of(db: &Db, supervisor: &Supervisor, server: i64) -> ApiResult
 
 /// One console line on a running server: over RCON when its game has it, else on its console
 /// (stdin). Returns the game's reply (nothing for the console: the output goes to its log).
-pub async fn command(db: &Db, supervisor: &Supervisor, server: i64, line: &str) -> ApiResult<String> {
+pub async fn command(db: &Db, supervisor: &Supervisor, server: ServerId, line: &str) -> ApiResult<String> {
     let row = servers_store::row(db, server).await?;
-    if GameId::parse(&row.game).and_then(GameId::rcon_flavour).is_some() {
+    if row.game.rcon_flavour().is_some() {
         let (link, _) = link_of(db, supervisor, server).await?;
         return Ok(link.command(line).await?);
     }

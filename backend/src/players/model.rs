@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::bans::model::Ban;
 use crate::games::roster::IdentityKind;
+use crate::ids::PlayerId;
 use crate::page_of;
 
 /// A player on the server right now.
@@ -92,7 +93,7 @@ page_of!(SessionPage, Session);
 /// Someone seen on a managed server.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Player {
-    pub id: i64,
+    pub id: PlayerId,
     pub kind: IdentityKind,
     pub identity: String,
     /// The in-game name last seen.

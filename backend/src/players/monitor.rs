@@ -133,7 +133,7 @@ impl Poller {
         if let Err(e) = servers_store::add_event(
             &self.rt.db,
             &self.rt.bus,
-            self.server,
+            crate::ids::ServerId(self.server),
             &EventActor::system(),
             kind,
             message,
@@ -210,7 +210,7 @@ impl Poller {
             .present
             .iter()
             .map(|p| OnlinePlayer {
-                player_id: p.player.id,
+                player_id: p.player.id.0,
                 session_id: p.session_id,
                 name: p.entry.name.clone(),
                 kind: self.kind,

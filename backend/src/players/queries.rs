@@ -11,6 +11,7 @@ use crate::db::text::{contains_pattern, lower};
 use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
+use crate::ids::PlayerId;
 use crate::with_conn;
 
 fn session_api((row, server_name): (SessionRow, String), show_ip: bool) -> Session {
@@ -29,7 +30,7 @@ fn session_api((row, server_name): (SessionRow, String), show_ip: bool) -> Sessi
 }
 
 async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
     let (online, banned) = db
         .run(move |pool| {
             with_conn!(pool, |c| {
@@ -49,15 +50,16 @@ async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
             })
         })
         .await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|row| {
-            let mut on: Vec<i64> = online.iter().filter(|(p, _)| *p == row.id).map(|(_, s)| *s).collect();
+            let mut on: Vec<i64> = online.iter().filter(|(p, _)| *p == row.id.0).map(|(_, s)| *s).collect();
             on.sort_unstable();
             on.dedup();
-            let is_banned = banned.contains(&row.id);
+            let is_banned = banned.contains(&row.id.0);
             row.into_api(on, is_banned)
         })
-        .collect()
+        .collect())
 }
 
 /// Everyone ever seen, most recently seen first; `search` matches any name used (also the
@@ -103,7 +105,7 @@ pub async fn players_page(db: &Db, search: Option<String>, page: PageRequest) ->
     Ok((decorate(db, rows).await?, total))
 }
 
-pub async fn player(db: &Db, id: i64) -> ApiResult<Player> {
+pub async fn player(db: &Db, id: PlayerId) -> ApiResult<Player> {
     let row = player_row(db, id).await?;
     decorate(db, vec![row]).await?.pop().ok_or_else(|| player_not_found(id))
 }

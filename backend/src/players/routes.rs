@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody, ErrorKind};
 use crate::games::moderation::{self, clean_text, Target};
 use crate::http::extract::{Json, Query};
 use crate::http::page::{PageQuery, PageRequest};
+use crate::ids::{PlayerId, ServerId};
 use crate::servers::store as servers_store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -32,17 +33,17 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Who is on the server now (as of the last poll), with the RCON link's state.
-#[utoipa::path(tag = "players", security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The live roster", body = ServerPlayers)))]
 #[get("/servers/{id}/players")]
 async fn server_players(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<ServerPlayers>> {
     let id = id.into_inner();
     servers_store::row(&state.db, id).await?;
-    let mut view = state.runtime.board.get(id).unwrap_or(ServerPlayers {
+    let mut view = state.runtime.board.get(id.0).unwrap_or(ServerPlayers {
         monitored: false,
         rcon: None,
         polled_at: None,
@@ -56,19 +57,19 @@ async fn server_players(
 }
 
 /// Recent visits to the server, newest first.
-#[utoipa::path(tag = "players", params(PageQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(PageQuery, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "One page of sessions", body = SessionPage)))]
 #[get("/servers/{id}/sessions")]
 async fn server_sessions(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<PageQuery>,
 ) -> ApiResult<web::Json<SessionPage>> {
     let id = id.into_inner();
     let page = query.0.parse()?;
     servers_store::row(&state.db, id).await?;
-    let (items, total) = queries::sessions(&state.db, Some(id), None, page, p.is_admin()).await?;
+    let (items, total) = queries::sessions(&state.db, Some(id.0), None, page, p.is_admin()).await?;
     Ok(web::Json(SessionPage::new(items, page, total)))
 }
 
@@ -83,13 +84,13 @@ pub struct LiveStateQuery {
 
 /// Players, max players, bots, map and hibernation over time: one row per stretch during which
 /// nothing changed (at most 10 000 rows).
-#[utoipa::path(tag = "players", params(LiveStateQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(LiveStateQuery, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "Live-state history, oldest first", body = Vec<LiveState>)))]
 #[get("/servers/{id}/live-state")]
 async fn live_state(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<LiveStateQuery>,
 ) -> ApiResult<web::Json<Vec<LiveState>>> {
     let id = id.into_inner();
@@ -102,7 +103,7 @@ async fn live_state(
         return Err(ApiError::validation("from", "must not be after `to`"));
     }
     servers_store::row(&state.db, id).await?;
-    Ok(web::Json(queries::live_states(&state.db, id, from, to).await?))
+    Ok(web::Json(queries::live_states(&state.db, id.0, from, to).await?))
 }
 
 fn reason_of(reason: Option<&str>) -> ApiResult<String> {
@@ -110,7 +111,7 @@ fn reason_of(reason: Option<&str>) -> ApiResult<String> {
 }
 
 /// Kick a player who is on the server now; the game's reply is returned.
-#[utoipa::path(tag = "players", request_body = KickRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(("id" = i64, Path), ("player" = i64, Path)), request_body = KickRequest, security(("bearer" = [])),
     responses((status = 200, description = "Kicked", body = RconOutput),
         (status = 409, description = "The server is not running or the player is not on it", body = ErrorBody),
         (status = 502, description = "The game refused or broke the RCON exchange", body = ErrorBody),
@@ -119,7 +120,7 @@ fn reason_of(reason: Option<&str>) -> ApiResult<String> {
 async fn kick_player(
     state: web::Data<AppState>,
     p: Principal,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ServerId, PlayerId)>,
     body: Json<KickRequest>,
 ) -> ApiResult<web::Json<RconOutput>> {
     p.require(Role::Operator)?;
@@ -130,8 +131,8 @@ async fn kick_player(
     let online = state
         .runtime
         .board
-        .get(server)
-        .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
+        .get(server.0)
+        .and_then(|view| view.players.into_iter().find(|o| o.player_id == player.0))
         .ok_or_else(|| {
             ApiError::conflict(
                 ErrorKind::PlayerNotOnline,
@@ -151,7 +152,7 @@ async fn kick_player(
 }
 
 /// Send a chat message to everyone on the server.
-#[utoipa::path(tag = "players", request_body = SayRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(ServerId), request_body = SayRequest, security(("bearer" = [])),
     responses((status = 200, description = "Sent", body = RconOutput),
         (status = 409, description = "The server is not running", body = ErrorBody),
         (status = 502, description = "The game refused or broke the RCON exchange", body = ErrorBody),
@@ -160,7 +161,7 @@ async fn kick_player(
 async fn say(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<SayRequest>,
 ) -> ApiResult<web::Json<RconOutput>> {
     p.require(Role::Operator)?;
@@ -175,7 +176,7 @@ async fn say(
 
 /// Run one raw console command over RCON and return the game's reply (admins only; the
 /// command is kept in the audit log).
-#[utoipa::path(tag = "players", request_body = RconRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(ServerId), request_body = RconRequest, security(("bearer" = [])),
     responses((status = 200, description = "The game's reply", body = RconOutput),
         (status = 409, description = "The server is not running", body = ErrorBody),
         (status = 502, description = "The game refused or broke the RCON exchange", body = ErrorBody),
@@ -184,7 +185,7 @@ async fn say(
 async fn rcon_command(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<RconRequest>,
 ) -> ApiResult<web::Json<RconOutput>> {
     p.require(Role::Admin)?;
@@ -229,23 +230,23 @@ async fn list_players(
 }
 
 /// One player: identity, Steam profile, names used, recent sessions across servers, bans.
-#[utoipa::path(tag = "players", security(("bearer" = [])),
+#[utoipa::path(tag = "players", params(PlayerId), security(("bearer" = [])),
     responses((status = 200, description = "The player", body = PlayerDetail)))]
 #[get("/players/{id}")]
 async fn get_player(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<PlayerId>,
 ) -> ApiResult<web::Json<PlayerDetail>> {
     let id = id.into_inner();
     let player = queries::player(&state.db, id).await?;
-    let names = queries::names(&state.db, id).await?;
+    let names = queries::names(&state.db, id.0).await?;
     let recent = PageRequest::parse(Some(1), Some(100))?;
-    let (sessions, _) = queries::sessions(&state.db, None, Some(id), recent, p.is_admin()).await?;
+    let (sessions, _) = queries::sessions(&state.db, None, Some(id.0), recent, p.is_admin()).await?;
     let filter = bans::store::BanFilter {
         active: None,
         server_id: None,
-        player_id: Some(id),
+        player_id: Some(id.0),
         search: None,
     };
     let (bans, _) = bans::store::list(&state.db, filter, PageRequest::parse(Some(1), Some(200))?).await?;

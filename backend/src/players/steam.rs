@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::db::schema::players;
 use crate::db::{now, Db};
 use crate::error::{ApiError, ApiResult};
+use crate::games::roster::IdentityKind;
 use crate::runtime::Runtime;
 use crate::with_conn;
 
@@ -46,7 +47,7 @@ async fn due(db: &Db) -> ApiResult<Vec<String>> {
     let stale = now() - chrono::Duration::hours(24);
     db.run(move |pool| {
         with_conn!(pool, |c| players::table
-            .filter(players::kind.eq("steam"))
+            .filter(players::kind.eq(IdentityKind::Steam))
             .filter(
                 players::steam_checked_at
                     .is_null()
@@ -69,7 +70,7 @@ async fn store(db: &Db, asked: Vec<String>, found: Vec<Summary>) -> ApiResult<()
                 // Unknown ids are marked too, so a private or bogus id is not asked every minute.
                 let summary = found.iter().find(|s| &s.steamid == id);
                 let target = players::table
-                    .filter(players::kind.eq("steam"))
+                    .filter(players::kind.eq(IdentityKind::Steam))
                     .filter(players::identity.eq(id));
                 match summary {
                     Some(s) => diesel::update(target)

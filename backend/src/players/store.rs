@@ -10,13 +10,14 @@ use crate::db::schema::{live_states, player_names, player_sessions, players};
 use crate::db::{to_utc, Db, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::roster::{IdentityKind, Roster, RosterEntry};
+use crate::ids::PlayerId;
 use crate::with_conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = players)]
 pub struct PlayerRow {
-    pub id: i64,
-    pub kind: String,
+    pub id: PlayerId,
+    pub kind: IdentityKind,
     pub identity: String,
     pub name: String,
     pub steam_name: Option<String>,
@@ -28,13 +29,9 @@ pub struct PlayerRow {
 }
 
 impl PlayerRow {
-    pub fn kind(&self) -> ApiResult<IdentityKind> {
-        IdentityKind::stored(&self.kind)
-    }
-
-    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> ApiResult<Player> {
-        Ok(Player {
-            kind: self.kind()?,
+    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> Player {
+        Player {
+            kind: self.kind,
             id: self.id,
             identity: self.identity,
             name: self.name,
@@ -45,7 +42,7 @@ impl PlayerRow {
             last_seen: to_utc(self.last_seen),
             online_on,
             banned,
-        })
+        }
     }
 }
 
@@ -144,7 +141,7 @@ pub async fn reconcile(
             for entry in entries {
                 let started = joined_at(&entry, at);
                 let existing: Option<PlayerRow> = players::table
-                    .filter(players::kind.eq(kind.as_str()))
+                    .filter(players::kind.eq(kind))
                     .filter(players::identity.eq(&entry.identity))
                     .select(PlayerRow::as_select())
                     .first(c)
@@ -156,7 +153,7 @@ pub async fn reconcile(
                         .get_result(c)?,
                     None => diesel::insert_into(players::table)
                         .values((
-                            players::kind.eq(kind.as_str()),
+                            players::kind.eq(kind),
                             players::identity.eq(&entry.identity),
                             players::name.eq(&entry.name),
                             players::first_seen.eq(started),
@@ -182,7 +179,7 @@ pub async fn reconcile(
                         ))
                         .execute(c)?;
                 }
-                let (session_id, joined_at, joined) = match open.iter().find(|s| s.player_id == player.id) {
+                let (session_id, joined_at, joined) = match open.iter().find(|s| s.player_id == player.id.0) {
                     Some(s) => {
                         diesel::update(player_sessions::table.find(s.id))
                             .set((
@@ -290,11 +287,11 @@ pub async fn close_open_sessions(db: &Db, server: i64, at: NaiveDateTime) -> Api
     .await
 }
 
-pub fn player_not_found(id: i64) -> ApiError {
+pub fn player_not_found(id: PlayerId) -> ApiError {
     ApiError::NotFound(format!("player {id} does not exist"))
 }
 
-pub async fn player_row(db: &Db, id: i64) -> ApiResult<PlayerRow> {
+pub async fn player_row(db: &Db, id: PlayerId) -> ApiResult<PlayerRow> {
     db.run(move |pool| {
         with_conn!(pool, |c| players::table
             .find(id)

@@ -12,7 +12,7 @@ use crate::supervisor::plan::plan_for;
 /// What a server's view derives from its stored config and secrets: decrypting and planning
 /// cost far more than the rest of a listing, so it is kept until those columns change.
 #[derive(Default)]
-pub struct FactsCache(std::sync::Mutex<std::collections::HashMap<i64, (u64, Arc<Facts>)>>);
+pub struct FactsCache(std::sync::Mutex<std::collections::HashMap<crate::ids::ServerId, (u64, Arc<Facts>)>>);
 
 pub struct Facts {
     pub ports: Vec<PortSpec>,

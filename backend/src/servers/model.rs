@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use super::event_actor::EventActor;
 use crate::db::schema::{server_events, servers};
 use crate::games::import::ImportReport;
-use crate::games::PortSpec;
+use crate::games::{GameId, PortSpec};
+use crate::ids::ServerId;
 
 /// `stopped → starting → running → stopping → stopped`, plus `crashed` (an exit nobody asked
 /// for) and `error` (could not start).
@@ -126,9 +127,9 @@ where
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = servers)]
 pub struct ServerRow {
-    pub id: i64,
+    pub id: ServerId,
     pub name: String,
-    pub game: String,
+    pub game: GameId,
     pub executable: String,
     pub game_port: i32,
     pub directory: String,
@@ -154,9 +155,9 @@ pub struct ServerRow {
 /// A managed game server. Passwords are never shown: only whether each is set.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Server {
-    pub id: i64,
+    pub id: ServerId,
     pub name: String,
-    pub game: String,
+    pub game: GameId,
     pub executable: String,
     pub game_port: u16,
     /// Where its files live.
@@ -266,7 +267,7 @@ crate::page_of!(ServerPage, Server);
 #[diesel(table_name = server_events)]
 pub struct ServerEventRow {
     pub id: i64,
-    pub server_id: i64,
+    pub server_id: ServerId,
     pub created_at: NaiveDateTime,
     pub kind: String,
     pub message: String,

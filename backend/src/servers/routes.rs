@@ -17,6 +17,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::games;
 use crate::http::extract::{Json, Query};
 use crate::http::page::PageQuery;
+use crate::ids::ServerId;
 use crate::supervisor::Power;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -44,7 +45,7 @@ async fn list_games(_principal: Principal) -> web::Json<Vec<Game>> {
     web::Json(
         games::GameId::ALL
             .into_iter()
-            .filter_map(|id| games::find(id.as_str()).map(|a| (id, a)))
+            .map(|id| (id, id.adapter()))
             .map(|(id, a)| Game {
                 id,
                 name: a.name().to_owned(),
@@ -96,22 +97,26 @@ async fn create_server(
 }
 
 /// One server.
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The server", body = Server)))]
 #[get("/servers/{id}")]
-async fn get_server(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Server>> {
+async fn get_server(
+    state: web::Data<AppState>,
+    _p: Principal,
+    id: web::Path<ServerId>,
+) -> ApiResult<web::Json<Server>> {
     Ok(web::Json(service::get(&state.runtime, id.into_inner()).await?))
 }
 
 /// Change a server's settings (they apply at the next start).
-#[utoipa::path(tag = "servers", request_body = UpdateServerRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), request_body = UpdateServerRequest, security(("bearer" = [])),
     responses((status = 200, description = "The updated server", body = Server),
         (status = 409, description = "The name is taken", body = ErrorBody)))]
 #[patch("/servers/{id}")]
 async fn update_server(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<UpdateServerRequest>,
 ) -> ApiResult<web::Json<Server>> {
     p.require(Role::Admin)?;
@@ -128,14 +133,14 @@ pub struct DeleteQuery {
 }
 
 /// Delete a stopped server. Its files stay unless `purge=true`.
-#[utoipa::path(tag = "servers", params(DeleteQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(DeleteQuery, ServerId), security(("bearer" = [])),
     responses((status = 204, description = "Deleted"),
         (status = 409, description = "The server is running", body = ErrorBody)))]
 #[delete("/servers/{id}")]
 async fn delete_server(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
@@ -151,22 +156,22 @@ async fn delete_server(
 }
 
 /// The server's game configuration (passwords are not part of it).
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "The config", body = Object)))]
 #[get("/servers/{id}/config")]
-async fn get_config(state: web::Data<AppState>, _p: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Value>> {
+async fn get_config(state: web::Data<AppState>, _p: Principal, id: web::Path<ServerId>) -> ApiResult<web::Json<Value>> {
     Ok(web::Json(service::config(&state.db, id.into_inner()).await?))
 }
 
 /// Replace the game configuration; it is validated against the game's schema (422 names the
 /// field) and applies at the next start.
-#[utoipa::path(tag = "servers", request_body = Object, security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), request_body = Object, security(("bearer" = [])),
     responses((status = 200, description = "The stored, completed config", body = Object)))]
 #[put("/servers/{id}/config")]
 async fn put_config(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     body: Json<Value>,
 ) -> ApiResult<web::Json<Value>> {
     p.require(Role::Admin)?;
@@ -184,19 +189,19 @@ async fn put_config(
 }
 
 /// The files and command line a start would use, with passwords masked.
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 200, description = "Rendered files", body = ConfigPreview)))]
 #[get("/servers/{id}/config/preview")]
 async fn preview_config(
     state: web::Data<AppState>,
     p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<ConfigPreview>> {
     p.require(Role::Admin)?;
     Ok(web::Json(service::preview(&state.runtime, id.into_inner()).await?))
 }
 
-async fn power(state: &AppState, p: &Principal, id: i64, action: Power) -> ApiResult<HttpResponse> {
+async fn power(state: &AppState, p: &Principal, id: ServerId, action: Power) -> ApiResult<HttpResponse> {
     p.require(Role::Operator)?;
     let status = state.supervisor.power(id, action, EventActor::of(p)).await?;
     Ok(HttpResponse::Accepted().json(PowerAccepted { status }))
@@ -204,49 +209,49 @@ async fn power(state: &AppState, p: &Principal, id: i64, action: Power) -> ApiRe
 
 /// Start the server. 409 when it already runs or a port it needs is taken; 422 when the
 /// executable is missing or not allowed or the config is invalid.
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 202, description = "Starting; the outcome arrives as events", body = PowerAccepted),
         (status = 409, description = "Illegal in the current state, a port is in use, or a file to write is behind a link leading outside the server directory", body = ErrorBody)))]
 #[post("/servers/{id}/start")]
-async fn start_server(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn start_server(state: web::Data<AppState>, p: Principal, id: web::Path<ServerId>) -> ApiResult<HttpResponse> {
     power(&state, &p, id.into_inner(), Power::Start).await
 }
 
 /// Stop the server gracefully; the process group is killed after the stop timeout.
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 202, description = "Stopping", body = PowerAccepted),
         (status = 409, description = "Illegal in the current state", body = ErrorBody)))]
 #[post("/servers/{id}/stop")]
-async fn stop_server(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn stop_server(state: web::Data<AppState>, p: Principal, id: web::Path<ServerId>) -> ApiResult<HttpResponse> {
     power(&state, &p, id.into_inner(), Power::Stop).await
 }
 
 /// Stop (if running) and start again.
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 202, description = "Restarting", body = PowerAccepted),
         (status = 409, description = "A port is in use", body = ErrorBody)))]
 #[post("/servers/{id}/restart")]
-async fn restart_server(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn restart_server(state: web::Data<AppState>, p: Principal, id: web::Path<ServerId>) -> ApiResult<HttpResponse> {
     power(&state, &p, id.into_inner(), Power::Restart).await
 }
 
 /// Kill the process group at once (also while a stop is in progress).
-#[utoipa::path(tag = "servers", security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(ServerId), security(("bearer" = [])),
     responses((status = 202, description = "Killed", body = PowerAccepted),
         (status = 409, description = "Nothing runs", body = ErrorBody)))]
 #[post("/servers/{id}/kill")]
-async fn kill_server(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn kill_server(state: web::Data<AppState>, p: Principal, id: web::Path<ServerId>) -> ApiResult<HttpResponse> {
     power(&state, &p, id.into_inner(), Power::Kill).await
 }
 
 /// The server's event timeline, newest first.
-#[utoipa::path(tag = "servers", params(PageQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "servers", params(PageQuery, ServerId), security(("bearer" = [])),
     responses((status = 200, description = "One page of events", body = ServerEventPage)))]
 #[get("/servers/{id}/events")]
 async fn list_events(
     state: web::Data<AppState>,
     _p: Principal,
-    id: web::Path<i64>,
+    id: web::Path<ServerId>,
     query: Query<PageQuery>,
 ) -> ApiResult<web::Json<ServerEventPage>> {
     let id = id.into_inner();

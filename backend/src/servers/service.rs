@@ -22,6 +22,7 @@ use crate::db::{Table, WriteTransaction};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{self, Secrets};
 use crate::http::page::PageRequest;
+use crate::ids::ServerId;
 use crate::runtime::Runtime;
 use crate::supervisor::plan::{check_executable, plan_for};
 use crate::supervisor::Supervisor;
@@ -35,14 +36,14 @@ pub fn to_api(row: ServerRow, rt: &Runtime) -> ApiResult<Server> {
 }
 
 fn view(row: &ServerRow, facts: &Facts, rt: &Runtime) -> ApiResult<Server> {
-    let (live, rcon) = rt.board.summary(row.id);
+    let (live, rcon) = rt.board.summary(row.id.0);
     let ports = facts.ports.clone();
     let status = row.state.get()?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
     Ok(Server {
         id: row.id,
         name: row.name.clone(),
-        game: row.game.clone(),
+        game: row.game,
         executable: row.executable.clone(),
         game_port: u16::try_from(row.game_port).unwrap_or_default(),
         directory: row.directory.clone(),
@@ -101,7 +102,7 @@ pub async fn list(rt: &Runtime, listing: &Snapshot<Listing>, request: PageReques
     Ok(ServerPage::new(items, request, all.len() as i64))
 }
 
-pub async fn get(rt: &Runtime, id: i64) -> ApiResult<Server> {
+pub async fn get(rt: &Runtime, id: ServerId) -> ApiResult<Server> {
     to_api(store::row(&rt.db, id).await?, rt)
 }
 
@@ -114,10 +115,7 @@ pub async fn create(
     request: CreateServerRequest,
 ) -> ApiResult<Server> {
     let name = validate_name(&request.name)?;
-    let adapter = games::find(request.game.as_str()).ok_or_else(|| {
-        let ids: Vec<&str> = games::all().iter().map(|a| a.id()).collect();
-        ApiError::validation("game", format!("unknown game; one of: {}", ids.join(", ")))
-    })?;
+    let adapter = request.game.adapter();
     let executable = PathBuf::from(&request.executable);
     check_executable(adapter, &executable, false)?;
     let game_port = validate_port(request.game_port)?;
@@ -168,7 +166,7 @@ pub async fn create(
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::validation("directory", format!("cannot create it: {e}")))?;
-    let game = adapter.id().to_owned();
+    let game = adapter.id();
     let config_text = config.to_string();
     let dir_text = directory.display().to_string();
     let auto_restart = request.auto_restart.unwrap_or(true);
@@ -189,7 +187,7 @@ pub async fn create(
                 diesel::insert_into(servers::table)
                     .values((
                         servers::name.eq(&name),
-                        servers::game.eq(&game),
+                        servers::game.eq(game),
                         servers::executable.eq(&request.executable),
                         servers::game_port.eq(game_port),
                         servers::directory.eq(&dir_text),
@@ -236,9 +234,9 @@ pub async fn create(
     to_api(row, rt)
 }
 
-pub async fn update(rt: &Runtime, by: &EventActor, id: i64, request: UpdateServerRequest) -> ApiResult<Server> {
+pub async fn update(rt: &Runtime, by: &EventActor, id: ServerId, request: UpdateServerRequest) -> ApiResult<Server> {
     let row = store::row(&rt.db, id).await?;
-    let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let adapter = row.game.adapter();
     let runtime_change = request.executable.is_some() || request.game_port.is_some() || request.secrets.is_some();
     if runtime_change && row.state.get()?.is_active() {
         // The running process was started with the old values; the supervisor still needs them.
@@ -324,7 +322,7 @@ pub async fn update(rt: &Runtime, by: &EventActor, id: i64, request: UpdateServe
 }
 
 /// Deletes a server (`purge`: and its directory, when it is one under `data_dir/servers`).
-pub async fn delete(db: &Db, supervisor: &Supervisor, data_dir: &Path, id: i64, purge: bool) -> ApiResult<()> {
+pub async fn delete(db: &Db, supervisor: &Supervisor, data_dir: &Path, id: ServerId, purge: bool) -> ApiResult<()> {
     let row = store::row(db, id).await?;
     let directory = PathBuf::from(&row.directory);
     // Only a folder strictly inside <data_dir>/servers, compared after resolving symlinks and `..`.
@@ -366,7 +364,7 @@ pub async fn delete(db: &Db, supervisor: &Supervisor, data_dir: &Path, id: i64, 
     Ok(())
 }
 
-pub async fn config(db: &Db, id: i64) -> ApiResult<Value> {
+pub async fn config(db: &Db, id: ServerId) -> ApiResult<Value> {
     let row = store::row(db, id).await?;
     serde_json::from_str(&row.config).map_err(ApiError::internal)
 }
@@ -376,11 +374,11 @@ pub async fn set_config(
     bus: &crate::events::Bus,
     secret_box: &crate::secrets::SecretBox,
     by: &EventActor,
-    id: i64,
+    id: ServerId,
     config: Value,
 ) -> ApiResult<Value> {
     let row = store::row(db, id).await?;
-    let adapter = games::find(&row.game).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown game")))?;
+    let adapter = row.game.adapter();
     let config = adapter.validate(&config)?;
     let secrets = store::open_secrets(secret_box, &row.secrets)?;
     adapter.plan(&games::ServerSpec {
@@ -416,7 +414,7 @@ pub async fn set_config(
 
 /// The files a start would write, with every password replaced by `********`. The plan is
 /// rendered with stand-in passwords, so escaping (e.g. `\:` in properties) cannot reveal one.
-pub async fn preview(rt: &Runtime, id: i64) -> ApiResult<ConfigPreview> {
+pub async fn preview(rt: &Runtime, id: ServerId) -> ApiResult<ConfigPreview> {
     const STAND_INS: [&str; 3] = [
         "LanguardMaskedRcon7f3a",
         "LanguardMaskedGame7f3a",
@@ -431,7 +429,7 @@ pub async fn preview(rt: &Runtime, id: i64) -> ApiResult<ConfigPreview> {
         admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
     row.secrets = store::seal_secrets(&rt.secret_box, &masked)?;
-    let mods = crate::content::server_mods::launch_mods(&rt.db, id, &rt.mods_root).await?;
+    let mods = crate::content::server_mods::launch_mods(&rt.db, id.0, &rt.mods_root).await?;
     let (_, plan) = plan_for(&row, &rt.secret_box, &mods)?;
     let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {

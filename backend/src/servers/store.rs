@@ -9,14 +9,15 @@ use super::model::{ProcessId, ServerEventPage, ServerEventRow, ServerRow, Server
 use crate::db::schema::{server_events, servers};
 use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult};
-use crate::games::Secrets;
+use crate::games::{GameId, Secrets};
 use crate::http::page::PageRequest;
+use crate::ids::ServerId;
 use crate::secrets::SecretBox;
 use crate::with_conn;
 
 /// `true` after a change to the config, mods or rotation; a start clears it before it reads
 /// them, so a change made during the start still shows. The API shows it for active servers only.
-pub async fn set_restart_required(db: &Db, id: i64, required: bool) -> ApiResult<()> {
+pub async fn set_restart_required(db: &Db, id: ServerId, required: bool) -> ApiResult<()> {
     db.write(Table::Servers, move |pool| {
         with_conn!(pool, |c| {
             diesel::update(servers::table.filter(servers::id.eq(id)))
@@ -33,11 +34,11 @@ pub fn is_active(row: &ServerRow) -> bool {
     row.state.get().is_ok_and(ServerState::is_active)
 }
 
-pub fn not_found(id: i64) -> ApiError {
+pub fn not_found(id: ServerId) -> ApiError {
     ApiError::NotFound(format!("server {id} does not exist"))
 }
 
-pub async fn row(db: &Db, id: i64) -> ApiResult<ServerRow> {
+pub async fn row(db: &Db, id: ServerId) -> ApiResult<ServerRow> {
     db.run(move |pool| {
         with_conn!(pool, |c| servers::table
             .find(id)
@@ -49,7 +50,7 @@ pub async fn row(db: &Db, id: i64) -> ApiResult<ServerRow> {
     .await
 }
 
-pub async fn all_ids(db: &Db) -> ApiResult<Vec<i64>> {
+pub async fn all_ids(db: &Db) -> ApiResult<Vec<ServerId>> {
     db.run(|pool| {
         with_conn!(pool, |c| servers::table
             .select(servers::id)
@@ -60,7 +61,7 @@ pub async fn all_ids(db: &Db) -> ApiResult<Vec<i64>> {
 }
 
 /// (id, game) of every server.
-pub async fn games(db: &Db) -> ApiResult<Vec<(i64, String)>> {
+pub async fn games(db: &Db) -> ApiResult<Vec<(ServerId, GameId)>> {
     db.run(|pool| {
         with_conn!(pool, |c| servers::table
             .select((servers::id, servers::game))
@@ -74,7 +75,7 @@ pub async fn games(db: &Db) -> ApiResult<Vec<(i64, String)>> {
 /// the boot its start ticks count from.
 pub async fn set_runtime(
     db: &Db,
-    id: i64,
+    id: ServerId,
     state: ServerState,
     process: Option<(ProcessId, chrono::NaiveDateTime, Option<String>)>,
 ) -> ApiResult<()> {
@@ -102,7 +103,7 @@ pub async fn set_runtime(
 pub async fn add_event(
     db: &Db,
     bus: &crate::events::Bus,
-    id: i64,
+    id: ServerId,
     by: &EventActor,
     kind: &'static str,
     message: String,
@@ -129,13 +130,13 @@ pub async fn add_event(
         })
         .await?;
     if let Ok(data) = serde_json::to_value(super::model::ServerEvent::from(row)) {
-        bus.publish(crate::events::Channel::Event, Some(id), data);
+        bus.publish(crate::events::Channel::Event, Some(id.0), data);
     }
     Ok(())
 }
 
 /// Newest first.
-pub async fn events(db: &Db, id: i64, request: PageRequest) -> ApiResult<ServerEventPage> {
+pub async fn events(db: &Db, id: ServerId, request: PageRequest) -> ApiResult<ServerEventPage> {
     db.run(move |pool| {
         with_conn!(pool, |c| {
             let total: i64 = server_events::table

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{ApiError, ApiResult};
+use crate::ids::ServerId;
 use crate::rcon::Link;
 use crate::runtime::Runtime;
 use crate::servers::event_actor::EventActor;
@@ -40,7 +41,7 @@ pub(crate) enum Command {
 #[derive(Clone)]
 pub struct Supervisor {
     rt: Runtime,
-    mailboxes: Arc<Mutex<HashMap<i64, mpsc::Sender<Command>>>>,
+    mailboxes: Arc<Mutex<HashMap<ServerId, mpsc::Sender<Command>>>>,
 }
 
 impl Supervisor {
@@ -57,10 +58,10 @@ impl Supervisor {
     }
 
     /// Starts the actor of a (new) server.
-    pub fn attach(&self, id: i64) {
+    pub fn attach(&self, id: ServerId) {
         let (tx, rx) = mpsc::channel(16);
         actor::spawn(
-            id,
+            id.0,
             self.rt.db.clone(),
             self.rt.secret_box.clone(),
             self.rt.clone(),
@@ -70,7 +71,7 @@ impl Supervisor {
         self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
     }
 
-    fn mailbox(&self, id: i64) -> ApiResult<mpsc::Sender<Command>> {
+    fn mailbox(&self, id: ServerId) -> ApiResult<mpsc::Sender<Command>> {
         self.mailboxes
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -80,7 +81,7 @@ impl Supervisor {
     }
 
     /// Asks the actor to act for `by`; the reply says the state it moved to (or why it refused).
-    pub async fn power(&self, id: i64, power: Power, by: EventActor) -> ApiResult<ServerState> {
+    pub async fn power(&self, id: ServerId, power: Power, by: EventActor) -> ApiResult<ServerState> {
         let (reply, answer) = oneshot::channel();
         self.mailbox(id)?
             .send(Command::Power(power, by, reply))
@@ -91,7 +92,7 @@ impl Supervisor {
 
     /// The RCON link of a running server (shared with its player poller); `None` when the
     /// server is not running or its game has no RCON.
-    pub async fn link(&self, id: i64) -> ApiResult<Option<Link>> {
+    pub async fn link(&self, id: ServerId) -> ApiResult<Option<Link>> {
         let (reply, answer) = oneshot::channel();
         self.mailbox(id)?
             .send(Command::Link(reply))
@@ -101,7 +102,7 @@ impl Supervisor {
     }
 
     /// Ends the actor of a server about to be deleted (409 while it runs).
-    pub async fn retire(&self, id: i64) -> ApiResult<()> {
+    pub async fn retire(&self, id: ServerId) -> ApiResult<()> {
         let (reply, answer) = oneshot::channel();
         self.mailbox(id)?
             .send(Command::Retire(reply))
@@ -113,6 +114,6 @@ impl Supervisor {
     }
 }
 
-fn gone(id: i64) -> ApiError {
+fn gone(id: ServerId) -> ApiError {
     ApiError::internal(anyhow::anyhow!("the supervisor of server {id} stopped"))
 }

@@ -5,15 +5,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::error::{ApiError, ApiResult};
-use crate::games::{self, GameAdapter, LaunchMod, LaunchPlan, ServerSpec};
+use crate::games::{GameAdapter, LaunchMod, LaunchPlan, ServerSpec};
 use crate::secrets::SecretBox;
 use crate::servers::model::ServerRow;
 use crate::servers::store;
-
-fn adapter_of(row: &ServerRow) -> ApiResult<&'static dyn GameAdapter> {
-    games::find(&row.game)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("server {} has unknown game `{}`", row.id, row.game)))
-}
 
 /// The executable must be an existing, executable file with a name the adapter allows.
 pub fn check_executable(adapter: &dyn GameAdapter, executable: &Path, must_exist: bool) -> ApiResult<()> {
@@ -54,7 +49,7 @@ pub fn plan_for(
     secret_box: &SecretBox,
     mods: &[LaunchMod],
 ) -> ApiResult<(&'static dyn GameAdapter, LaunchPlan)> {
-    let adapter = adapter_of(row)?;
+    let adapter = row.game.adapter();
     let stored: serde_json::Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
     let config = adapter.validate(&stored)?;
     let secrets = store::open_secrets(secret_box, &row.secrets)?;

@@ -61,7 +61,7 @@ pub struct CreatedToken {
 type TokenRow = (
     i64,
     String,
-    String,
+    Role,
     i64,
     String,
     String,
@@ -70,19 +70,19 @@ type TokenRow = (
     Option<NaiveDateTime>,
 );
 
-fn to_api(row: TokenRow) -> ApiResult<ApiToken> {
+fn to_api(row: TokenRow) -> ApiToken {
     let (id, name, role, user_id, username, prefix, created_at, expires_at, last_used_at) = row;
-    Ok(ApiToken {
+    ApiToken {
         id,
         name,
-        role: Role::from_db(&role)?,
+        role,
         user_id,
         username,
         prefix,
         created_at: to_utc(created_at),
         expires_at: expires_at.map(to_utc),
         last_used_at: last_used_at.map(to_utc),
-    })
+    }
 }
 
 macro_rules! token_columns {
@@ -121,7 +121,7 @@ pub async fn list(db: &Db, principal: &Principal, request: PageRequest) -> ApiRe
                 .limit(request.per_page)
                 .offset(request.offset())
                 .load(c)?;
-            let items = rows.into_iter().map(to_api).collect::<ApiResult<Vec<_>>>()?;
+            let items = rows.into_iter().map(to_api).collect();
             Ok(ApiTokenPage::new(items, request, total))
         })
     })
@@ -165,7 +165,7 @@ pub async fn create(db: &Db, principal: &Principal, request: CreateTokenRequest)
                     .values((
                         api_tokens::user_id.eq(user_id),
                         api_tokens::name.eq(&name),
-                        api_tokens::role.eq(role.as_str()),
+                        api_tokens::role.eq(role),
                         api_tokens::token_hash.eq(&hash),
                         api_tokens::prefix.eq(&prefix),
                         api_tokens::created_at.eq(t),
@@ -178,7 +178,7 @@ pub async fn create(db: &Db, principal: &Principal, request: CreateTokenRequest)
                     .filter(api_tokens::id.eq(id))
                     .select(token_columns!())
                     .first(c)?;
-                to_api(row)
+                Ok(to_api(row))
             }))
         })
         .await?;

@@ -6,14 +6,15 @@ use utoipa::ToSchema;
 use crate::auth::Role;
 use crate::db::{schema::users, to_utc};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::UserId;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -23,7 +24,7 @@ pub struct UserRow {
 /// A user account as the API shows it (never with its password hash).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     pub disabled: bool,
@@ -32,19 +33,17 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<UserRow> for User {
-    type Error = ApiError;
-
-    fn try_from(row: UserRow) -> ApiResult<User> {
-        Ok(User {
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> User {
+        User {
             id: row.id,
             username: row.username,
-            role: Role::from_db(&row.role)?,
+            role: row.role,
             disabled: row.disabled,
             created_at: to_utc(row.created_at),
             updated_at: to_utc(row.updated_at),
             last_login_at: row.last_login_at.map(to_utc),
-        })
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use crate::auth::{Principal, Role};
 use crate::error::ApiResult;
 use crate::http::extract::{Json, Query};
 use crate::http::page::PageQuery;
+use crate::ids::UserId;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_users)
@@ -47,10 +48,14 @@ async fn create_user(
 }
 
 /// Get one user account.
-#[utoipa::path(tag = "users", security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(UserId), security(("bearer" = [])),
     responses((status = 200, description = "The user", body = User)))]
 #[get("/users/{id}")]
-async fn get_user(state: web::Data<AppState>, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<User>> {
+async fn get_user(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<UserId>,
+) -> ApiResult<web::Json<User>> {
     principal.require(Role::Admin)?;
     Ok(web::Json(service::get(&state.db, id.into_inner()).await?))
 }
@@ -59,14 +64,14 @@ async fn get_user(state: web::Data<AppState>, principal: Principal, id: web::Pat
 ///
 /// Disabling or resetting the password ends the user's sessions. The last enabled admin cannot
 /// be demoted or disabled (409 `last_admin`).
-#[utoipa::path(tag = "users", request_body = UpdateUserRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(UserId), request_body = UpdateUserRequest, security(("bearer" = [])),
     responses((status = 200, description = "The updated user", body = User),
         (status = 409, description = "This would leave no enabled admin", body = crate::error::ErrorBody)))]
 #[patch("/users/{id}")]
 async fn update_user(
     state: web::Data<AppState>,
     principal: Principal,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     body: Json<UpdateUserRequest>,
 ) -> ApiResult<web::Json<User>> {
     principal.require(Role::Admin)?;
@@ -78,11 +83,15 @@ async fn update_user(
 /// Delete a user account with its sessions and API tokens.
 ///
 /// The last enabled admin cannot be deleted (409 `last_admin`).
-#[utoipa::path(tag = "users", security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(UserId), security(("bearer" = [])),
     responses((status = 204, description = "Deleted"),
         (status = 409, description = "This would leave no enabled admin", body = crate::error::ErrorBody)))]
 #[delete("/users/{id}")]
-async fn delete_user(state: web::Data<AppState>, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn delete_user(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<UserId>,
+) -> ApiResult<HttpResponse> {
     principal.require(Role::Admin)?;
     service::delete(&state.db, &state.access, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -9,6 +9,7 @@ use crate::db::WriteTransaction;
 use crate::db::{now, Db, Table};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::http::page::PageRequest;
+use crate::ids::UserId;
 use crate::with_conn;
 
 /// Serialises changes that can remove an admin: two concurrent demotions must not each see
@@ -22,7 +23,7 @@ static ADMIN_CHANGES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 macro_rules! ensure_another_admin {
     ($c:expr, $id:expr) => {{
         let others: i64 = users::table
-            .filter(users::role.eq("admin"))
+            .filter(users::role.eq(Role::Admin))
             .filter(users::disabled.eq(false))
             .filter(users::id.ne($id))
             .count()
@@ -67,7 +68,7 @@ pub async fn ensure_first_admin(db: &Db, configured: Option<String>) -> ApiResul
                 .values((
                     users::username.eq("admin"),
                     users::password_hash.eq(hash),
-                    users::role.eq(Role::Admin.as_str()),
+                    users::role.eq(Role::Admin),
                     users::disabled.eq(false),
                     users::created_at.eq(t),
                     users::updated_at.eq(t),
@@ -89,14 +90,14 @@ pub async fn list(db: &Db, request: PageRequest) -> ApiResult<UserPage> {
                 .limit(request.per_page)
                 .offset(request.offset())
                 .load(c)?;
-            let items = rows.into_iter().map(User::try_from).collect::<ApiResult<Vec<_>>>()?;
+            let items = rows.into_iter().map(User::from).collect();
             Ok(UserPage::new(items, request, total))
         })
     })
     .await
 }
 
-pub async fn get(db: &Db, id: i64) -> ApiResult<User> {
+pub async fn get(db: &Db, id: UserId) -> ApiResult<User> {
     db.run(move |pool| {
         with_conn!(pool, |c| users::table
             .find(id)
@@ -104,7 +105,7 @@ pub async fn get(db: &Db, id: i64) -> ApiResult<User> {
             .first(c)
             .optional()?
             .ok_or_else(|| user_not_found(id))
-            .and_then(User::try_from))
+            .map(User::from))
     })
     .await
 }
@@ -139,7 +140,7 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
                 .values((
                     users::username.eq(&request.username),
                     users::password_hash.eq(&hash),
-                    users::role.eq(request.role.as_str()),
+                    users::role.eq(request.role),
                     users::disabled.eq(false),
                     users::created_at.eq(t),
                     users::updated_at.eq(t),
@@ -152,13 +153,13 @@ pub async fn create(db: &Db, request: CreateUserRequest) -> ApiResult<User> {
                     }
                     other => other.into(),
                 })?;
-            User::try_from(row)
+            Ok(User::from(row))
         }))
     })
     .await
 }
 
-pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUserRequest) -> ApiResult<User> {
+pub async fn update(db: &Db, access: &AccessChanges, id: UserId, request: UpdateUserRequest) -> ApiResult<User> {
     if let Some(p) = &request.password {
         password::validate("password", p)?;
     }
@@ -173,15 +174,15 @@ pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUse
                     .first(c)
                     .optional()?
                     .ok_or_else(|| user_not_found(id))?;
-                let stays_admin = request.role.map_or(current.role == "admin", |r| r == Role::Admin)
+                let stays_admin = request.role.map_or(current.role == Role::Admin, |r| r == Role::Admin)
                     && !request.disabled.unwrap_or(current.disabled);
-                if current.role == "admin" && !current.disabled && !stays_admin {
+                if current.role == Role::Admin && !current.disabled && !stays_admin {
                     ensure_another_admin!(c, id);
                 }
                 let t = now();
                 diesel::update(users::table.find(id))
                     .set((
-                        request.role.map(|r| users::role.eq(r.as_str())),
+                        request.role.map(|r| users::role.eq(r)),
                         request.disabled.map(|d| users::disabled.eq(d)),
                         hash.as_ref().map(|h| users::password_hash.eq(h)),
                         users::updated_at.eq(t),
@@ -191,15 +192,15 @@ pub async fn update(db: &Db, access: &AccessChanges, id: i64, request: UpdateUse
                     revoke_sessions!(c, id, t, -1);
                 }
                 let row: UserRow = users::table.find(id).select(UserRow::as_select()).first(c)?;
-                User::try_from(row)
+                Ok(User::from(row))
             }))
         })
         .await?;
-    access.changed(id);
+    access.changed(id.0);
     Ok(user)
 }
 
-pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
+pub async fn delete(db: &Db, access: &AccessChanges, id: UserId) -> ApiResult<()> {
     db.write(Table::Logins, move |pool| {
         let _one_at_a_time = ADMIN_CHANGES.lock().unwrap_or_else(|e| e.into_inner());
         with_conn!(pool, |c| c.write_transaction(|c| {
@@ -209,7 +210,7 @@ pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
                 .first(c)
                 .optional()?
                 .ok_or_else(|| user_not_found(id))?;
-            if current.role == "admin" && !current.disabled {
+            if current.role == Role::Admin && !current.disabled {
                 ensure_another_admin!(c, id);
             }
             diesel::delete(users::table.find(id)).execute(c)?;
@@ -217,7 +218,7 @@ pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
         }))
     })
     .await?;
-    access.changed(id);
+    access.changed(id.0);
     Ok(())
 }
 
@@ -226,7 +227,7 @@ pub async fn delete(db: &Db, access: &AccessChanges, id: i64) -> ApiResult<()> {
 pub async fn set_password(
     db: &Db,
     access: &AccessChanges,
-    id: i64,
+    id: UserId,
     new_password: String,
     keep_session: Option<i64>,
 ) -> ApiResult<()> {
@@ -246,11 +247,11 @@ pub async fn set_password(
         }))
     })
     .await?;
-    access.changed(id);
+    access.changed(id.0);
     Ok(())
 }
 
-fn user_not_found(id: i64) -> ApiError {
+fn user_not_found(id: UserId) -> ApiError {
     ApiError::NotFound(format!("user {id} does not exist"))
 }
 
@@ -262,14 +263,14 @@ fn username_taken(username: &str) -> ApiError {
 }
 
 /// Stamps `last_login_at` and returns the fresh user.
-pub async fn record_login(db: &Db, id: i64) -> ApiResult<User> {
+pub async fn record_login(db: &Db, id: UserId) -> ApiResult<User> {
     db.write(Table::Logins, move |pool| {
         with_conn!(pool, |c| {
             let row: UserRow = diesel::update(users::table.find(id))
                 .set(users::last_login_at.eq(now()))
                 .returning(UserRow::as_returning())
                 .get_result(c)?;
-            User::try_from(row)
+            Ok(User::from(row))
         })
     })
     .await

@@ -1003,26 +1003,22 @@ export interface components {
             expires_at?: string | null;
             /** @description Applies to every server whose game identifies players the same way. */
             global: boolean;
-            /** Format: int64 */
-            id: number;
+            id: components["schemas"]["BanId"];
             identity: string;
             kind: components["schemas"]["IdentityKind"];
             /** Format: date-time */
             lifted_at?: string | null;
             /** @description Who lifted it; `expiry` when it ran out. */
             lifted_by?: string | null;
-            /** Format: int64 */
-            player_id: number;
+            player_id: components["schemas"]["PlayerId"];
             /** @description The player's name when banned. */
             player_name: string;
             reason: string;
-            /**
-             * Format: int64
-             * @description The server it applies to; none for a global ban.
-             */
-            server_id?: number | null;
+            server_id?: components["schemas"]["ServerId"] | null;
             server_name?: string | null;
         };
+        /** Format: int64 */
+        BanId: number;
         /** @description One page of results: `total` counts all matching items across pages. */
         BanPage: {
             items: components["schemas"]["Ban"][];
@@ -1546,8 +1542,7 @@ export interface components {
             banned: boolean;
             /** Format: date-time */
             first_seen: string;
-            /** Format: int64 */
-            id: number;
+            id: components["schemas"]["PlayerId"];
             identity: string;
             kind: components["schemas"]["IdentityKind"];
             /** Format: date-time */
@@ -1567,6 +1562,8 @@ export interface components {
             /** @description The 100 most recent sessions across servers. */
             sessions: components["schemas"]["Session"][];
         };
+        /** Format: int64 */
+        PlayerId: number;
         PlayerName: {
             /** Format: date-time */
             first_seen: string;
@@ -1727,14 +1724,13 @@ export interface components {
             /** @description Where its files live. */
             directory: string;
             executable: string;
-            game: string;
+            game: components["schemas"]["GameId"];
             /** Format: int32 */
             game_port: number;
             has_admin_password: boolean;
             has_game_password: boolean;
             has_rcon_password: boolean;
-            /** Format: int64 */
-            id: number;
+            id: components["schemas"]["ServerId"];
             imported?: components["schemas"]["ImportReport"] | null;
             live?: components["schemas"]["LiveSummary"] | null;
             /** Format: int32 */
@@ -1786,6 +1782,8 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** Format: int64 */
+        ServerId: number;
         ServerMod: {
             folder: string;
             /** Format: int64 */
@@ -1971,8 +1969,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             disabled: boolean;
-            /** Format: int64 */
-            id: number;
+            id: components["schemas"]["UserId"];
             /** Format: date-time */
             last_login_at?: string | null;
             role: components["schemas"]["Role"];
@@ -1980,6 +1977,8 @@ export interface components {
             updated_at: string;
             username: string;
         };
+        /** Format: int64 */
+        UserId: number;
         /** @description One page of results: `total` counts all matching items across pages. */
         UserPage: {
             items: components["schemas"]["User"][];

@@ -94,8 +94,8 @@ impl Arma3 {
 }
 
 impl GameAdapter for Arma3 {
-    fn id(&self) -> &'static str {
-        "arma3"
+    fn id(&self) -> super::GameId {
+        super::GameId::Arma3
     }
 
     fn name(&self) -> &'static str {

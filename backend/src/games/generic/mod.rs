@@ -128,8 +128,8 @@ impl GenericConfig {
 }
 
 impl GameAdapter for Generic {
-    fn id(&self) -> &'static str {
-        "generic"
+    fn id(&self) -> super::GameId {
+        super::GameId::Generic
     }
 
     fn name(&self) -> &'static str {

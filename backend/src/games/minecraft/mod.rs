@@ -24,8 +24,8 @@ pub struct Minecraft;
 const EXECUTABLES: &[&str] = &["java", "java.exe"];
 
 impl GameAdapter for Minecraft {
-    fn id(&self) -> &'static str {
-        "minecraft"
+    fn id(&self) -> super::GameId {
+        super::GameId::Minecraft
     }
 
     fn name(&self) -> &'static str {

@@ -125,8 +125,8 @@ fn server_cfg(c: &SourceConfig, game_password: Option<&str>, rcon_password: &str
 }
 
 impl GameAdapter for Source {
-    fn id(&self) -> &'static str {
-        "source"
+    fn id(&self) -> super::GameId {
+        super::GameId::Source
     }
 
     fn name(&self) -> &'static str {

@@ -249,7 +249,7 @@ impl Actor {
     /// The PID of the server's recorded process when it still runs although this actor does
     /// not hold it.
     async fn untracked_process(&self) -> ApiResult<Option<i32>> {
-        let row = store::row(&self.db, self.server).await?;
+        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
         Ok(reattach::recorded_process(&row).map(|id| id.pid))
     }
 
@@ -264,7 +264,7 @@ impl Actor {
     async fn record(&self, state: ServerState) -> ApiResult<()> {
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
-        store::set_runtime(&self.db, self.server, state, process).await?;
+        store::set_runtime(&self.db, crate::ids::ServerId(self.server), state, process).await?;
         let data = crate::events::payloads::StatusData { status: state, pid };
         self.players.bus.send(Some(self.server), &data);
         Ok(())
@@ -275,7 +275,7 @@ impl Actor {
         store::add_event(
             &self.db,
             &self.players.bus,
-            self.server,
+            crate::ids::ServerId(self.server),
             &self.by,
             kind,
             message,

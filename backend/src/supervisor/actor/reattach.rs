@@ -35,7 +35,7 @@ impl Actor {
     /// the row says: a live process is never left untracked); the decisions say what the
     /// recorded state becomes.
     pub(super) async fn reattach(&mut self) -> ApiResult<()> {
-        let row = store::row(&self.db, self.server).await?;
+        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
         let recorded = row.state.get()?;
         let adopted = match recorded_process(&row) {
             Some(id) => {
@@ -55,7 +55,7 @@ impl Actor {
             self.server,
             std::path::Path::new(&row.directory),
             planned.as_ref().and_then(|(_, plan)| plan.log.clone()),
-            crate::games::find(&row.game).unwrap_or(&crate::games::generic::Generic),
+            row.game.adapter(),
             &self.players,
         )
         .await;
