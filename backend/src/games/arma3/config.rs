@@ -5,7 +5,8 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use super::rotation::{check_missions, MissionFields};
+use super::missions::{check_missions, MissionFields};
+use super::missions::Mission;
 use crate::error::ApiError;
 use crate::games::common::{check_name, check_range, field, no_control_chars};
 
@@ -90,48 +91,6 @@ impl TimestampFormat {
             TimestampFormat::Full => "full",
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Difficulty {
-    Recruit,
-    Regular,
-    Veteran,
-    Custom,
-}
-
-impl Difficulty {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Difficulty::Recruit => "Recruit",
-            Difficulty::Regular => "Regular",
-            Difficulty::Veteran => "Veteran",
-            Difficulty::Custom => "Custom",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Mission {
-    /// `MPMissions/<template>.pbo` without the extension, e.g. `MyCoop.Altis`.
-    pub template: String,
-    #[serde(default = "regular")]
-    pub difficulty: Difficulty,
-    /// Values for the mission's own parameters, written as its `class Params`.
-    #[serde(default)]
-    pub params: Vec<MissionParam>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MissionParam {
-    pub name: String,
-    pub value: f64,
-}
-
-fn regular() -> Difficulty {
-    Difficulty::Regular
 }
 
 /// basic.cfg network tuning; the defaults are the ones BIKI documents.

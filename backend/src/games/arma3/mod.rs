@@ -9,6 +9,7 @@ mod injection_tests;
 mod log;
 #[cfg(test)]
 mod log_tests;
+mod missions;
 mod parse;
 mod render;
 pub mod rotation;

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::config::{Arma3Config, Difficulty};
+use super::config::Arma3Config;
+use super::missions::Difficulty;
 use super::parse;
 use crate::error::ApiError;
 use crate::games::Secrets;
