@@ -8,7 +8,7 @@
 // `fakegame.control` in the server directory; they must show up without reloading the page.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, text } from './lib.mjs';
+import { createSourceServer, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -35,12 +35,7 @@ await run({ title: 'the live console', passed: 'console', screenshot: '/tmp/lang
   page.on('websocket', (ws) => sockets.push(ws.url()));
 
   await step('admin logs in and the live connection opens', async () => {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByTestId('login-form').waitFor();
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('dashboard').waitFor();
+    await signIn();
     await eventually(
       () => sockets.some((u) => /\/api\/v1\/ws\?ticket=[0-9a-f]+$/.test(u)),
       () => `no WebSocket to /api/v1/ws?ticket=… opened (saw ${JSON.stringify(sockets)})`,
@@ -49,18 +44,7 @@ await run({ title: 'the live console', passed: 'console', screenshot: '/tmp/lang
   });
 
   await step(`admin creates the Source server ${serverName}`, async () => {
-    await page.getByTestId('nav-servers').click();
-    await page.getByTestId('servers-page').waitFor();
-    await page.getByTestId('create-server-button').click();
-    const form = page.getByTestId('create-server-form');
-    await form.waitFor();
-    await form.getByTestId('server-game').click();
-    await page.getByRole('option', { name: /Source/ }).click();
-    await form.getByTestId('server-name').fill(serverName);
-    await form.getByTestId('server-executable').fill(srcds);
-    await form.getByTestId('server-port').fill(String(gamePort));
-    await form.getByTestId('create-server-submit').click();
-    await form.waitFor({ state: 'detached' });
+    await createSourceServer({ name: serverName, executable: srcds, port: gamePort });
     await page.getByTestId(`server-row-${serverName}`).waitFor();
   });
 

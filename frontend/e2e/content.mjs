@@ -10,7 +10,7 @@
 // then a mod found by a scan of the panel's mods folder is given to the server.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminPassword, baseUrl, browser, context, eventually, page, requireEnv, run, step, text } from './lib.mjs';
+import { adminPassword, baseUrl, browser, context, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
 
 const STATUS_TIMEOUT = 30_000;
 
@@ -59,11 +59,7 @@ await run({ title: 'missions and mods', passed: 'missions and mods', screenshot:
   });
 
   await step('admin logs in and opens the Missions tab', async () => {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('dashboard').waitFor();
+    await signIn();
     await page.goto(`${baseUrl}/servers/${serverId}`);
     await page.getByTestId('server-page').waitFor();
     const tab = page.getByTestId('tab-content');
@@ -246,11 +242,7 @@ await run({ title: 'missions and mods', passed: 'missions and mods', screenshot:
   await step('a viewer sees the files, rotation and mods without the controls to change them', async () => {
     await call('POST', '/api/v1/users', { username: 'e2e-viewer', password: 'viewer-password', role: 'viewer' });
     const viewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await viewer.goto(`${baseUrl}/login`);
-    await viewer.getByTestId('login-username').fill('e2e-viewer');
-    await viewer.getByTestId('login-password').fill('viewer-password');
-    await viewer.getByTestId('login-submit').click();
-    await viewer.getByTestId('dashboard').waitFor();
+    await signIn('e2e-viewer', 'viewer-password', viewer);
     await viewer.goto(`${baseUrl}/servers/${serverId}?tab=content`);
     await viewer.getByTestId(`content-row-${MISSION}.pbo`).waitFor();
     await viewer.getByTestId('rotation-entry-0').waitFor();

@@ -50,6 +50,32 @@ export async function eventually(check, message, timeout = STEP_TIMEOUT) {
 /** A locator's trimmed text, or '' when it is not there. */
 export const text = async (locator) => ((await locator.textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
 
+/** Signs `username` in on `on` (the shared page unless given) and waits for the dashboard. */
+export async function signIn(username = 'admin', password = adminPassword, on = page) {
+  await on.goto(`${baseUrl}/login`);
+  await on.getByTestId('login-form').waitFor();
+  await on.getByTestId('login-username').fill(username);
+  await on.getByTestId('login-password').fill(password);
+  await on.getByTestId('login-submit').click();
+  await on.getByTestId('dashboard').waitFor();
+}
+
+/** Creates a Source server through the servers page's form; resolves once the form has closed. */
+export async function createSourceServer({ name, executable, port }) {
+  await page.getByTestId('nav-servers').click();
+  await page.getByTestId('servers-page').waitFor();
+  await page.getByTestId('create-server-button').click();
+  const form = page.getByTestId('create-server-form');
+  await form.waitFor();
+  await form.getByTestId('server-game').click();
+  await page.getByRole('option', { name: /Source/ }).click();
+  await form.getByTestId('server-name').fill(name);
+  await form.getByTestId('server-executable').fill(executable);
+  await form.getByTestId('server-port').fill(String(port));
+  await form.getByTestId('create-server-submit').click();
+  await form.waitFor({ state: 'detached' });
+}
+
 /**
  * Opens the browser, logs `e2e: testing <title> on <url>`, runs `steps`, and fails them when the
  * SPA broke its Content Security Policy. Exits 0 when all passed, else 1 after saying where and

@@ -7,7 +7,7 @@
 // LANGUARD_PLAYERS_POLL_INTERVAL=1, so that points arrive while the test watches. LANGUARD_E2E_SRCDS
 // is a `srcds_run` symlink to target/debug/fakegame. The charts and host card must follow the
 // live stream: no figures may be fetched again while they grow.
-import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, text } from './lib.mjs';
+import { createSourceServer, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -53,12 +53,7 @@ await run({ title: 'the resource charts', passed: 'metrics', screenshot: '/tmp/l
   const fetched = (pattern) => requests.filter((p) => pattern.test(p)).length;
 
   await step('admin logs in and sees the dashboard', async () => {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByTestId('login-form').waitFor();
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('dashboard').waitFor();
+    await signIn();
     await page.getByTestId('host-card').waitFor();
   });
 
@@ -97,18 +92,7 @@ await run({ title: 'the resource charts', passed: 'metrics', screenshot: '/tmp/l
   });
 
   await step(`admin creates the Source server ${serverName} and starts it`, async () => {
-    await page.getByTestId('nav-servers').click();
-    await page.getByTestId('servers-page').waitFor();
-    await page.getByTestId('create-server-button').click();
-    const form = page.getByTestId('create-server-form');
-    await form.waitFor();
-    await form.getByTestId('server-game').click();
-    await page.getByRole('option', { name: /Source/ }).click();
-    await form.getByTestId('server-name').fill(serverName);
-    await form.getByTestId('server-executable').fill(srcds);
-    await form.getByTestId('server-port').fill(String(gamePort));
-    await form.getByTestId('create-server-submit').click();
-    await form.waitFor({ state: 'detached' });
+    await createSourceServer({ name: serverName, executable: srcds, port: gamePort });
     const start = page.getByTestId(`server-start-${serverName}`);
     await eventually(async () => !(await start.isDisabled()), () => 'the start button stayed disabled');
     await start.click();

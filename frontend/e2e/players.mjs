@@ -9,7 +9,7 @@
 // A simulated player joins by a line written into `fakegame.control` in the server directory.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, text } from './lib.mjs';
+import { createSourceServer, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -23,27 +23,11 @@ requireEnv({ LANGUARD_E2E_SRCDS: srcds, LANGUARD_E2E_PLAYERS_PORT: gamePort });
 
 await run({ title: 'players and bans', passed: 'player', screenshot: '/tmp/languard-e2e-players-failure.png' }, async () => {
   await step('admin logs in', async () => {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByTestId('login-form').waitFor();
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('dashboard').waitFor();
+    await signIn();
   });
 
   await step(`admin creates the Source server ${serverName}`, async () => {
-    await page.getByTestId('nav-servers').click();
-    await page.getByTestId('servers-page').waitFor();
-    await page.getByTestId('create-server-button').click();
-    const form = page.getByTestId('create-server-form');
-    await form.waitFor();
-    await form.getByTestId('server-game').click();
-    await page.getByRole('option', { name: /Source/ }).click();
-    await form.getByTestId('server-name').fill(serverName);
-    await form.getByTestId('server-executable').fill(srcds);
-    await form.getByTestId('server-port').fill(String(gamePort));
-    await form.getByTestId('create-server-submit').click();
-    await form.waitFor({ state: 'detached' });
+    await createSourceServer({ name: serverName, executable: srcds, port: gamePort });
     await page.getByTestId(`server-row-${serverName}`).waitFor();
   });
 

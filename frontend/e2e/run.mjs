@@ -3,7 +3,7 @@
 //   LANGUARD_URL=http://127.0.0.1:PORT LANGUARD_ADMIN_PASSWORD=... node e2e/run.mjs
 //
 // Uses playwright-core with the system Chromium (no browser downloads).
-import { adminPassword, baseUrl, context, page, requireEnv, run, step } from './lib.mjs';
+import { adminPassword, baseUrl, context, page, requireEnv, run, signIn, step } from './lib.mjs';
 
 const viewerName = process.env.LANGUARD_E2E_VIEWER ?? 'viewer1';
 const viewerPassword = process.env.LANGUARD_E2E_VIEWER_PASSWORD ?? 'viewer1-secret-pw';
@@ -11,12 +11,7 @@ const viewerPassword = process.env.LANGUARD_E2E_VIEWER_PASSWORD ?? 'viewer1-secr
 requireEnv();
 
 async function login(username, password) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-form').waitFor();
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('dashboard').waitFor();
+  await signIn(username, password);
   const shown = (await page.getByTestId('current-username').textContent())?.trim();
   if (shown !== username) throw new Error(`header shows user "${shown}", expected "${username}"`);
 }

@@ -5,7 +5,7 @@
 //
 // LANGUARD_E2E_SRCDS must be an executable named `srcds_run` that behaves like a Source
 // server (e.g. a symlink to target/debug/fakegame). Uses playwright-core with the system Chromium.
-import { adminPassword, baseUrl, eventually, page, requireEnv, run, step, STEP_TIMEOUT, text } from './lib.mjs';
+import { eventually, page, requireEnv, run, signIn, step, STEP_TIMEOUT, text } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -33,12 +33,7 @@ async function waitForStatus(expected, timeout = STATUS_TIMEOUT) {
 
 await run({ title: 'servers', passed: 'server', screenshot: '/tmp/languard-e2e-servers-failure.png' }, async () => {
   await step('admin logs in', async () => {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByTestId('login-form').waitFor();
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('dashboard').waitFor();
+    await signIn();
   });
 
   await step('admin opens Servers', async () => {
