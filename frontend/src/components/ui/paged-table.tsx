@@ -1,6 +1,15 @@
 import { Group, Pagination, Select, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Paging } from '../../lib/use-paging';
+import { QueryError } from './query-error';
+
+/** What PagedTable reads of the list's query (TanStack Query's result fits). */
+export interface ListQuery {
+  isError: boolean;
+  error: unknown;
+  data?: unknown;
+  refetch: () => unknown;
+}
 
 interface Props {
   paging: Paging;
@@ -8,15 +17,20 @@ interface Props {
   total: number | undefined;
   /** Also show the footer ("No entries") when the list is empty. */
   showEmpty?: boolean;
+  /** The list's query: once it has failed, its error and a retry button are shown instead of the table. */
+  query?: ListQuery;
+  /** Show the error only while nothing has loaded, so a failed refetch keeps the rows already shown. */
+  keepRowsOnError?: boolean;
   /** The table (or list) showing the current page. */
   children: ReactNode;
 }
 
 /** A page of a list with its footer: which rows are shown, the page size and the pages. */
-export function PagedTable({ paging, total, showEmpty = false, children }: Props) {
+export function PagedTable({ paging, total, showEmpty = false, query, keepRowsOnError = false, children }: Props) {
+  const failed = query !== undefined && query.isError && !(keepRowsOnError && query.data);
   return (
     <>
-      {children}
+      {failed ? <QueryError error={query.error} onRetry={() => query.refetch()} /> : children}
       {total !== undefined && (showEmpty || total > 0) && <Pager paging={paging} total={total} />}
     </>
   );

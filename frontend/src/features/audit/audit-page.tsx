@@ -18,7 +18,7 @@ import { Fragment, useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { PageHeader } from '../../components/ui/page-header';
 import { PagedTable } from '../../components/ui/paged-table';
-import { QueryError } from '../../components/ui/query-error';
+import { TableCard } from '../../components/ui/table-card';
 import { usePaging } from '../../lib/use-paging';
 import { formatDateTime } from '../../utils/format';
 import { AUDITED_METHODS, EMPTY_FILTERS, useAudit, type AuditedMethod, type AuditFilters } from './api';
@@ -186,48 +186,40 @@ export function AuditPage() {
         )}
       </Card>
 
-      <PagedTable paging={paging} total={audit.data?.total} showEmpty>
-        {audit.isError ? (
-          <QueryError error={audit.error} onRetry={() => audit.refetch()} />
-        ) : (
-          <Card withBorder padding={0}>
-            <Table.ScrollContainer minWidth={760}>
-              <Table verticalSpacing="xs" highlightOnHover data-testid="audit-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th />
-                    <Table.Th>Time</Table.Th>
-                    <Table.Th>Actor</Table.Th>
-                    <Table.Th>Method</Table.Th>
-                    <Table.Th>Path</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>IP</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {audit.isPending &&
-                    [0, 1, 2, 3].map((i) => (
-                      <Table.Tr key={i}>
-                        <Table.Td colSpan={COLS}>
-                          <Skeleton h={20} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  {audit.data?.items.map((e) => <AuditRow key={e.id} entry={e} />)}
-                  {audit.data && audit.data.items.length === 0 && (
-                    <Table.Tr>
-                      <Table.Td colSpan={COLS}>
-                        <Text c="dimmed" ta="center" py="md">
-                          No audit entries match these filters.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Card>
-        )}
+      <PagedTable paging={paging} total={audit.data?.total} showEmpty query={audit}>
+        <TableCard minWidth={760} verticalSpacing="xs" highlightOnHover data-testid="audit-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th />
+              <Table.Th>Time</Table.Th>
+              <Table.Th>Actor</Table.Th>
+              <Table.Th>Method</Table.Th>
+              <Table.Th>Path</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>IP</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {audit.isPending &&
+              [0, 1, 2, 3].map((i) => (
+                <Table.Tr key={i}>
+                  <Table.Td colSpan={COLS}>
+                    <Skeleton h={20} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            {audit.data?.items.map((e) => <AuditRow key={e.id} entry={e} />)}
+            {audit.data && audit.data.items.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={COLS}>
+                  <Text c="dimmed" ta="center" py="md">
+                    No audit entries match these filters.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </TableCard>
       </PagedTable>
     </>
   );

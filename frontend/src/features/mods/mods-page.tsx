@@ -6,6 +6,7 @@ import { ApiError, type Schemas } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { PageHeader } from '../../components/ui/page-header';
 import { QueryError } from '../../components/ui/query-error';
+import { TableCard } from '../../components/ui/table-card';
 import { hasRole, useCurrentUser } from '../../lib/auth';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { formatBytes } from '../../utils/format';
@@ -157,103 +158,99 @@ export function ModsPage() {
           </Stack>
         </Card>
       ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={820}>
-            <Table verticalSpacing="sm" highlightOnHover data-testid="mods-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Folder</Table.Th>
-                  <Table.Th>Size</Table.Th>
-                  <Table.Th>Workshop</Table.Th>
-                  <Table.Th>Keys</Table.Th>
-                  <Table.Th>Used by</Table.Th>
-                  {isAdmin && <Table.Th w={90} />}
+        <TableCard minWidth={820} verticalSpacing="sm" highlightOnHover data-testid="mods-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Folder</Table.Th>
+              <Table.Th>Size</Table.Th>
+              <Table.Th>Workshop</Table.Th>
+              <Table.Th>Keys</Table.Th>
+              <Table.Th>Used by</Table.Th>
+              {isAdmin && <Table.Th w={90} />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {mods.isPending &&
+              [0, 1].map((i) => (
+                <Table.Tr key={i}>
+                  <Table.Td colSpan={cols}>
+                    <Skeleton h={20} />
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {mods.isPending &&
-                  [0, 1].map((i) => (
-                    <Table.Tr key={i}>
-                      <Table.Td colSpan={cols}>
-                        <Skeleton h={20} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                {mods.data?.map((m) => (
-                  <Table.Tr key={m.id} data-testid={`mod-row-${m.folder}`}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {m.name}
-                      </Text>
-                      {m.description && (
-                        <Text size="xs" c="dimmed" lineClamp={2}>
-                          {m.description}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" ff="monospace">
-                        {m.folder}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatBytes(m.size_bytes)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {m.workshop_id ? (
-                        <Anchor href={workshopUrl(m.workshop_id)} target="_blank" rel="noopener noreferrer" size="sm" data-testid="mod-workshop-link">
-                          <Group gap={4} component="span" wrap="nowrap">
-                            {m.workshop_id}
-                            <IconExternalLink size={12} />
-                          </Group>
+              ))}
+            {mods.data?.map((m) => (
+              <Table.Tr key={m.id} data-testid={`mod-row-${m.folder}`}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {m.name}
+                  </Text>
+                  {m.description && (
+                    <Text size="xs" c="dimmed" lineClamp={2}>
+                      {m.description}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {m.folder}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{formatBytes(m.size_bytes)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  {m.workshop_id ? (
+                    <Anchor href={workshopUrl(m.workshop_id)} target="_blank" rel="noopener noreferrer" size="sm" data-testid="mod-workshop-link">
+                      <Group gap={4} component="span" wrap="nowrap">
+                        {m.workshop_id}
+                        <IconExternalLink size={12} />
+                      </Group>
+                    </Anchor>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Tooltip label={m.keys.length ? m.keys.join(', ') : 'No .bikey files: with signature checks on, players loading it are kicked'} withArrow multiline maw={360}>
+                    <Badge variant="light" color={m.keys.length ? 'gray' : 'orange'} radius="sm">
+                      {m.keys.length}
+                    </Badge>
+                  </Tooltip>
+                </Table.Td>
+                <Table.Td>
+                  {m.servers.length === 0 ? (
+                    <Text size="sm" c="dimmed">
+                      —
+                    </Text>
+                  ) : (
+                    <Group gap={6}>
+                      {m.servers.map((id) => (
+                        <Anchor key={id} component={Link} to={`/servers/${id}?tab=mods`} size="sm">
+                          {names.data?.get(id) ?? `#${id}`}
                         </Anchor>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          —
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Tooltip label={m.keys.length ? m.keys.join(', ') : 'No .bikey files: with signature checks on, players loading it are kicked'} withArrow multiline maw={360}>
-                        <Badge variant="light" color={m.keys.length ? 'gray' : 'orange'} radius="sm">
-                          {m.keys.length}
-                        </Badge>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>
-                      {m.servers.length === 0 ? (
-                        <Text size="sm" c="dimmed">
-                          —
-                        </Text>
-                      ) : (
-                        <Group gap={6}>
-                          {m.servers.map((id) => (
-                            <Anchor key={id} component={Link} to={`/servers/${id}?tab=mods`} size="sm">
-                              {names.data?.get(id) ?? `#${id}`}
-                            </Anchor>
-                          ))}
-                        </Group>
-                      )}
-                    </Table.Td>
-                    {isAdmin && (
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <ActionIcon variant="subtle" aria-label={`Edit ${m.name}`} onClick={() => setEditing(m)} data-testid={`mod-edit-${m.folder}`}>
-                            <IconPencil size={16} />
-                          </ActionIcon>
-                          <ActionIcon variant="subtle" color="red" aria-label={`Remove ${m.name}`} onClick={() => setDeleting(m)} data-testid={`mod-delete-${m.folder}`}>
-                            <IconTrash size={16} />
-                          </ActionIcon>
-                        </Group>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
+                      ))}
+                    </Group>
+                  )}
+                </Table.Td>
+                {isAdmin && (
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <ActionIcon variant="subtle" aria-label={`Edit ${m.name}`} onClick={() => setEditing(m)} data-testid={`mod-edit-${m.folder}`}>
+                        <IconPencil size={16} />
+                      </ActionIcon>
+                      <ActionIcon variant="subtle" color="red" aria-label={`Remove ${m.name}`} onClick={() => setDeleting(m)} data-testid={`mod-delete-${m.folder}`}>
+                        <IconTrash size={16} />
+                      </ActionIcon>
+                    </Group>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </TableCard>
       )}
       {isAdmin && (
         <>

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Button, Card, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconLockOpen } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ConfirmModal } from '../../components/ui/confirm-modal';
+import { TableCard } from '../../components/ui/table-card';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useNow } from '../../lib/now';
 import { formatDateTime } from '../../utils/format';
@@ -77,97 +78,95 @@ export function BanTable({ bans, showPlayer, canLift, emptyText }: Props) {
   };
 
   return (
-    <Card withBorder padding={0}>
-      <Table.ScrollContainer minWidth={showPlayer ? 980 : 860}>
-        <Table verticalSpacing="xs" highlightOnHover data-testid="bans-table">
-          <Table.Thead>
-            <Table.Tr>
-              {showPlayer && <Table.Th>Player</Table.Th>}
-              <Table.Th>Applies to</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>By</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>State</Table.Th>
-              {canLift && <Table.Th w={110} />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {!bans &&
-              [0, 1, 2].map((i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={cols}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            {bans?.length === 0 && (
-              <Table.Tr>
+    <>
+      <TableCard minWidth={showPlayer ? 980 : 860} verticalSpacing="xs" highlightOnHover data-testid="bans-table">
+        <Table.Thead>
+          <Table.Tr>
+            {showPlayer && <Table.Th>Player</Table.Th>}
+            <Table.Th>Applies to</Table.Th>
+            <Table.Th>Reason</Table.Th>
+            <Table.Th>By</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Expires</Table.Th>
+            <Table.Th>State</Table.Th>
+            {canLift && <Table.Th w={110} />}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {!bans &&
+            [0, 1, 2].map((i) => (
+              <Table.Tr key={i}>
                 <Table.Td colSpan={cols}>
-                  <Text c="dimmed" ta="center" py="md" data-testid="bans-empty">
-                    {emptyText}
-                  </Text>
+                  <Skeleton h={20} />
                 </Table.Td>
-              </Table.Tr>
-            )}
-            {bans?.map((b) => (
-              <Table.Tr key={b.id} data-testid={`ban-row-${b.id}`} data-player={b.player_name}>
-                {showPlayer && (
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Anchor component={Link} to={`/players/${b.player_id}`} size="sm" fw={500}>
-                        {b.player_name}
-                      </Anchor>
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {b.identity}
-                      </Text>
-                    </Stack>
-                  </Table.Td>
-                )}
-                <Table.Td>
-                  <Scope ban={b} />
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" c={b.reason ? undefined : 'dimmed'} style={{ overflowWrap: 'anywhere' }}>
-                    {b.reason || '—'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{b.created_by ?? '—'}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {formatDateTime(b.created_at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {banExpiry(b, now)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <StateBadge ban={b} />
-                </Table.Td>
-                {canLift && (
-                  <Table.Td>
-                    {b.active && (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        leftSection={<IconLockOpen size={14} />}
-                        onClick={() => setLifting(b)}
-                        data-testid={`unban-${b.id}`}
-                      >
-                        Unban
-                      </Button>
-                    )}
-                  </Table.Td>
-                )}
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+          {bans?.length === 0 && (
+            <Table.Tr>
+              <Table.Td colSpan={cols}>
+                <Text c="dimmed" ta="center" py="md" data-testid="bans-empty">
+                  {emptyText}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
+          {bans?.map((b) => (
+            <Table.Tr key={b.id} data-testid={`ban-row-${b.id}`} data-player={b.player_name}>
+              {showPlayer && (
+                <Table.Td>
+                  <Stack gap={0}>
+                    <Anchor component={Link} to={`/players/${b.player_id}`} size="sm" fw={500}>
+                      {b.player_name}
+                    </Anchor>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {b.identity}
+                    </Text>
+                  </Stack>
+                </Table.Td>
+              )}
+              <Table.Td>
+                <Scope ban={b} />
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" c={b.reason ? undefined : 'dimmed'} style={{ overflowWrap: 'anywhere' }}>
+                  {b.reason || '—'}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{b.created_by ?? '—'}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                  {formatDateTime(b.created_at)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                  {banExpiry(b, now)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <StateBadge ban={b} />
+              </Table.Td>
+              {canLift && (
+                <Table.Td>
+                  {b.active && (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      leftSection={<IconLockOpen size={14} />}
+                      onClick={() => setLifting(b)}
+                      data-testid={`unban-${b.id}`}
+                    >
+                      Unban
+                    </Button>
+                  )}
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </TableCard>
       <ConfirmModal
         opened={lifting !== null}
         title="Lift ban"
@@ -183,6 +182,6 @@ export function BanTable({ bans, showPlayer, canLift, emptyText }: Props) {
           </>
         )}
       </ConfirmModal>
-    </Card>
+    </>
   );
 }

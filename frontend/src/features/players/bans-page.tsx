@@ -4,7 +4,6 @@ import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { PageHeader } from '../../components/ui/page-header';
 import { PagedTable } from '../../components/ui/paged-table';
-import { QueryError } from '../../components/ui/query-error';
 import { hasRole, useCurrentUser } from '../../lib/auth';
 import { usePaging } from '../../lib/use-paging';
 import { useBans, type BanFilter } from './api';
@@ -63,17 +62,13 @@ export function BansPage() {
           />
         </Group>
       </Card>
-      <PagedTable paging={paging} total={bans.data?.total}>
-        {bans.isError && !bans.data ? (
-          <QueryError error={bans.error} onRetry={() => bans.refetch()} />
-        ) : (
-          <BanTable
-            bans={bans.data?.items}
-            showPlayer
-            canLift={canLift}
-            emptyText={debounced.trim() ? 'No bans match this search.' : EMPTY_TEXT[filter]}
-          />
-        )}
+      <PagedTable paging={paging} total={bans.data?.total} query={bans} keepRowsOnError>
+        <BanTable
+          bans={bans.data?.items}
+          showPlayer
+          canLift={canLift}
+          emptyText={debounced.trim() ? 'No bans match this search.' : EMPTY_TEXT[filter]}
+        />
       </PagedTable>
     </div>
   );

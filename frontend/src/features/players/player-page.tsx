@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { Identity } from '../../components/ui/identity';
 import { QueryError } from '../../components/ui/query-error';
+import { TableCard } from '../../components/ui/table-card';
 import { hasRole, useCurrentUser } from '../../lib/auth';
 import { useNow } from '../../lib/now';
 import { formatDateTime, formatDuration, secondsBetween } from '../../utils/format';
@@ -40,68 +41,64 @@ function Sessions({ sessions, isAdmin }: { sessions: Session[]; isAdmin: boolean
   const now = useNow(5000);
   const cols = isAdmin ? 5 : 4;
   return (
-    <Card withBorder padding={0}>
-      <Table.ScrollContainer minWidth={isAdmin ? 720 : 600}>
-        <Table verticalSpacing="xs" data-testid="player-sessions">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Server</Table.Th>
-              <Table.Th>Name used</Table.Th>
-              <Table.Th>Joined</Table.Th>
-              <Table.Th>Length</Table.Th>
-              {isAdmin && <Table.Th>IP</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sessions.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={cols}>
-                  <Text c="dimmed" ta="center" py="md">
-                    No visits recorded.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {sessions.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/servers/${s.server_id}?tab=players`} size="sm">
-                    {s.server_name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{s.name}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {formatDateTime(s.joined_at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm">
-                      {formatDuration(secondsBetween(s.joined_at, s.left_at ? Date.parse(s.left_at) : now))}
-                    </Text>
-                    {!s.left_at && (
-                      <Badge color="teal" variant="light" size="sm">
-                        online
-                      </Badge>
-                    )}
-                  </Group>
-                </Table.Td>
-                {isAdmin && (
-                  <Table.Td>
-                    <Text size="sm" ff="monospace" c={s.ip ? undefined : 'dimmed'}>
-                      {s.ip ?? '—'}
-                    </Text>
-                  </Table.Td>
+    <TableCard minWidth={isAdmin ? 720 : 600} verticalSpacing="xs" data-testid="player-sessions">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Server</Table.Th>
+          <Table.Th>Name used</Table.Th>
+          <Table.Th>Joined</Table.Th>
+          <Table.Th>Length</Table.Th>
+          {isAdmin && <Table.Th>IP</Table.Th>}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {sessions.length === 0 && (
+          <Table.Tr>
+            <Table.Td colSpan={cols}>
+              <Text c="dimmed" ta="center" py="md">
+                No visits recorded.
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        )}
+        {sessions.map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/servers/${s.server_id}?tab=players`} size="sm">
+                {s.server_name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">{s.name}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {formatDateTime(s.joined_at)}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Group gap={6} wrap="nowrap">
+                <Text size="sm">
+                  {formatDuration(secondsBetween(s.joined_at, s.left_at ? Date.parse(s.left_at) : now))}
+                </Text>
+                {!s.left_at && (
+                  <Badge color="teal" variant="light" size="sm">
+                    online
+                  </Badge>
                 )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Card>
+              </Group>
+            </Table.Td>
+            {isAdmin && (
+              <Table.Td>
+                <Text size="sm" ff="monospace" c={s.ip ? undefined : 'dimmed'}>
+                  {s.ip ?? '—'}
+                </Text>
+              </Table.Td>
+            )}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </TableCard>
   );
 }
 

@@ -1,11 +1,11 @@
-import { Anchor, Avatar, Badge, Card, Group, Skeleton, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Anchor, Avatar, Badge, Group, Skeleton, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/ui/page-header';
 import { PagedTable } from '../../components/ui/paged-table';
-import { QueryError } from '../../components/ui/query-error';
+import { TableCard } from '../../components/ui/table-card';
 import { usePaging } from '../../lib/use-paging';
 import { formatDateTime } from '../../utils/format';
 import { usePlayers, type Player } from './api';
@@ -87,45 +87,37 @@ export function PlayersPage() {
         }}
         data-testid="players-search"
       />
-      <PagedTable paging={paging} total={players.data?.total}>
-        {players.isError && !players.data ? (
-          <QueryError error={players.error} onRetry={() => players.refetch()} />
-        ) : (
-          <Card withBorder padding={0}>
-            <Table.ScrollContainer minWidth={640}>
-              <Table verticalSpacing="xs" highlightOnHover data-testid="players-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Identity</Table.Th>
-                    <Table.Th>Last seen</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {players.isPending &&
-                    [0, 1, 2].map((i) => (
-                      <Table.Tr key={i}>
-                        <Table.Td colSpan={COLS}>
-                          <Skeleton h={20} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  {players.data?.items.length === 0 && (
-                    <Table.Tr>
-                      <Table.Td colSpan={COLS}>
-                        <Text c="dimmed" ta="center" py="md">
-                          {debounced.trim() ? 'No player matches this search.' : 'No players seen yet.'}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
-                  {players.data?.items.map((p) => <PlayerRow key={p.id} p={p} />)}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Card>
-        )}
+      <PagedTable paging={paging} total={players.data?.total} query={players} keepRowsOnError>
+        <TableCard minWidth={640} verticalSpacing="xs" highlightOnHover data-testid="players-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Identity</Table.Th>
+              <Table.Th>Last seen</Table.Th>
+              <Table.Th>Status</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {players.isPending &&
+              [0, 1, 2].map((i) => (
+                <Table.Tr key={i}>
+                  <Table.Td colSpan={COLS}>
+                    <Skeleton h={20} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            {players.data?.items.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={COLS}>
+                  <Text c="dimmed" ta="center" py="md">
+                    {debounced.trim() ? 'No player matches this search.' : 'No players seen yet.'}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {players.data?.items.map((p) => <PlayerRow key={p.id} p={p} />)}
+          </Table.Tbody>
+        </TableCard>
       </PagedTable>
     </div>
   );

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/ui/page-header';
 import { PagedTable } from '../../components/ui/paged-table';
-import { QueryError } from '../../components/ui/query-error';
+import { TableCard } from '../../components/ui/table-card';
 import { StatusBadge } from '../../components/ui/status-badge';
 import { hasRole, useCurrentUser } from '../../lib/auth';
 import { useNow } from '../../lib/now';
@@ -42,10 +42,8 @@ export function ServersPage() {
         }
       />
 
-      <PagedTable paging={paging} total={servers.data?.total}>
-        {servers.isError ? (
-          <QueryError error={servers.error} onRetry={() => servers.refetch()} />
-        ) : servers.data && servers.data.total === 0 ? (
+      <PagedTable paging={paging} total={servers.data?.total} query={servers}>
+        {servers.data && servers.data.total === 0 ? (
           <Card withBorder padding="xl" data-testid="servers-empty">
             <Stack align="center" gap="xs">
               <IconServer2 size={40} stroke={1.3} color="var(--mantine-color-dimmed)" />
@@ -61,68 +59,64 @@ export function ServersPage() {
             </Stack>
           </Card>
         ) : (
-          <Card withBorder padding={0}>
-            <Table.ScrollContainer minWidth={canPower ? 900 : 720}>
-              <Table verticalSpacing="sm" highlightOnHover data-testid="servers-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Game</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Ports</Table.Th>
-                    <Table.Th>Uptime</Table.Th>
-                    {canPower && <Table.Th w={190}>Actions</Table.Th>}
+          <TableCard minWidth={canPower ? 900 : 720} verticalSpacing="sm" highlightOnHover data-testid="servers-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Game</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Ports</Table.Th>
+                <Table.Th>Uptime</Table.Th>
+                {canPower && <Table.Th w={190}>Actions</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {servers.isPending &&
+                [0, 1, 2].map((i) => (
+                  <Table.Tr key={i}>
+                    <Table.Td colSpan={cols}>
+                      <Skeleton h={20} />
+                    </Table.Td>
                   </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {servers.isPending &&
-                    [0, 1, 2].map((i) => (
-                      <Table.Tr key={i}>
-                        <Table.Td colSpan={cols}>
-                          <Skeleton h={20} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  {servers.data?.items.map((s) => {
-                    const uptime = uptimeAt(s, now);
-                    return (
-                      <Table.Tr key={s.id} data-testid={`server-row-${s.name}`}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/servers/${s.id}`} fw={500} size="sm" data-testid={`server-link-${s.name}`}>
-                            {s.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{gameName(s.game)}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Group gap={6} wrap="nowrap">
-                            <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
-                            {s.live && <LiveBadge live={s.live} testId={`server-live-${s.name}`} />}
-                            {s.rcon && <RconErrorMarker rcon={s.rcon} testId={`server-rcon-error-${s.name}`} />}
-                            {s.restart_required && <RestartRequiredBadge testId={`server-restart-required-${s.name}`} />}
-                          </Group>
-                        </Table.Td>
-                        <Table.Td>
-                          <PortList ports={s.ports} />
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm" c={uptime == null ? 'dimmed' : undefined}>
-                            {uptime == null ? '—' : formatDuration(uptime)}
-                          </Text>
-                        </Table.Td>
-                        {canPower && (
-                          <Table.Td>
-                            <PowerButtons server={s} compact />
-                          </Table.Td>
-                        )}
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Card>
+                ))}
+              {servers.data?.items.map((s) => {
+                const uptime = uptimeAt(s, now);
+                return (
+                  <Table.Tr key={s.id} data-testid={`server-row-${s.name}`}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/servers/${s.id}`} fw={500} size="sm" data-testid={`server-link-${s.name}`}>
+                        {s.name}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{gameName(s.game)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <StatusBadge status={s.status} testId={`server-status-${s.name}`} />
+                        {s.live && <LiveBadge live={s.live} testId={`server-live-${s.name}`} />}
+                        {s.rcon && <RconErrorMarker rcon={s.rcon} testId={`server-rcon-error-${s.name}`} />}
+                        {s.restart_required && <RestartRequiredBadge testId={`server-restart-required-${s.name}`} />}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <PortList ports={s.ports} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={uptime == null ? 'dimmed' : undefined}>
+                        {uptime == null ? '—' : formatDuration(uptime)}
+                      </Text>
+                    </Table.Td>
+                    {canPower && (
+                      <Table.Td>
+                        <PowerButtons server={s} compact />
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </TableCard>
         )}
       </PagedTable>
 
