@@ -1,5 +1,5 @@
 //! What `GET /metrics` answers, in the Prometheus text format (version 0.0.4): servers by state, players, CPU
-//! time and memory of each running server's process tree (read with `sysinfo`), HTTP requests
+//! time and memory of each running server's process tree (read by `processes.rs`), HTTP requests
 //! and latencies, WebSocket sessions, lagged frames and stored log lines.
 
 use std::fmt::Write;
@@ -13,7 +13,7 @@ use super::processes::ProcessReader;
 use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
 use crate::runtime::Runtime;
-use crate::servers::model::ServerState;
+use crate::servers::model::{ServerState, StoredState};
 use crate::with_conn;
 
 /// One managed server as a scrape sees it.
@@ -21,7 +21,7 @@ pub struct ServerFigures {
     pub id: i64,
     pub name: String,
     pub game: String,
-    pub state: crate::servers::model::StoredState,
+    pub state: StoredState,
     pub players: Option<i32>,
     /// CPU time of the process tree, and its resident memory.
     pub cpu_seconds: Option<f64>,
@@ -39,7 +39,7 @@ pub struct Snapshot {
 /// What a scrape shows, read now: the servers' rows, their process trees and last polls, and
 /// the panel's own counters.
 pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpStats) -> ApiResult<String> {
-    let rows: Vec<(i64, String, String, crate::servers::model::StoredState, Option<i64>)> = rt
+    let rows: Vec<(i64, String, String, StoredState, Option<i64>)> = rt
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -215,7 +215,7 @@ mod tests {
                 id: 3,
                 name: "My \"Elite\" \\ Server\nTwo".into(),
                 game: "arma3".into(),
-                state: crate::servers::model::StoredState::Known(ServerState::Running),
+                state: StoredState::Known(ServerState::Running),
                 players: Some(7),
                 cpu_seconds: Some(1.5),
                 memory_bytes: Some(1024),

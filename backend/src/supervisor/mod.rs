@@ -60,14 +60,7 @@ impl Supervisor {
     /// Starts the actor of a (new) server.
     pub fn attach(&self, id: ServerId) {
         let (tx, rx) = mpsc::channel(16);
-        actor::spawn(
-            id.0,
-            self.rt.db.clone(),
-            self.rt.secret_box.clone(),
-            self.rt.clone(),
-            self.rt.mods_root.clone(),
-            rx,
-        );
+        actor::spawn(id.0, self.rt.clone(), rx);
         self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
     }
 

@@ -5,8 +5,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use super::missions::Mission;
-use super::missions::{check_missions, MissionFields};
+use super::missions::{check_missions, Mission, MissionFields};
 use crate::error::ApiError;
 use crate::games::common::{check_name, check_range, field, no_control_chars};
 

@@ -5,7 +5,6 @@
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -19,13 +18,11 @@ mod stop;
 use super::machine::{Exit, Input, Machine};
 use super::process::{self, ProcessId};
 use super::Command;
-use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GracefulStop, RconTarget};
 use crate::players::monitor::Monitor;
 use crate::rcon::Link;
 use crate::runtime::Runtime;
-use crate::secrets::SecretBox;
 use crate::servers::event_actor::EventActor;
 use crate::servers::model::ServerState;
 use crate::servers::store;
@@ -68,10 +65,8 @@ enum Wake {
 
 struct Actor {
     server: i64,
-    db: Db,
-    secret_box: Arc<SecretBox>,
-    players: Runtime,
-    mods_root: PathBuf,
+    /// The database, bus, secrets, live board and mods root this server's actor uses.
+    rt: Runtime,
     /// The state and what the decisions depend on.
     machine: Machine,
     live: Option<Live>,
@@ -84,21 +79,11 @@ struct Actor {
     by: EventActor,
 }
 
-pub(crate) fn spawn(
-    server: i64,
-    db: Db,
-    secret_box: Arc<SecretBox>,
-    players: Runtime,
-    mods_root: PathBuf,
-    mailbox: mpsc::Receiver<Command>,
-) {
+pub(crate) fn spawn(server: i64, rt: Runtime, mailbox: mpsc::Receiver<Command>) {
     tokio::spawn(async move {
         let mut actor = Actor {
             server,
-            db,
-            secret_box,
-            players,
-            mods_root,
+            rt,
             machine: Machine::default(),
             live: None,
             up_at: None,
@@ -249,7 +234,7 @@ impl Actor {
     /// The PID of the server's recorded process when it still runs although this actor does
     /// not hold it.
     async fn untracked_process(&self) -> ApiResult<Option<i32>> {
-        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
+        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
         Ok(reattach::recorded_process(&row).map(|id| id.pid))
     }
 
@@ -264,17 +249,17 @@ impl Actor {
     async fn record(&self, state: ServerState) -> ApiResult<()> {
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
-        store::set_runtime(&self.db, crate::ids::ServerId(self.server), state, process).await?;
+        store::set_runtime(&self.rt.db, crate::ids::ServerId(self.server), state, process).await?;
         let data = crate::events::payloads::StatusData { status: state, pid };
-        self.players.bus.send(Some(self.server), &data);
+        self.rt.bus.send(Some(self.server), &data);
         Ok(())
     }
 
     async fn event(&self, kind: &'static str, message: String, detail: Option<serde_json::Value>) -> ApiResult<()> {
         tracing::info!(server = self.server, kind, "{message}");
         store::add_event(
-            &self.db,
-            &self.players.bus,
+            &self.rt.db,
+            &self.rt.bus,
             crate::ids::ServerId(self.server),
             &self.by,
             kind,
@@ -290,7 +275,7 @@ impl Actor {
         if let Some(live) = self.live.as_mut() {
             if let (Some(link), Some(target), None) = (&live.link, &live.rcon, &live.monitor) {
                 live.monitor = Some(Monitor::start(
-                    &self.players,
+                    &self.rt,
                     server,
                     target.flavour,
                     link.clone(),
@@ -304,7 +289,7 @@ impl Actor {
     async fn unwatch_players(&mut self) {
         let monitor = self.live.as_mut().and_then(|l| l.monitor.take());
         if let Some(monitor) = monitor {
-            monitor.finish(&self.players).await;
+            monitor.finish(&self.rt).await;
         }
     }
 }

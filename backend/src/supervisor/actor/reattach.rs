@@ -35,7 +35,7 @@ impl Actor {
     /// the row says: a live process is never left untracked); the decisions say what the
     /// recorded state becomes.
     pub(super) async fn reattach(&mut self) -> ApiResult<()> {
-        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
+        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
         let recorded = row.state.get()?;
         let adopted = match recorded_process(&row) {
             Some(id) => {
@@ -50,13 +50,13 @@ impl Actor {
     /// Holds a process of this server that is not (or no longer) our child: its console is
     /// followed again and it can be stopped the way its game stops.
     pub(super) async fn take_back(&mut self, row: &ServerRow, id: ProcessId) {
-        let planned = plan_for(row, &self.secret_box, &[]).ok();
+        let planned = plan_for(row, &self.rt.secret_box, &[]).ok();
         let tailers = super::console_tailers(
             self.server,
             std::path::Path::new(&row.directory),
             planned.as_ref().and_then(|(_, plan)| plan.log.clone()),
             row.game.adapter(),
-            &self.players,
+            &self.rt,
         )
         .await;
         let (stop, rcon) = planned.map_or((GracefulStop::Signal, None), |(_, plan)| (plan.stop, plan.rcon));

@@ -19,17 +19,17 @@ use crate::supervisor::process;
 impl Actor {
     /// Spawns the server's process, or takes back the one that still runs; answers which.
     pub(super) async fn launch(&mut self) -> ApiResult<Input> {
-        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
+        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
         if let Some(id) = recorded_process(&row) {
             // Never a second copy into the same directory: the running one is taken back.
             self.take_back(&row, id).await;
             return Ok(Input::Adopted { pid: id.pid });
         }
         // Before reading what it loads: a change made from here on asks for another restart.
-        store::set_restart_required(&self.db, crate::ids::ServerId(self.server), false).await?;
-        let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
-        let mods = crate::content::server_mods::launch_mods(&self.db, self.server, &self.mods_root).await?;
-        let (adapter, plan) = plan_for(&row, &self.secret_box, &mods)?;
+        store::set_restart_required(&self.rt.db, crate::ids::ServerId(self.server), false).await?;
+        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
+        let mods = crate::content::server_mods::launch_mods(&self.rt.db, self.server, &self.rt.mods_root).await?;
+        let (adapter, plan) = plan_for(&row, &self.rt.secret_box, &mods)?;
         check_executable(adapter, Path::new(&row.executable), true)?;
         if let Some(port) = process::first_port_in_use(&plan.ports) {
             return Err(ApiError::conflict(
@@ -78,7 +78,7 @@ impl Actor {
             Err(e) => return Err(self.refused(e).await),
         };
         // Following before the spawn: the game's first lines are not missed.
-        let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.players).await;
+        let tailers = console_tailers(self.server, &directory, plan.log.clone(), adapter, &self.rt).await;
         let (child, id) =
             process::spawn(console, &plan).map_err(|e| ApiError::validation("executable", format!("{e:#}")))?;
         self.live = Some(Live {
@@ -107,7 +107,7 @@ impl Actor {
     async fn refused(&self, e: anyhow::Error) -> ApiError {
         match e.downcast::<PathError>() {
             Ok(e) => {
-                record_refusal(&self.db, &self.players.bus, self.server, &e).await;
+                record_refusal(&self.rt.db, &self.rt.bus, self.server, &e).await;
                 ApiError::from(e)
             }
             Err(e) => ApiError::internal(e),

@@ -5,13 +5,13 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
-use crate::events::payloads::{to_json, CrashDetail};
 use rustix::process::Signal;
 use tokio::time::Instant;
 
 use super::{Actor, STARTUP_GRACE};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult};
+use crate::events::payloads::{to_json, CrashDetail};
 use crate::servers::event_actor::EventActor;
 use crate::servers::model::ServerState;
 use crate::servers::store;
@@ -125,7 +125,7 @@ impl Actor {
                 .await?;
             }
             Action::ReadPolicy => {
-                let row = store::row(&self.db, crate::ids::ServerId(self.server)).await?;
+                let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
                 let policy = RestartPolicy {
                     auto_restart: row.auto_restart,
                     max_restarts: row.max_restarts,
@@ -140,7 +140,7 @@ impl Actor {
             Action::WatchPlayers => self.watch_players(),
             Action::CloseStaleSessions => {
                 // Sessions a previous panel left open ended when the server stopped.
-                crate::players::store::close_open_sessions(&self.db, self.server, now()).await?;
+                crate::players::store::close_open_sessions(&self.rt.db, self.server, now()).await?;
             }
         }
         Ok(None)

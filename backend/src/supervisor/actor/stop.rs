@@ -35,8 +35,7 @@ impl Actor {
                 Some(target) => {
                     // In its own task, so that the actor stays free for `kill` meanwhile.
                     let command = command.clone();
-                    let (server, db, bus, by) =
-                        (self.server, self.db.clone(), self.players.bus.clone(), self.by.clone());
+                    let (server, db, bus, by) = (self.server, self.rt.db.clone(), self.rt.bus.clone(), self.by.clone());
                     let said = format!("sending `{command}` over RCON");
                     live.rcon_stop = Some(tokio::spawn(async move {
                         if let Err(e) = crate::rcon::send(&target, &command).await {
