@@ -8,7 +8,7 @@
 // `fakegame.control` in the server directory; they must show up without reloading the page.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSourceServer, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
+import { clickPower, createSourceServer, eventually, page, requireEnv, run, signIn, step, text, waitForBadge } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -50,15 +50,8 @@ await run({ title: 'the live console', passed: 'console', screenshot: '/tmp/lang
 
   let directory = '';
   await step(`${serverName} starts (the list follows its state live) and RCON comes up`, async () => {
-    const start = page.getByTestId(`server-start-${serverName}`);
-    await eventually(async () => !(await start.isDisabled()), () => 'the start button stayed disabled');
-    await start.click();
-    const badge = page.getByTestId(`server-status-${serverName}`);
-    await eventually(
-      async () => (await text(badge)) === 'running',
-      async () => `status is "${await text(badge)}" on the servers list, expected running`,
-      STATUS_TIMEOUT,
-    );
+    await clickPower(serverName, 'start');
+    await waitForBadge(serverName, 'running', STATUS_TIMEOUT);
     await page.getByTestId(`server-link-${serverName}`).click();
     await page.getByTestId('server-page').waitFor();
     directory = await text(page.getByTestId('server-directory'));
@@ -179,16 +172,8 @@ await run({ title: 'the live console', passed: 'console', screenshot: '/tmp/lang
   });
 
   await step(`${serverName} stops and the console says it is not running`, async () => {
-    const stop = page.getByTestId(`server-stop-${serverName}`);
-    await eventually(async () => !(await stop.isDisabled()), () => 'the stop button stayed disabled');
-    await stop.click();
-    await page.getByTestId('confirm-action').click();
-    const badge = page.getByTestId(`server-status-${serverName}`);
-    await eventually(
-      async () => (await text(badge)) === 'stopped',
-      async () => `status is "${await text(badge)}", expected stopped`,
-      STATUS_TIMEOUT,
-    );
+    await clickPower(serverName, 'stop');
+    await waitForBadge(serverName, 'stopped', STATUS_TIMEOUT);
     const input = page.getByTestId('console-input');
     await eventually(() => input.isDisabled(), () => 'the command line stayed enabled for a stopped server');
   });

@@ -76,6 +76,24 @@ export async function createSourceServer({ name, executable, port }) {
   await form.waitFor({ state: 'detached' });
 }
 
+/** Clicks `action` (`start` or `stop`) on the servers list's row of `name` once it is enabled; confirms a stop. */
+export async function clickPower(name, action) {
+  const button = page.getByTestId(`server-${action}-${name}`);
+  await eventually(async () => !(await button.isDisabled()), () => `the ${action} button stayed disabled`);
+  await button.click();
+  if (action === 'stop') await page.getByTestId('confirm-action').click();
+}
+
+/** Waits for the status badge of `name` on the servers list to read `expected`. */
+export async function waitForBadge(name, expected, timeout = STEP_TIMEOUT) {
+  const badge = page.getByTestId(`server-status-${name}`);
+  await eventually(
+    async () => (await text(badge)) === expected,
+    async () => `status of ${name} is "${await text(badge)}" on the servers list, expected ${expected}`,
+    timeout,
+  );
+}
+
 /**
  * Opens the browser, logs `e2e: testing <title> on <url>`, runs `steps`, and fails them when the
  * SPA broke its Content Security Policy. Exits 0 when all passed, else 1 after saying where and

@@ -7,7 +7,7 @@
 // LANGUARD_PLAYERS_POLL_INTERVAL=1, so that points arrive while the test watches. LANGUARD_E2E_SRCDS
 // is a `srcds_run` symlink to target/debug/fakegame. The charts and host card must follow the
 // live stream: no figures may be fetched again while they grow.
-import { createSourceServer, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
+import { clickPower, createSourceServer, eventually, page, requireEnv, run, signIn, step, text, waitForBadge } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -93,15 +93,8 @@ await run({ title: 'the resource charts', passed: 'metrics', screenshot: '/tmp/l
 
   await step(`admin creates the Source server ${serverName} and starts it`, async () => {
     await createSourceServer({ name: serverName, executable: srcds, port: gamePort });
-    const start = page.getByTestId(`server-start-${serverName}`);
-    await eventually(async () => !(await start.isDisabled()), () => 'the start button stayed disabled');
-    await start.click();
-    const badge = page.getByTestId(`server-status-${serverName}`);
-    await eventually(
-      async () => (await text(badge)) === 'running',
-      async () => `status is "${await text(badge)}", expected running`,
-      STATUS_TIMEOUT,
-    );
+    await clickPower(serverName, 'start');
+    await waitForBadge(serverName, 'running', STATUS_TIMEOUT);
   });
 
   await step('the server page opens on its overview with drawn CPU and memory charts', async () => {
@@ -177,10 +170,7 @@ await run({ title: 'the resource charts', passed: 'metrics', screenshot: '/tmp/l
   });
 
   await step(`${serverName} stops and the overview says no new figures will come`, async () => {
-    const stop = page.getByTestId(`server-stop-${serverName}`);
-    await eventually(async () => !(await stop.isDisabled()), () => 'the stop button stayed disabled');
-    await stop.click();
-    await page.getByTestId('confirm-action').click();
+    await clickPower(serverName, 'stop');
     await page.getByTestId('metrics-not-running').waitFor({ timeout: STATUS_TIMEOUT });
     await expectDrawn('metrics-chart-cpu');
   });

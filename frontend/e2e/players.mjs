@@ -9,7 +9,7 @@
 // A simulated player joins by a line written into `fakegame.control` in the server directory.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSourceServer, eventually, page, requireEnv, run, signIn, step, text } from './lib.mjs';
+import { clickPower, createSourceServer, eventually, page, requireEnv, run, signIn, step, text, waitForBadge } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -32,9 +32,7 @@ await run({ title: 'players and bans', passed: 'player', screenshot: '/tmp/langu
   });
 
   await step(`${serverName} starts and its RCON link comes up`, async () => {
-    const start = page.getByTestId(`server-start-${serverName}`);
-    await eventually(async () => !(await start.isDisabled()), () => 'the start button stayed disabled');
-    await start.click();
+    await clickPower(serverName, 'start');
     await page.getByTestId(`server-link-${serverName}`).click();
     await page.getByTestId('server-page').waitFor();
     await page.getByTestId('tab-players').click();
@@ -122,15 +120,7 @@ await run({ title: 'players and bans', passed: 'player', screenshot: '/tmp/langu
 
   await step(`${serverName} stops`, async () => {
     await page.getByTestId('nav-servers').click();
-    const stop = page.getByTestId(`server-stop-${serverName}`);
-    await eventually(async () => !(await stop.isDisabled()), () => 'the stop button stayed disabled');
-    await stop.click();
-    await page.getByTestId('confirm-action').click();
-    const badge = page.getByTestId(`server-status-${serverName}`);
-    await eventually(
-      async () => (await text(badge)) === 'stopped',
-      async () => `status is "${await text(badge)}", expected stopped`,
-      STATUS_TIMEOUT,
-    );
+    await clickPower(serverName, 'stop');
+    await waitForBadge(serverName, 'stopped', STATUS_TIMEOUT);
   });
 });

@@ -5,7 +5,7 @@
 //
 // LANGUARD_E2E_SRCDS must be an executable named `srcds_run` that behaves like a Source
 // server (e.g. a symlink to target/debug/fakegame). Uses playwright-core with the system Chromium.
-import { eventually, page, requireEnv, run, signIn, step, STEP_TIMEOUT, text } from './lib.mjs';
+import { clickPower, eventually, page, requireEnv, run, signIn, step, STEP_TIMEOUT, text } from './lib.mjs';
 
 const STATUS_TIMEOUT = 20_000;
 
@@ -68,12 +68,8 @@ await run({ title: 'servers', passed: 'server', screenshot: '/tmp/languard-e2e-s
   });
 
   await step(`${serverName} stops after confirmation`, async () => {
-    const stop = page.getByTestId(`server-stop-${serverName}`);
-    await stop.waitFor();
-    // Wait for the button to become enabled (it follows the polled status).
-    await eventually(async () => !(await stop.isDisabled()), () => 'the stop button stayed disabled');
-    await stop.click();
-    await page.getByTestId('confirm-action').click();
+    // The button follows the polled status: clickPower waits for it to be enabled.
+    await clickPower(serverName, 'stop');
     await waitForStatus('stopped');
   });
 
