@@ -138,7 +138,7 @@ async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static 
             Err(e) => {
                 if e.is_escape() && !reported {
                     reported = true;
-                    record_refusal(&ctx.db, &ctx.bus, server, &e).await;
+                    record_refusal(&ctx.db, &ctx.bus, crate::ids::ServerId(server), &e).await;
                 }
                 Vec::new()
             }
