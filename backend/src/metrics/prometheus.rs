@@ -68,7 +68,10 @@ pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpSta
                 .and_then(|p| u32::try_from(p).ok())
                 .and_then(|p| trees.get(&p).copied());
             ServerFigures {
-                players: board.get(id).and_then(|v| v.live).map(|l| l.players),
+                players: board
+                    .get(crate::ids::ServerId(id))
+                    .and_then(|v| v.live)
+                    .map(|l| l.players),
                 cpu_seconds: tree.map(|t| t.0),
                 memory_bytes: tree.map(|t| t.1),
                 id,

@@ -115,7 +115,11 @@ impl Sampler {
                 continue;
             }
             let cpu = ((cpu_seconds - before.cpu_seconds).max(0.0) / wall * 100.0 * 10.0).round() / 10.0;
-            let players = self.board.get(id).and_then(|v| v.live).map(|l| f64::from(l.players));
+            let players = self
+                .board
+                .get(crate::ids::ServerId(id))
+                .and_then(|v| v.live)
+                .map(|l| f64::from(l.players));
             let point = Point {
                 at,
                 samples: 1,

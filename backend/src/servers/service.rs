@@ -36,7 +36,7 @@ pub fn to_api(row: ServerRow, rt: &Runtime) -> ApiResult<Server> {
 }
 
 fn view(row: &ServerRow, facts: &Facts, rt: &Runtime) -> ApiResult<Server> {
-    let (live, rcon) = rt.board.summary(row.id.0);
+    let (live, rcon) = rt.board.summary(row.id);
     let ports = facts.ports.clone();
     let status = row.state.get()?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
