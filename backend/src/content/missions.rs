@@ -242,7 +242,7 @@ pub async fn upload(
             dir.create_new(&tmp, 0o644)
         })
         .await?;
-        let mut job = Job::start(bus, id.0, "upload", &name, total);
+        let mut job = Job::start(bus, id, "upload", &name, total);
         let written = write_part(&mut part, tokio::fs::File::from_std(out), limit, &mut job).await;
         let remove_temp = |temp: PathBuf| {
             let root = root.clone();

@@ -266,7 +266,7 @@ impl Poller {
             if let Ok(data) = serde_json::to_value(&now) {
                 self.rt
                     .bus
-                    .publish(crate::events::Channel::Players, Some(self.server.0), data);
+                    .publish(crate::events::Channel::Players, Some(self.server), data);
             }
         }
     }

@@ -147,7 +147,7 @@ pub(super) async fn console_tailers(
         writer: players.logs.clone(),
     };
     let console = Path::new(process::CONSOLE_LOG);
-    crate::logs::tailer::follow(server.0, directory, console, game_log, adapter, &ctx).await
+    crate::logs::tailer::follow(server, directory, console, game_log, adapter, &ctx).await
 }
 
 /// `max_players` of a game config, when it has one.
@@ -252,7 +252,7 @@ impl Actor {
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
         store::set_runtime(&self.rt.db, self.server, state, process).await?;
         let data = crate::events::payloads::StatusData { status: state, pid };
-        self.rt.bus.send(Some(self.server.0), &data);
+        self.rt.bus.send(Some(self.server), &data);
         Ok(())
     }
 
