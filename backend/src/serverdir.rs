@@ -60,7 +60,7 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: ServerId, error: &PathEr
     if !error.is_escape() {
         return;
     }
-    tracing::warn!(server = server.0, "{error}");
+    tracing::warn!(server = %server, "{error}");
     let recorded = crate::servers::store::add_event(
         db,
         bus,
@@ -72,7 +72,7 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: ServerId, error: &PathEr
     )
     .await;
     if let Err(e) = recorded {
-        tracing::error!(server = server.0, error = ?e, "recording a refused path failed");
+        tracing::error!(server = %server, error = ?e, "recording a refused path failed");
     }
 }
 
