@@ -11,6 +11,7 @@ use futures_util::future::BoxFuture;
 use crate::db::Db;
 use crate::events::Bus;
 use crate::games::RconFlavour;
+use crate::ids::ServerId;
 use crate::logs::writer::LogWriter;
 use crate::players::live::LiveBoard;
 use crate::players::store::Present;
@@ -46,7 +47,7 @@ pub trait RosterHook: Send + Sync {
     fn on_connected<'a>(
         &'a self,
         rt: &'a Runtime,
-        server: i64,
+        server: ServerId,
         flavour: RconFlavour,
         link: &'a Link,
     ) -> BoxFuture<'a, ()>;
@@ -55,7 +56,7 @@ pub trait RosterHook: Send + Sync {
     fn on_joined<'a>(
         &'a self,
         rt: &'a Runtime,
-        server: i64,
+        server: ServerId,
         flavour: RconFlavour,
         link: &'a Link,
         joined: &'a [Present],

@@ -18,6 +18,7 @@ use rustix::io::Errno;
 use crate::db::Db;
 use crate::error::{ApiError, ErrorKind};
 use crate::events::Bus;
+use crate::ids::ServerId;
 use crate::servers::event_actor::EventActor;
 
 /// Why a path under a server directory could not be used.
@@ -55,15 +56,15 @@ impl From<PathError> for ApiError {
 }
 
 /// Records a refused path as a `path_refused` event of the server (other errors are not events).
-pub async fn record_refusal(db: &Db, bus: &Bus, server: i64, error: &PathError) {
+pub async fn record_refusal(db: &Db, bus: &Bus, server: ServerId, error: &PathError) {
     if !error.is_escape() {
         return;
     }
-    tracing::warn!(server, "{error}");
+    tracing::warn!(server = %server, "{error}");
     let recorded = crate::servers::store::add_event(
         db,
         bus,
-        crate::ids::ServerId(server),
+        server,
         &EventActor::system(),
         "path_refused",
         error.to_string(),
@@ -71,7 +72,7 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: i64, error: &PathError) 
     )
     .await;
     if let Err(e) = recorded {
-        tracing::error!(server, error = ?e, "recording a refused path failed");
+        tracing::error!(server = %server, error = ?e, "recording a refused path failed");
     }
 }
 
@@ -80,7 +81,7 @@ pub async fn record_refusal(db: &Db, bus: &Bus, server: i64, error: &PathError) 
 pub async fn on_disk<T: Send + 'static>(
     db: &Db,
     bus: &Bus,
-    server: i64,
+    server: ServerId,
     root: &Path,
     op: impl FnOnce(&ServerDir) -> Result<T, PathError> + Send + 'static,
 ) -> Result<T, ApiError> {

@@ -101,7 +101,7 @@ const MAX_SUMMARY_BYTES: usize = 4096;
 
 /// A console command sent over the WebSocket (method `WS`, path `/api/v1/ws`), allowed or
 /// refused, with its server and line as the summary.
-pub async fn record_ws_command(db: &Db, principal: &Principal, server: i64, line: &str, status: u16) {
+pub async fn record_ws_command(db: &Db, principal: &Principal, server: crate::ids::ServerId, line: &str, status: u16) {
     let row = AuditRecord {
         request_id: uuid::Uuid::new_v4().simple().to_string(),
         principal: Some(principal.clone()),

@@ -12,6 +12,7 @@ use crate::error::ApiResult;
 use crate::games::moderation::{self, Target};
 use crate::games::roster::IdentityKind;
 use crate::games::RconFlavour;
+use crate::ids::{BanId, ServerId};
 use crate::players::store::{PlayerRow, Present};
 use crate::rcon::{Link, RconError};
 use crate::runtime::{RosterHook, Runtime};
@@ -27,7 +28,7 @@ impl RosterHook for Enforcer {
     fn on_connected<'a>(
         &'a self,
         rt: &'a Runtime,
-        server: i64,
+        server: ServerId,
         flavour: RconFlavour,
         link: &'a Link,
     ) -> BoxFuture<'a, ()> {
@@ -38,7 +39,7 @@ impl RosterHook for Enforcer {
     fn on_joined<'a>(
         &'a self,
         rt: &'a Runtime,
-        server: i64,
+        server: ServerId,
         flavour: RconFlavour,
         link: &'a Link,
         joined: &'a [Present],
@@ -54,11 +55,9 @@ async fn run_all(link: &Link, commands: &[String]) -> Result<(), RconError> {
     Ok(())
 }
 
-async fn event(rt: &Runtime, server: i64, by: &EventActor, kind: &'static str, message: String) {
-    if let Err(e) =
-        servers_store::add_event(&rt.db, &rt.bus, crate::ids::ServerId(server), by, kind, message, None).await
-    {
-        tracing::error!(server, error = ?e, "could not record a ban event");
+async fn event(rt: &Runtime, server: ServerId, by: &EventActor, kind: &'static str, message: String) {
+    if let Err(e) = servers_store::add_event(&rt.db, &rt.bus, server, by, kind, message, None).await {
+        tracing::error!(server = %server, error = ?e, "could not record a ban event");
     }
 }
 
@@ -79,7 +78,7 @@ fn describe(ban: &BanRow, name: &str) -> String {
 /// done by `by`.
 async fn write_ban(
     rt: &Runtime,
-    server: i64,
+    server: ServerId,
     by: &EventActor,
     flavour: RconFlavour,
     link: &Link,
@@ -96,8 +95,8 @@ async fn write_ban(
     };
     match run_all(link, &commands).await {
         Ok(()) => {
-            if let Err(e) = store::record_enforcement(&rt.db, ban.id.0, server).await {
-                tracing::error!(server, error = ?e, "could not record a ban enforcement");
+            if let Err(e) = store::record_enforcement(&rt.db, ban.id, server).await {
+                tracing::error!(server = %server, error = ?e, "could not record a ban enforcement");
             }
             event(rt, server, by, "ban_applied", describe(ban, target.name)).await;
         }
@@ -115,14 +114,14 @@ async fn write_ban(
 }
 
 /// Servers a ban applies to: its own, or every server whose game names players this way.
-async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(i64, RconFlavour)>> {
+async fn targets(db: &Db, ban: &BanRow, kind: IdentityKind) -> ApiResult<Vec<(ServerId, RconFlavour)>> {
     let servers = servers_store::games(db).await?;
     Ok(servers
         .into_iter()
         .filter(|(id, _)| ban.server_id.is_none_or(|s| s == *id))
         .filter_map(|(id, game)| {
             let flavour = game.rcon_flavour()?;
-            (IdentityKind::of(flavour) == kind).then_some((id.0, flavour))
+            (IdentityKind::of(flavour) == kind).then_some((id, flavour))
         })
         .collect())
 }
@@ -137,13 +136,13 @@ pub async fn apply(
     player: &PlayerRow,
 ) -> ApiResult<()> {
     for (server, flavour) in targets(&rt.db, ban, player.kind).await? {
-        let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? else {
+        let Some(link) = supervisor.link(server).await? else {
             continue;
         };
         let slot = rt
             .board
             .get(server)
-            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id.0))
+            .and_then(|view| view.players.into_iter().find(|p| p.player_id == player.id))
             .and_then(|p| p.slot);
         let target = Target {
             kind: player.kind,
@@ -157,12 +156,12 @@ pub async fn apply(
 }
 
 /// Newcomers with an active ban for this server are banned again through the game.
-async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, joined: &[Present]) {
+async fn on_join(rt: &Runtime, server: ServerId, flavour: RconFlavour, link: &Link, joined: &[Present]) {
     for present in joined {
-        let bans = match store::active_for(&rt.db, present.player.id.0, server).await {
+        let bans = match store::active_for(&rt.db, present.player.id, server).await {
             Ok(b) => b,
             Err(e) => {
-                tracing::error!(server, error = ?e, "could not read bans");
+                tracing::error!(server = %server, error = ?e, "could not read bans");
                 continue;
             }
         };
@@ -185,11 +184,11 @@ async fn on_join(rt: &Runtime, server: i64, flavour: RconFlavour, link: &Link, j
 
 /// Removes lifted bans from one running server's own list, as done by `by` (the user who lifted
 /// a ban, or Languard catching up when the server's RCON comes up or a ban expires).
-pub async fn catch_up(rt: &Runtime, server: i64, by: &EventActor, flavour: RconFlavour, link: &Link) {
+pub async fn catch_up(rt: &Runtime, server: ServerId, by: &EventActor, flavour: RconFlavour, link: &Link) {
     let pending = match store::pending_lifts(&rt.db, server).await {
         Ok(p) => p,
         Err(e) => {
-            tracing::error!(server, error = ?e, "could not read pending unbans");
+            tracing::error!(server = %server, error = ?e, "could not read pending unbans");
             return;
         }
     };
@@ -225,7 +224,7 @@ pub async fn catch_up(rt: &Runtime, server: i64, by: &EventActor, flavour: RconF
         match run_all(link, &commands).await {
             Ok(()) => {
                 if let Err(e) = store::lifted(&rt.db, lift.enforcement).await {
-                    tracing::error!(server, error = ?e, "could not record an unban");
+                    tracing::error!(server = %server, error = ?e, "could not record an unban");
                 }
                 event(rt, server, by, "ban_lifted", format!("unbanned {}", lift.name)).await;
             }
@@ -250,13 +249,13 @@ pub async fn lift(
     rt: &Runtime,
     supervisor: &Supervisor,
     actor: &EventActor,
-    ban_id: i64,
+    ban_id: BanId,
     by: String,
 ) -> ApiResult<BanRow> {
-    let ban = store::lift(&rt.db, crate::ids::BanId(ban_id), by).await?;
+    let ban = store::lift(&rt.db, ban_id, by).await?;
     let player = crate::players::store::player_row(&rt.db, ban.player_id).await?;
     for (server, flavour) in targets(&rt.db, &ban, player.kind).await? {
-        if let Some(link) = supervisor.link(crate::ids::ServerId(server)).await? {
+        if let Some(link) = supervisor.link(server).await? {
             catch_up(rt, server, actor, flavour, &link).await;
         }
     }
@@ -278,7 +277,7 @@ pub async fn expire_forever(rt: Runtime, supervisor: Supervisor) {
         };
         for id in ids {
             if let Err(e) = lift(&rt, &supervisor, &EventActor::system(), id, "expiry".to_owned()).await {
-                tracing::error!(ban = id, error = ?e, "could not lift an expired ban");
+                tracing::error!(ban = %id, error = ?e, "could not lift an expired ban");
             }
         }
     }

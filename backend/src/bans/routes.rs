@@ -119,8 +119,8 @@ async fn list_bans(
     }
     let filter = BanFilter {
         active: q.active,
-        server_id: q.server_id,
-        player_id: q.player_id,
+        server_id: q.server_id.map(ServerId),
+        player_id: q.player_id.map(PlayerId),
         search,
     };
     let (items, total) = store::list(&state.db, filter, page).await?;
@@ -139,7 +139,7 @@ async fn lift_ban(state: web::Data<AppState>, p: Principal, id: web::Path<BanId>
         &state.runtime,
         &state.supervisor,
         &EventActor::of(&p),
-        id.into_inner().0,
+        id.into_inner(),
         p.username.clone(),
     )
     .await?;

@@ -94,8 +94,8 @@ pub async fn create(db: &Db, ban: NewBan) -> ApiResult<BanRow> {
 
 pub struct BanFilter {
     pub active: Option<bool>,
-    pub server_id: Option<i64>,
-    pub player_id: Option<i64>,
+    pub server_id: Option<ServerId>,
+    pub player_id: Option<PlayerId>,
     pub search: Option<String>,
 }
 
@@ -212,7 +212,7 @@ pub async fn lift(db: &Db, id: BanId, by: String) -> ApiResult<BanRow> {
 }
 
 /// Bans that ran out and are not yet lifted.
-pub async fn expired_unlifted(db: &Db) -> ApiResult<Vec<i64>> {
+pub async fn expired_unlifted(db: &Db) -> ApiResult<Vec<BanId>> {
     let at = now();
     db.run(move |pool| {
         with_conn!(pool, |c| bans::table
@@ -226,7 +226,7 @@ pub async fn expired_unlifted(db: &Db) -> ApiResult<Vec<i64>> {
 }
 
 /// Active bans of a player that apply on a server (its own and global ones).
-pub async fn active_for(db: &Db, player: i64, server: i64) -> ApiResult<Vec<BanRow>> {
+pub async fn active_for(db: &Db, player: PlayerId, server: ServerId) -> ApiResult<Vec<BanRow>> {
     let at = now();
     db.run(move |pool| {
         with_conn!(pool, |c| bans::table
@@ -242,7 +242,7 @@ pub async fn active_for(db: &Db, player: i64, server: i64) -> ApiResult<Vec<BanR
 }
 
 /// The game's own list on `server` now holds `ban`.
-pub async fn record_enforcement(db: &Db, ban: i64, server: i64) -> ApiResult<()> {
+pub async fn record_enforcement(db: &Db, ban: BanId, server: ServerId) -> ApiResult<()> {
     db.run(move |pool| {
         with_conn!(pool, |c| c.write_transaction(|c| {
             let updated = diesel::update(
@@ -279,7 +279,7 @@ pub struct PendingLift {
     pub name: String,
 }
 
-pub async fn pending_lifts(db: &Db, server: i64) -> ApiResult<Vec<PendingLift>> {
+pub async fn pending_lifts(db: &Db, server: ServerId) -> ApiResult<Vec<PendingLift>> {
     let rows: Vec<(i64, IdentityKind, String, String)> = db
         .run(move |pool| {
             with_conn!(pool, |c| ban_enforcements::table

@@ -22,6 +22,7 @@ use crate::events::job::Job;
 use crate::events::Bus;
 use crate::games::arma3::rotation::MissionRotation;
 use crate::games::{ContentFolder, GameAdapter};
+use crate::ids::ServerId;
 use crate::serverdir::on_disk;
 use crate::servers::model::ServerRow;
 use crate::servers::store as servers_store;
@@ -86,8 +87,8 @@ pub struct Target {
 }
 
 impl Target {
-    pub async fn load(db: &Db, id: i64) -> ApiResult<Target> {
-        let row = servers_store::row(db, crate::ids::ServerId(id)).await?;
+    pub async fn load(db: &Db, id: ServerId) -> ApiResult<Target> {
+        let row = servers_store::row(db, id).await?;
         let adapter = row.game.adapter();
         let config: Value = serde_json::from_str(&row.config).map_err(ApiError::internal)?;
         let folder = adapter.content(&config).ok_or_else(|| {
@@ -150,7 +151,7 @@ fn describe(
 }
 
 /// `max_upload_bytes` is the configured limit, which the list reports to the upload form.
-pub async fn list(db: &Db, bus: &Bus, max_upload_bytes: u64, id: i64) -> ApiResult<ContentList> {
+pub async fn list(db: &Db, bus: &Bus, max_upload_bytes: u64, id: ServerId) -> ApiResult<ContentList> {
     let t = Target::load(db, id).await?;
     let uploads: Vec<UploadRow> = db
         .run(move |pool| {
@@ -208,7 +209,7 @@ pub async fn upload(
     db: &Db,
     bus: &Bus,
     limit: u64,
-    id: i64,
+    id: ServerId,
     user: String,
     total: Option<u64>,
     mut form: Multipart,
@@ -342,7 +343,7 @@ async fn write_part(
 }
 
 /// Deletes a content file; a mission in the rotation is refused (409).
-pub async fn delete(db: &Db, bus: &Bus, id: i64, file: &str) -> ApiResult<()> {
+pub async fn delete(db: &Db, bus: &Bus, id: ServerId, file: &str) -> ApiResult<()> {
     let t = Target::load(db, id).await?;
     // Checked as an upload name would be, then deleted by its own name: files put there by
     // hand may have capitals.

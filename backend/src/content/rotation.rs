@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::events::Bus;
 use crate::games::arma3::rotation::{Difficulty, Mission, MissionFields, MissionParam, MissionRotation};
+use crate::ids::ServerId;
 use crate::secrets::SecretBox;
 use crate::servers::event_actor::EventActor;
 use crate::servers::store as servers_store;
@@ -81,7 +82,7 @@ pub struct Applied {
 }
 
 /// The server, its content folder and its rotation (409 for games without one).
-async fn rotation_target(db: &Db, id: i64) -> ApiResult<(Target, MissionRotation)> {
+async fn rotation_target(db: &Db, id: ServerId) -> ApiResult<(Target, MissionRotation)> {
     let mut t = Target::load(db, id).await?;
     let Some(rotation) = t.rotation.take() else {
         return Err(ApiError::conflict(
@@ -107,7 +108,7 @@ fn entry_of(m: &Mission) -> RotationEntry {
     }
 }
 
-pub async fn rotation(db: &Db, id: i64) -> ApiResult<Rotation> {
+pub async fn rotation(db: &Db, id: ServerId) -> ApiResult<Rotation> {
     let (t, rotation) = rotation_target(db, id).await?;
     Ok(Rotation {
         rotation: rotation.missions().iter().map(entry_of).collect(),
@@ -123,7 +124,7 @@ pub async fn set_rotation(
     bus: &Bus,
     secret_box: &SecretBox,
     by: &EventActor,
-    id: i64,
+    id: ServerId,
     input: RotationInput,
 ) -> ApiResult<Rotation> {
     let (t, rotation) = rotation_target(db, id).await?;
@@ -181,7 +182,7 @@ pub async fn set_rotation(
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let config = rotation.replaced(missions, ROTATION_FIELDS)?;
-    crate::servers::service::set_config(db, bus, secret_box, by, crate::ids::ServerId(id), config).await?;
+    crate::servers::service::set_config(db, bus, secret_box, by, id, config).await?;
     self::rotation(db, id).await
 }
 
@@ -191,7 +192,7 @@ pub async fn apply(
     bus: &Bus,
     supervisor: &Supervisor,
     by: &EventActor,
-    id: i64,
+    id: ServerId,
     request: ApplyRequest,
 ) -> ApiResult<Applied> {
     let (_, rotation) = rotation_target(db, id).await?;
@@ -199,7 +200,7 @@ pub async fn apply(
     let entry = missions
         .get(request.index)
         .ok_or_else(|| ApiError::validation("index", format!("the rotation has {} missions", missions.len())))?;
-    let link = supervisor.link(crate::ids::ServerId(id)).await?.ok_or_else(|| {
+    let link = supervisor.link(id).await?.ok_or_else(|| {
         ApiError::conflict(
             ErrorKind::NotRunning,
             "the server is not running, or its RCON is not connected",
@@ -211,7 +212,7 @@ pub async fn apply(
     servers_store::add_event(
         db,
         bus,
-        crate::ids::ServerId(id),
+        id,
         by,
         "mission_changed",
         format!("switched to {mission} ({difficulty})"),

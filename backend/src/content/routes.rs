@@ -48,7 +48,7 @@ async fn list_content(
     id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<ContentList>> {
     Ok(web::Json(
-        missions::list(&state.db, &state.bus, state.config.max_upload_bytes, id.into_inner().0).await?,
+        missions::list(&state.db, &state.bus, state.config.max_upload_bytes, id.into_inner()).await?,
     ))
 }
 
@@ -80,7 +80,7 @@ async fn upload_content(
         .and_then(|v| v.to_str().ok()?.parse().ok());
     let form = Multipart::new(req.headers(), payload.into_inner());
     let limit = state.config.max_upload_bytes;
-    let uploaded = missions::upload(&state.db, &state.bus, limit, id.0, p.username.clone(), total, form).await?;
+    let uploaded = missions::upload(&state.db, &state.bus, limit, id, p.username.clone(), total, form).await?;
     req.extensions_mut()
         .insert(RequestSummary::from_body(serde_json::json!({
             "file": uploaded.file.name,
@@ -104,7 +104,7 @@ async fn delete_content(
 ) -> ApiResult<HttpResponse> {
     p.require(Role::Admin)?;
     let (id, file) = path.into_inner();
-    missions::delete(&state.db, &state.bus, id.0, &file).await?;
+    missions::delete(&state.db, &state.bus, id, &file).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -119,7 +119,7 @@ async fn get_rotation(
     _p: Principal,
     id: web::Path<ServerId>,
 ) -> ApiResult<web::Json<Rotation>> {
-    Ok(web::Json(rotation::rotation(&state.db, id.into_inner().0).await?))
+    Ok(web::Json(rotation::rotation(&state.db, id.into_inner()).await?))
 }
 
 /// Replaces the rotation; server.cfg's `class Missions` is rendered from it at the next start
@@ -144,7 +144,7 @@ async fn put_rotation(
             &state.bus,
             &state.runtime.secret_box,
             &EventActor::of(&p),
-            id.into_inner().0,
+            id.into_inner(),
             body.0,
         )
         .await?,
@@ -173,7 +173,7 @@ async fn apply_rotation(
             &state.bus,
             &state.supervisor,
             &EventActor::of(&p),
-            id.into_inner().0,
+            id.into_inner(),
             body.0,
         )
         .await?,
@@ -255,7 +255,7 @@ async fn server_mods(db: &Db, id: ServerId) -> ApiResult<ServerMods> {
     let row = servers_store::row(db, id).await?;
     supports_mods(row.game)?;
     Ok(ServerMods {
-        mods: server_mods::of_server(db, id.0).await?,
+        mods: server_mods::of_server(db, id).await?,
         restart_required: row.restart_required && servers_store::is_active(&row),
     })
 }
@@ -305,7 +305,7 @@ async fn put_server_mods(
     let id = id.into_inner();
     let row = servers_store::row(&state.db, id).await?;
     supports_mods(row.game)?;
-    server_mods::set_of_server(&state.db, id.0, body.0.mods).await?;
+    server_mods::set_of_server(&state.db, id, body.0.mods).await?;
     servers_store::set_restart_required(&state.db, id, true).await?;
     Ok(web::Json(server_mods(&state.db, id).await?))
 }

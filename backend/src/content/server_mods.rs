@@ -12,6 +12,7 @@ use crate::db::schema::{mods, server_mods};
 use crate::db::{Db, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::LaunchMod;
+use crate::ids::ServerId;
 use crate::with_conn;
 
 /// One entry of a server's mod set.
@@ -51,7 +52,7 @@ pub struct ServerMod {
 }
 
 /// The server's mod set in load order.
-pub async fn of_server(db: &Db, server: i64) -> ApiResult<Vec<ServerMod>> {
+pub async fn of_server(db: &Db, server: ServerId) -> ApiResult<Vec<ServerMod>> {
     let rows: Vec<(i64, String, String, bool)> = db
         .run(move |pool| {
             with_conn!(pool, |c| Ok(server_mods::table
@@ -74,7 +75,7 @@ pub async fn of_server(db: &Db, server: i64) -> ApiResult<Vec<ServerMod>> {
 }
 
 /// Replaces the server's mod set (every mod must be in the library, each once).
-pub async fn set_of_server(db: &Db, server: i64, entries: Vec<ServerModEntry>) -> ApiResult<()> {
+pub async fn set_of_server(db: &Db, server: ServerId, entries: Vec<ServerModEntry>) -> ApiResult<()> {
     for (i, e) in entries.iter().enumerate() {
         if entries[..i].iter().any(|o| o.mod_id == e.mod_id) {
             return Err(ApiError::validation(format!("mods.{i}.mod"), "is listed twice"));
@@ -112,7 +113,7 @@ pub async fn set_of_server(db: &Db, server: i64, entries: Vec<ServerModEntry>) -
 
 /// The server's mod set as the launch line needs it: absolute folders and the keys found in
 /// them now (a mod update may rename its keys).
-pub async fn launch_mods(db: &Db, server: i64, root: &Path) -> ApiResult<Vec<LaunchMod>> {
+pub async fn launch_mods(db: &Db, server: ServerId, root: &Path) -> ApiResult<Vec<LaunchMod>> {
     let rows: Vec<(String, bool)> = db
         .run(move |pool| {
             with_conn!(pool, |c| Ok(server_mods::table

@@ -5,12 +5,13 @@ use std::time::{Duration, Instant};
 
 use super::payloads::{JobData, JobState};
 use super::Bus;
+use crate::ids::ServerId;
 
 const EVERY: Duration = Duration::from_millis(250);
 
 pub struct Job {
     bus: Bus,
-    server: i64,
+    server: ServerId,
     id: String,
     kind: &'static str,
     subject: String,
@@ -20,7 +21,7 @@ pub struct Job {
 }
 
 impl Job {
-    pub fn start(bus: &Bus, server: i64, kind: &'static str, subject: &str, total: Option<u64>) -> Job {
+    pub fn start(bus: &Bus, server: ServerId, kind: &'static str, subject: &str, total: Option<u64>) -> Job {
         let mut job = Job {
             bus: bus.clone(),
             server,

@@ -22,6 +22,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use utoipa::ToSchema;
 
+use crate::ids::ServerId;
+
 /// Frames kept for resuming; older ones are answered with `lagged`.
 pub const RING: usize = 4096;
 /// Frames a session may fall behind on one topic before it is told it lagged. A console burst is two frames
@@ -67,7 +69,8 @@ pub struct Frame {
     pub seq: u64,
     #[serde(rename = "type")]
     pub channel: Channel,
-    pub server_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub server_id: Option<ServerId>,
     pub ts: DateTime<Utc>,
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
@@ -78,7 +81,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn new(seq: u64, channel: Channel, server_id: Option<i64>, data: serde_json::Value) -> Frame {
+    pub fn new(seq: u64, channel: Channel, server_id: Option<ServerId>, data: serde_json::Value) -> Frame {
         Frame {
             seq,
             channel,
@@ -101,7 +104,7 @@ impl Frame {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
     /// Every frame of one server.
-    Server(i64),
+    Server(ServerId),
     /// One channel's frames of every server and of the host.
     Every(Channel),
 }
@@ -113,7 +116,7 @@ struct Inner {
     next_seq: u64,
     ring: VecDeque<Arc<Frame>>,
     /// Made when a session first follows the topic.
-    servers: HashMap<i64, Sender>,
+    servers: HashMap<ServerId, Sender>,
     every: [Option<Sender>; Channel::ALL.len()],
 }
 
@@ -175,14 +178,18 @@ pub enum Resume {
 
 impl Bus {
     /// Numbers the frame, keeps it for resuming and hands it to the sessions that follow it.
-    pub fn publish(&self, channel: Channel, server_id: Option<i64>, data: serde_json::Value) {
+    pub fn publish(&self, channel: Channel, server_id: Option<ServerId>, data: serde_json::Value) {
         self.publish_all(server_id, [(channel, data)]);
     }
 
     /// [`Bus::publish`] for many frames of one server at once, such as the lines of one read of
     /// a log: sessions woken by the first find the rest already there, instead of waking again
     /// for each.
-    pub fn publish_all(&self, server_id: Option<i64>, frames: impl IntoIterator<Item = (Channel, serde_json::Value)>) {
+    pub fn publish_all(
+        &self,
+        server_id: Option<ServerId>,
+        frames: impl IntoIterator<Item = (Channel, serde_json::Value)>,
+    ) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         for (channel, data) in frames {
             let frame = Arc::new(Frame::new(inner.next_seq, channel, server_id, data));
@@ -263,7 +270,7 @@ mod tests {
     fn frames_are_numbered_and_resumable() {
         let bus = Bus::default();
         for i in 0..10 {
-            bus.publish(Channel::Console, Some(1), serde_json::json!({"line": i}));
+            bus.publish(Channel::Console, Some(ServerId(1)), serde_json::json!({"line": i}));
         }
         let (_, resume) = bus.resume(7, &[]);
         let Resume::Frames(frames) = resume else {
@@ -278,9 +285,9 @@ mod tests {
             Resume::Gone { missed } => assert_eq!(missed, 12),
             Resume::Frames(_) => panic!("frame 4 is no longer kept"),
         }
-        let (mut rx, resume) = bus.resume(u64::MAX - 1, &[Topic::Server(2)]);
+        let (mut rx, resume) = bus.resume(u64::MAX - 1, &[Topic::Server(ServerId(2))]);
         assert!(matches!(resume, Resume::Frames(ref f) if f.is_empty()));
-        bus.publish(Channel::Status, Some(2), serde_json::json!({}));
+        bus.publish(Channel::Status, Some(ServerId(2)), serde_json::json!({}));
         assert_eq!(rx[0].1.try_recv().map(|f| f.seq).ok(), Some(RING as u64 + 16));
         assert_eq!(bus.published(), RING as u64 + 17);
     }
@@ -288,12 +295,12 @@ mod tests {
     #[test]
     fn topics_get_only_their_frames() {
         let bus = Bus::default();
-        let mut a = bus.subscribe(Topic::Server(1));
+        let mut a = bus.subscribe(Topic::Server(ServerId(1)));
         let mut status = bus.subscribe(Topic::Every(Channel::Status));
-        bus.publish(Channel::Console, Some(2), serde_json::json!({}));
-        bus.publish(Channel::Console, Some(1), serde_json::json!({}));
+        bus.publish(Channel::Console, Some(ServerId(2)), serde_json::json!({}));
+        bus.publish(Channel::Console, Some(ServerId(1)), serde_json::json!({}));
         bus.publish(Channel::Status, None, serde_json::json!({}));
-        bus.publish(Channel::Status, Some(2), serde_json::json!({}));
+        bus.publish(Channel::Status, Some(ServerId(2)), serde_json::json!({}));
         assert_eq!(a.try_recv().map(|f| f.seq).ok(), Some(2));
         assert!(a.try_recv().is_err());
         assert_eq!(status.try_recv().map(|f| f.seq).ok(), Some(3));

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::{Bus, Channel};
 use crate::error::ErrorBody;
 use crate::games::LogLevel;
+use crate::ids::ServerId;
 use crate::servers::model::ServerState;
 
 /// The data of one channel's frames: the type names its channel, so a frame cannot carry
@@ -33,7 +34,7 @@ pub fn frame<P: Payload>(payload: &P) -> (Channel, Value) {
 
 impl Bus {
     /// Publishes `payload` on its channel.
-    pub fn send<P: Payload>(&self, server_id: Option<i64>, payload: &P) {
+    pub fn send<P: Payload>(&self, server_id: Option<ServerId>, payload: &P) {
         self.publish(P::CHANNEL, server_id, to_json(payload));
     }
 }
@@ -169,13 +170,13 @@ pub struct PongData<'a> {
 pub struct SubscribedData<'a> {
     pub all_servers: bool,
     #[schema(value_type = Vec<i64>)]
-    pub servers: &'a HashSet<i64>,
+    pub servers: &'a HashSet<ServerId>,
     #[schema(value_type = Vec<Channel>)]
     pub channels: &'a HashSet<Channel>,
 }
 
 impl<'a> SubscribedData<'a> {
-    pub fn new(all_servers: bool, servers: &'a HashSet<i64>, channels: &'a HashSet<Channel>) -> Self {
+    pub fn new(all_servers: bool, servers: &'a HashSet<ServerId>, channels: &'a HashSet<Channel>) -> Self {
         SubscribedData {
             all_servers,
             servers,
@@ -189,7 +190,8 @@ impl<'a> SubscribedData<'a> {
 pub struct ReplyData<'a> {
     /// The `id` of the `command`.
     pub id: Option<&'a str>,
-    pub server_id: i64,
+    #[schema(value_type = i64)]
+    pub server_id: ServerId,
     pub line: &'a str,
     pub output: String,
 }
@@ -227,7 +229,7 @@ mod tests {
     #[test]
     fn payloads_keep_their_wire_shape() {
         let lines = vec!["a".to_owned(), "b".to_owned()];
-        let servers = HashSet::from([2]);
+        let servers = HashSet::from([ServerId(2)]);
         let channels = HashSet::from([Channel::Log]);
         let cases = [
             (
@@ -299,7 +301,7 @@ mod tests {
             (
                 to_json(&ReplyData {
                     id: None,
-                    server_id: 2,
+                    server_id: ServerId(2),
                     line: "status",
                     output: "ok".into(),
                 }),

@@ -21,6 +21,7 @@ use crate::auth::principal::LoginCache;
 use crate::auth::{Principal, Role};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::ids::ServerId;
 use crate::supervisor::Supervisor;
 
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -64,7 +65,8 @@ pub enum ClientMessage {
     /// Run one console line on a running server (operators): over RCON when the game has it,
     /// else on its console. The answer comes back as a `reply` frame with the same `id`.
     Command {
-        server: i64,
+        #[schema(value_type = i64)]
+        server: ServerId,
         line: String,
         id: Option<String>,
     },
@@ -92,7 +94,7 @@ pub(super) struct Session {
     changes: broadcast::Receiver<i64>,
     bus: Bus,
     all_servers: bool,
-    servers: HashSet<i64>,
+    servers: HashSet<ServerId>,
     channels: HashSet<Channel>,
 }
 
@@ -349,8 +351,8 @@ impl Session {
                         self.all_servers = false;
                         self.servers.clear();
                     }
-                    Some(ServerSelection::Ids(ids)) => ids.iter().for_each(|id| {
-                        self.servers.remove(id);
+                    Some(ServerSelection::Ids(ids)) => ids.into_iter().for_each(|id| {
+                        self.servers.remove(&ServerId(id));
                     }),
                     None => {}
                 }
@@ -385,16 +387,13 @@ impl Session {
     }
 
     /// `None` for all servers; otherwise the ids, each checked to exist.
-    async fn select(&self, db: &Db, servers: ServerSelection) -> ApiResult<Option<Vec<i64>>> {
+    async fn select(&self, db: &Db, servers: ServerSelection) -> ApiResult<Option<Vec<ServerId>>> {
         match servers {
             ServerSelection::All(star) if star == "*" => Ok(None),
             ServerSelection::All(_) => Err(ApiError::validation("servers", "must be a list of ids or \"*\"")),
             ServerSelection::Ids(ids) => {
-                let known: HashSet<i64> = crate::servers::store::all_ids(db)
-                    .await?
-                    .into_iter()
-                    .map(|id| id.0)
-                    .collect();
+                let ids: Vec<ServerId> = ids.into_iter().map(ServerId).collect();
+                let known: HashSet<ServerId> = crate::servers::store::all_ids(db).await?.into_iter().collect();
                 match ids.iter().find(|id| !known.contains(id)) {
                     Some(id) => Err(ApiError::validation("servers", format!("server {id} does not exist"))),
                     None => Ok(Some(ids)),
@@ -404,7 +403,7 @@ impl Session {
     }
 
     /// Every command is in the audit log like a mutating HTTP request, refused ones included.
-    async fn audited_command(&self, reach: &Reach, server: i64, line: &str) -> ApiResult<String> {
+    async fn audited_command(&self, reach: &Reach, server: ServerId, line: &str) -> ApiResult<String> {
         let result = self.command(reach, server, line).await;
         let status = match &result {
             Ok(_) => 200,
@@ -414,12 +413,12 @@ impl Session {
         result
     }
 
-    async fn command(&self, reach: &Reach, server: i64, line: &str) -> ApiResult<String> {
+    async fn command(&self, reach: &Reach, server: ServerId, line: &str) -> ApiResult<String> {
         self.principal.require(Role::Operator)?;
         let line = crate::games::moderation::clean_text(line, 1000).map_err(|m| ApiError::validation("line", m))?;
         if line.is_empty() {
             return Err(ApiError::validation("line", "must not be empty"));
         }
-        crate::players::console::command(&reach.db, &reach.supervisor, crate::ids::ServerId(server), &line).await
+        crate::players::console::command(&reach.db, &reach.supervisor, server, &line).await
     }
 }

@@ -17,7 +17,8 @@ pub const LEVELS: [&str; 4] = ["debug", "info", "warn", "error"];
 pub struct LogEntry {
     /// Increases with every stored line; pass the last one seen as `cursor` for older lines.
     pub id: i64,
-    pub server_id: i64,
+    #[schema(value_type = i64)]
+    pub server_id: crate::ids::ServerId,
     /// `console` (the captured stdout/stderr) or `game` (the game's own log file).
     pub source: String,
     /// When Languard read the line.

@@ -31,7 +31,7 @@ async fn list_logs(
     let query = query.0.parse()?;
     servers_store::row(&state.db, id).await?;
     let limit = query.limit as usize;
-    let items = store::page(&state.db, id.0, query).await?;
+    let items = store::page(&state.db, id, query).await?;
     let next_cursor = if items.len() == limit {
         items.last().map(|e| e.id)
     } else {
@@ -54,6 +54,6 @@ async fn delete_logs(
     p.require(Role::Admin)?;
     let id = id.into_inner();
     servers_store::row(&state.db, id).await?;
-    let deleted = store::delete_all(&state.db, id.0).await?;
+    let deleted = store::delete_all(&state.db, id).await?;
     Ok(web::Json(LogsDeleted { deleted }))
 }

@@ -11,6 +11,7 @@ use crate::db::schema::{log_cursors, log_entries};
 use crate::db::text::{contains_pattern, lower};
 use crate::db::{to_utc, Db, WriteTransaction};
 use crate::error::ApiResult;
+use crate::ids::ServerId;
 use crate::with_conn;
 
 /// Most rows in one INSERT (9 bound values each stays far below SQLite's variable limit).
@@ -19,7 +20,7 @@ const INSERT_CHUNK: usize = 1000;
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = log_entries)]
 pub struct NewEntry {
-    pub server_id: i64,
+    pub server_id: ServerId,
     pub source: &'static str,
     pub logged_at: NaiveDateTime,
     pub game_time: Option<String>,
@@ -33,7 +34,7 @@ pub struct NewEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
 #[diesel(table_name = log_cursors)]
 pub struct Cursor {
-    pub server_id: i64,
+    pub server_id: ServerId,
     pub source: String,
     pub path: String,
     pub device: i64,
@@ -51,7 +52,7 @@ pub struct Batch {
 #[derive(Queryable)]
 struct EntryRow {
     id: i64,
-    server_id: i64,
+    server_id: ServerId,
     source: String,
     logged_at: NaiveDateTime,
     game_time: Option<String>,
@@ -105,7 +106,7 @@ pub async fn insert(db: &Db, batches: std::sync::Arc<Vec<Batch>>) -> ApiResult<(
     .await
 }
 
-pub async fn cursor(db: &Db, server: i64, source: &'static str) -> ApiResult<Option<Cursor>> {
+pub async fn cursor(db: &Db, server: ServerId, source: &'static str) -> ApiResult<Option<Cursor>> {
     db.run(move |pool| {
         with_conn!(pool, |c| {
             Ok(log_cursors::table
@@ -119,7 +120,7 @@ pub async fn cursor(db: &Db, server: i64, source: &'static str) -> ApiResult<Opt
 }
 
 /// Newest first, at most `query.limit` entries older than `query.cursor`.
-pub async fn page(db: &Db, server: i64, query: LogQuery) -> ApiResult<Vec<LogEntry>> {
+pub async fn page(db: &Db, server: ServerId, query: LogQuery) -> ApiResult<Vec<LogEntry>> {
     let rows: Vec<EntryRow> = db
         .run(move |pool| {
             with_conn!(pool, |c| {
@@ -159,7 +160,7 @@ pub async fn page(db: &Db, server: i64, query: LogQuery) -> ApiResult<Vec<LogEnt
 }
 
 /// Deletes the server's stored lines (its cursors stay, so nothing is read again).
-pub async fn delete_all(db: &Db, server: i64) -> ApiResult<i64> {
+pub async fn delete_all(db: &Db, server: ServerId) -> ApiResult<i64> {
     db.run(move |pool| {
         with_conn!(pool, |c| {
             let n = diesel::delete(log_entries::table.filter(log_entries::server_id.eq(server))).execute(c)?;

@@ -19,6 +19,7 @@ use crate::db::{now, Db};
 use crate::events::payloads::{frame, ConsoleData, LogData};
 use crate::events::Bus;
 use crate::games::{GameAdapter, GameLog, LogLine};
+use crate::ids::ServerId;
 use crate::serverdir::{record_refusal, PathError, ServerDir};
 
 /// Polling while a game writes; after `BUSY_FOR` without a line the wait doubles up to `IDLE`.
@@ -62,7 +63,7 @@ struct Follow {
 /// the game writes one, its own log. With a game log, that is the stored source (stdout
 /// repeats its lines); else stdout is. Files are read beneath the server directory only.
 pub async fn follow(
-    server: i64,
+    server: ServerId,
     directory: &Path,
     console: &Path,
     game_log: Option<GameLog>,
@@ -74,7 +75,7 @@ pub async fn follow(
     let game_log = game_log.and_then(|log| match relative(directory, log) {
         Ok(log) => Some(log),
         Err(path) => {
-            tracing::warn!(server, path = %path.display(), "the game's log is outside the server directory; not followed");
+            tracing::warn!(server = %server, path = %path.display(), "the game's log is outside the server directory; not followed");
             None
         }
     });
@@ -96,7 +97,7 @@ pub async fn follow(
     for follow in follows {
         let cursor = if follow.store {
             store::cursor(&ctx.db, server, follow.source).await.unwrap_or_else(|e| {
-                tracing::error!(server, error = ?e, "reading the log cursor failed; following from the end");
+                tracing::error!(server = %server, error = ?e, "reading the log cursor failed; following from the end");
                 None
             })
         } else {
@@ -123,7 +124,7 @@ fn relative(directory: &Path, log: GameLog) -> Result<GameLog, PathBuf> {
     })
 }
 
-async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static dyn GameAdapter, ctx: Tailing) {
+async fn run(server: ServerId, follow: Follow, mut file: Followed, adapter: &'static dyn GameAdapter, ctx: Tailing) {
     let mut wait = FAST;
     let mut last_line = tokio::time::Instant::now();
     // A refused path is reported once, not at every poll, until it is readable again.
@@ -187,7 +188,7 @@ async fn run(server: i64, follow: Follow, mut file: Followed, adapter: &'static 
 }
 
 fn entry(
-    server: i64,
+    server: ServerId,
     source: &'static str,
     at: chrono::NaiveDateTime,
     parsed: Option<LogLine>,
@@ -372,7 +373,7 @@ impl Followed {
     }
 
     /// Where the file stands after the lines returned so far (a partial line is not counted).
-    fn cursor(&self, server: i64, source: &str) -> Option<Cursor> {
+    fn cursor(&self, server: ServerId, source: &str) -> Option<Cursor> {
         let (path, (device, inode)) = (self.path.as_ref()?, self.identity?);
         Some(Cursor {
             server_id: server,
@@ -423,7 +424,7 @@ mod tests {
         let mut out = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
         out.write_all(b"three\nfou").unwrap();
         assert_eq!(f.read_new().unwrap(), ["three"]);
-        let cursor = f.cursor(1, "game").unwrap();
+        let cursor = f.cursor(ServerId(1), "game").unwrap();
         // A new panel: what was written while it was away, once, and the partial line too.
         out.write_all(b"r\nfive\n").unwrap();
         let mut again = Followed::start(dir.path(), GameLog::File("latest.log".into()), Some(&cursor));
@@ -456,7 +457,7 @@ mod tests {
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(dir.join("server_2026-01-01_11-00-00.rpt"), "this run\n").unwrap();
         assert_eq!(f.read_new().unwrap(), ["this run"]);
-        assert!(f.cursor(1, "game").unwrap().path.ends_with("11-00-00.rpt"));
+        assert!(f.cursor(ServerId(1), "game").unwrap().path.ends_with("11-00-00.rpt"));
     }
 
     #[test]

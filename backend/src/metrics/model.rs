@@ -186,7 +186,8 @@ fn merge(group: &[&Point], at: DateTime<Utc>) -> Point {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MetricSeries {
     /// Null for the host's figures.
-    pub server_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub server_id: Option<crate::ids::ServerId>,
     pub resolution: Resolution,
     /// Width of each point's bucket (0 for raw samples).
     pub bucket_seconds: i32,

@@ -12,13 +12,14 @@ use super::http::{HttpSnapshot, HttpStats};
 use super::processes::ProcessReader;
 use crate::db::schema::servers;
 use crate::error::{ApiError, ApiResult};
+use crate::ids::ServerId;
 use crate::runtime::Runtime;
 use crate::servers::model::{ServerState, StoredState};
 use crate::with_conn;
 
 /// One managed server as a scrape sees it.
 pub struct ServerFigures {
-    pub id: i64,
+    pub id: ServerId,
     pub name: String,
     pub game: String,
     pub state: StoredState,
@@ -39,7 +40,7 @@ pub struct Snapshot {
 /// What a scrape shows, read now: the servers' rows, their process trees and last polls, and
 /// the panel's own counters.
 pub async fn scrape(rt: &Runtime, processes: &Arc<ProcessReader>, http: &HttpStats) -> ApiResult<String> {
-    let rows: Vec<(i64, String, String, StoredState, Option<i64>)> = rt
+    let rows: Vec<(ServerId, String, String, StoredState, Option<i64>)> = rt
         .db
         .run(|pool| {
             with_conn!(pool, |c| {
@@ -212,7 +213,7 @@ mod tests {
         http.record("GET", 200, 0.002);
         let s = Snapshot {
             servers: vec![ServerFigures {
-                id: 3,
+                id: ServerId(3),
                 name: "My \"Elite\" \\ Server\nTwo".into(),
                 game: "arma3".into(),
                 state: StoredState::Known(ServerState::Running),

@@ -17,7 +17,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(server_metrics).service(host_metrics);
 }
 
-fn answer(server_id: Option<i64>, query: MetricQuery, points: Vec<super::model::Point>) -> MetricSeries {
+fn answer(server_id: Option<ServerId>, query: MetricQuery, points: Vec<super::model::Point>) -> MetricSeries {
     MetricSeries {
         server_id,
         resolution: query.resolution,
@@ -45,8 +45,8 @@ async fn server_metrics(
     let id = id.into_inner();
     let query = query.0.parse(state.config.metrics_interval, chrono::Utc::now())?;
     servers_store::row(&state.db, id).await?;
-    let points = store::series(&state.db, Some(id.0), query).await?;
-    Ok(web::Json(answer(Some(id.0), query, points)))
+    let points = store::series(&state.db, Some(id), query).await?;
+    Ok(web::Json(answer(Some(id), query, points)))
 }
 
 /// The host's CPU %, memory used, disk used (of the data dir's disk) and load over a range.

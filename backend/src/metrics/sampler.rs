@@ -19,6 +19,7 @@ use crate::db::schema::servers;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Bus, Channel};
+use crate::ids::ServerId;
 use crate::players::live::LiveBoard;
 use crate::system::host::HostReader;
 use crate::with_conn;
@@ -45,7 +46,7 @@ impl Sampler {
     pub async fn run_forever(self) {
         let mut tick = tokio::time::interval(self.interval);
         tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        let mut last: HashMap<i64, Reading> = HashMap::new();
+        let mut last: HashMap<ServerId, Reading> = HashMap::new();
         // Rolled up before the first prune, so samples from before a long downtime are kept.
         let mut rolled: Option<Instant> = None;
         let mut pruned: Option<Instant> = None;
@@ -72,8 +73,8 @@ impl Sampler {
         }
     }
 
-    async fn sample(&self, last: &mut HashMap<i64, Reading>) -> ApiResult<()> {
-        let running: Vec<(i64, Option<i64>)> = self
+    async fn sample(&self, last: &mut HashMap<ServerId, Reading>) -> ApiResult<()> {
+        let running: Vec<(ServerId, Option<i64>)> = self
             .db
             .run(|pool| {
                 with_conn!(pool, |c| {
@@ -84,7 +85,7 @@ impl Sampler {
                 })
             })
             .await?;
-        let running: Vec<(i64, u32)> = running
+        let running: Vec<(ServerId, u32)> = running
             .into_iter()
             .filter_map(|(id, pid)| Some((id, u32::try_from(pid?).ok()?)))
             .collect();

@@ -11,6 +11,7 @@ use super::model::{bucket_start, rollup, Agg, MetricQuery, Point, Resolution};
 use crate::db::schema::{metric_points, metric_rollups};
 use crate::db::{to_utc, Db, WriteTransaction};
 use crate::error::ApiResult;
+use crate::ids::ServerId;
 use crate::with_conn;
 
 /// Buckets rolled up in one transaction, so catching up after downtime stays in small steps.
@@ -19,7 +20,7 @@ const BUCKETS_PER_STEP: i64 = 60;
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = metric_points)]
 struct PointRow {
-    server_id: Option<i64>,
+    server_id: Option<ServerId>,
     resolution: i32,
     at: NaiveDateTime,
     samples: i32,
@@ -100,7 +101,7 @@ fn join(min: Option<f64>, avg: Option<f64>, max: Option<f64>) -> Option<Agg> {
 }
 
 impl PointRow {
-    fn new(server_id: Option<i64>, resolution: Resolution, p: &Point) -> PointRow {
+    fn new(server_id: Option<ServerId>, resolution: Resolution, p: &Point) -> PointRow {
         let (players_min, players_avg, players_max) = split(p.players);
         let (disk_min, disk_avg, disk_max) = split(p.disk_used_bytes);
         let (load_min, load_avg, load_max) = split(p.load_one);
@@ -151,7 +152,7 @@ impl PointRow {
 }
 
 /// Stores one round of raw samples (every server and the host) in one transaction.
-pub async fn insert_samples(db: &Db, samples: Vec<(Option<i64>, Point)>) -> ApiResult<()> {
+pub async fn insert_samples(db: &Db, samples: Vec<(Option<ServerId>, Point)>) -> ApiResult<()> {
     let rows: Vec<PointRow> = samples
         .iter()
         .map(|(server, p)| PointRow::new(*server, Resolution::Raw, p))
@@ -185,7 +186,7 @@ async fn watermark(db: &Db, resolution: Resolution) -> ApiResult<Option<NaiveDat
 
 async fn load(
     db: &Db,
-    server: Option<i64>,
+    server: Option<ServerId>,
     resolution: Resolution,
     from: NaiveDateTime,
     to: NaiveDateTime,
@@ -212,7 +213,7 @@ async fn load(
 
 /// A server's (or, for `None`, the host's) points in the range. Buckets not rolled up yet (the
 /// newest ones) are built from the finer points they are made of, so a chart is current.
-pub async fn series(db: &Db, server: Option<i64>, query: MetricQuery) -> ApiResult<Vec<Point>> {
+pub async fn series(db: &Db, server: Option<ServerId>, query: MetricQuery) -> ApiResult<Vec<Point>> {
     let width = query.resolution.seconds();
     if width == 0 {
         return load(db, server, Resolution::Raw, query.from, query.to).await;
@@ -368,7 +369,7 @@ mod tests {
             }
             let s = sample(at, i, i % 4 != 0);
             let h = sample(at, i + 11, false);
-            round.push((Some(1), s.clone()));
+            round.push((Some(ServerId(1)), s.clone()));
             round.push((None, h.clone()));
             server.push(s);
             host.push(h);
@@ -410,7 +411,7 @@ mod tests {
         // Before any rollup every resolution is built from the raw samples.
         for r in [Resolution::Minute, Resolution::Hour] {
             close(
-                &series(&db, Some(1), all(r)).await.unwrap(),
+                &series(&db, Some(ServerId(1)), all(r)).await.unwrap(),
                 &rollup(&server, r.seconds()),
             );
         }
@@ -420,7 +421,7 @@ mod tests {
         assert_eq!(rollup_pending(&db, now, grace).await.unwrap(), 0);
         for r in [Resolution::Minute, Resolution::FiveMinutes, Resolution::Hour] {
             close(
-                &series(&db, Some(1), all(r)).await.unwrap(),
+                &series(&db, Some(ServerId(1)), all(r)).await.unwrap(),
                 &rollup(&server, r.seconds()),
             );
             close(&series(&db, None, all(r)).await.unwrap(), &rollup(&host, r.seconds()));
@@ -434,7 +435,7 @@ mod tests {
             to: (from + chrono::Duration::minutes(10)).naive_utc(),
             resolution: Resolution::Minute,
         };
-        let got = series(&db, Some(1), part).await.unwrap();
+        let got = series(&db, Some(ServerId(1)), part).await.unwrap();
         assert_eq!(got.len(), 10);
         assert_eq!(got[0].at, from);
         assert_eq!(got[0].samples, 12);
@@ -443,8 +444,11 @@ mod tests {
         assert_eq!(prune(&db, now, 365).await.unwrap(), 0);
         let pruned = prune(&db, now + chrono::Duration::days(3), 365).await.unwrap();
         assert_eq!(pruned, 2 * server.len());
-        assert!(series(&db, Some(1), all(Resolution::Raw)).await.unwrap().is_empty());
-        let hours = series(&db, Some(1), all(Resolution::Hour)).await.unwrap();
+        assert!(series(&db, Some(ServerId(1)), all(Resolution::Raw))
+            .await
+            .unwrap()
+            .is_empty());
+        let hours = series(&db, Some(ServerId(1)), all(Resolution::Hour)).await.unwrap();
         let expected = rollup(&server, 3600);
         close(&hours[..3], &expected[..3]);
     }

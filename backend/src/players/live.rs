@@ -5,16 +5,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use super::model::{LiveSummary, RconStatus, ServerPlayers};
+use crate::ids::ServerId;
 
 #[derive(Clone, Default)]
-pub struct LiveBoard(Arc<RwLock<HashMap<i64, ServerPlayers>>>);
+pub struct LiveBoard(Arc<RwLock<HashMap<ServerId, ServerPlayers>>>);
 
 impl LiveBoard {
-    pub fn get(&self, server: i64) -> Option<ServerPlayers> {
+    pub fn get(&self, server: ServerId) -> Option<ServerPlayers> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).get(&server).cloned()
     }
 
-    pub fn update(&self, server: i64, change: impl FnOnce(&mut ServerPlayers)) {
+    pub fn update(&self, server: ServerId, change: impl FnOnce(&mut ServerPlayers)) {
         let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
         let entry = map.entry(server).or_insert_with(|| ServerPlayers {
             monitored: true,
@@ -26,12 +27,12 @@ impl LiveBoard {
         change(entry);
     }
 
-    pub fn remove(&self, server: i64) {
+    pub fn remove(&self, server: ServerId) {
         self.0.write().unwrap_or_else(|e| e.into_inner()).remove(&server);
     }
 
     /// For the server list's badges.
-    pub fn summary(&self, server: i64) -> (Option<LiveSummary>, Option<RconStatus>) {
+    pub fn summary(&self, server: ServerId) -> (Option<LiveSummary>, Option<RconStatus>) {
         let map = self.0.read().unwrap_or_else(|e| e.into_inner());
         map.get(&server)
             .map_or((None, None), |s| (s.live.clone(), s.rcon.clone()))

@@ -6,13 +6,14 @@ use utoipa::ToSchema;
 
 use crate::bans::model::Ban;
 use crate::games::roster::IdentityKind;
-use crate::ids::PlayerId;
+use crate::ids::{PlayerId, ServerId};
 use crate::page_of;
 
 /// A player on the server right now.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OnlinePlayer {
-    pub player_id: i64,
+    #[schema(value_type = i64)]
+    pub player_id: PlayerId,
     pub session_id: i64,
     /// The in-game name.
     pub name: String,
@@ -74,9 +75,11 @@ pub struct ServerPlayers {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Session {
     pub id: i64,
-    pub server_id: i64,
+    #[schema(value_type = i64)]
+    pub server_id: ServerId,
     pub server_name: String,
-    pub player_id: i64,
+    #[schema(value_type = i64)]
+    pub player_id: PlayerId,
     /// The name used at join.
     pub name: String,
     /// Shown to admins only.
@@ -104,7 +107,8 @@ pub struct Player {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     /// Servers the player is on right now.
-    pub online_on: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub online_on: Vec<ServerId>,
     /// An active (unexpired, not lifted) ban exists.
     pub banned: bool,
 }

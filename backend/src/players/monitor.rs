@@ -12,6 +12,7 @@ use super::store::{self, Reconciled};
 use crate::db::{now, to_utc};
 use crate::games::roster::{parse_roster, roster_command, IdentityKind};
 use crate::games::RconFlavour;
+use crate::ids::ServerId;
 use crate::rcon::{Link, RconError};
 use crate::runtime::Runtime;
 use crate::servers::event_actor::EventActor;
@@ -19,7 +20,7 @@ use crate::servers::store as servers_store;
 
 /// Aborts the poller when dropped; [`Monitor::finish`] also closes the sessions it left open.
 pub struct Monitor {
-    server: i64,
+    server: ServerId,
     task: JoinHandle<()>,
 }
 
@@ -30,7 +31,13 @@ impl Drop for Monitor {
 }
 
 impl Monitor {
-    pub fn start(rt: &Runtime, server: i64, flavour: RconFlavour, link: Link, default_max: Option<i32>) -> Monitor {
+    pub fn start(
+        rt: &Runtime,
+        server: ServerId,
+        flavour: RconFlavour,
+        link: Link,
+        default_max: Option<i32>,
+    ) -> Monitor {
         rt.board.update(server, |view| {
             view.rcon = Some(RconStatus {
                 state: RconState::Connecting,
@@ -59,14 +66,14 @@ impl Monitor {
         self.task.abort();
         rt.board.remove(self.server);
         if let Err(e) = store::close_open_sessions(&rt.db, self.server, now()).await {
-            tracing::error!(server = self.server, error = ?e, "could not close player sessions");
+            tracing::error!(server = %self.server, error = ?e, "could not close player sessions");
         }
     }
 }
 
 struct Poller {
     rt: Runtime,
-    server: i64,
+    server: ServerId,
     flavour: RconFlavour,
     kind: IdentityKind,
     link: Link,
@@ -133,7 +140,7 @@ impl Poller {
         if let Err(e) = servers_store::add_event(
             &self.rt.db,
             &self.rt.bus,
-            crate::ids::ServerId(self.server),
+            self.server,
             &EventActor::system(),
             kind,
             message,
@@ -141,7 +148,7 @@ impl Poller {
         )
         .await
         {
-            tracing::error!(server = self.server, error = ?e, "could not record a player event");
+            tracing::error!(server = %self.server, error = ?e, "could not record a player event");
         }
     }
 
@@ -159,7 +166,7 @@ impl Poller {
         let reconciled = match store::reconcile(&self.rt.db, self.server, self.kind, roster.clone(), at).await {
             Ok(r) => r,
             Err(e) => {
-                tracing::error!(server = self.server, error = ?e, "could not record the roster");
+                tracing::error!(server = %self.server, error = ?e, "could not record the roster");
                 return;
             }
         };
@@ -210,7 +217,7 @@ impl Poller {
             .present
             .iter()
             .map(|p| OnlinePlayer {
-                player_id: p.player.id.0,
+                player_id: p.player.id,
                 session_id: p.session_id,
                 name: p.entry.name.clone(),
                 kind: self.kind,
@@ -304,7 +311,7 @@ impl Poller {
                     .await;
                 }
                 Ok(_) => {}
-                Err(e) => tracing::error!(server = self.server, error = ?e, "could not close player sessions"),
+                Err(e) => tracing::error!(server = %self.server, error = ?e, "could not close player sessions"),
             }
         }
     }

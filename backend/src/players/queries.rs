@@ -11,7 +11,7 @@ use crate::db::text::{contains_pattern, lower};
 use crate::db::{now, to_utc, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::PageRequest;
-use crate::ids::PlayerId;
+use crate::ids::{PlayerId, ServerId};
 use crate::with_conn;
 
 fn session_api((row, server_name): (SessionRow, String), show_ip: bool) -> Session {
@@ -30,17 +30,17 @@ fn session_api((row, server_name): (SessionRow, String), show_ip: bool) -> Sessi
 }
 
 async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+    let ids: Vec<PlayerId> = rows.iter().map(|r| r.id).collect();
     let (online, banned) = db
         .run(move |pool| {
             with_conn!(pool, |c| {
-                let online: Vec<(i64, i64)> = player_sessions::table
+                let online: Vec<(PlayerId, ServerId)> = player_sessions::table
                     .filter(player_sessions::player_id.eq_any(&ids))
                     .filter(player_sessions::left_at.is_null())
                     .select((player_sessions::player_id, player_sessions::server_id))
                     .load(c)?;
                 let t = now();
-                let banned: Vec<i64> = bans::table
+                let banned: Vec<PlayerId> = bans::table
                     .filter(bans::player_id.eq_any(&ids))
                     .filter(bans::lifted_at.is_null())
                     .filter(bans::expires_at.is_null().or(bans::expires_at.gt(t)))
@@ -53,10 +53,10 @@ async fn decorate(db: &Db, rows: Vec<PlayerRow>) -> ApiResult<Vec<Player>> {
     Ok(rows
         .into_iter()
         .map(|row| {
-            let mut on: Vec<i64> = online.iter().filter(|(p, _)| *p == row.id.0).map(|(_, s)| *s).collect();
+            let mut on: Vec<ServerId> = online.iter().filter(|(p, _)| *p == row.id).map(|(_, s)| *s).collect();
             on.sort_unstable();
             on.dedup();
-            let is_banned = banned.contains(&row.id.0);
+            let is_banned = banned.contains(&row.id);
             row.into_api(on, is_banned)
         })
         .collect())
@@ -110,7 +110,7 @@ pub async fn player(db: &Db, id: PlayerId) -> ApiResult<Player> {
     decorate(db, vec![row]).await?.pop().ok_or_else(|| player_not_found(id))
 }
 
-pub async fn names(db: &Db, player: i64) -> ApiResult<Vec<PlayerName>> {
+pub async fn names(db: &Db, player: PlayerId) -> ApiResult<Vec<PlayerName>> {
     db.run(move |pool| {
         with_conn!(pool, |c| player_names::table
             .filter(player_names::player_id.eq(player))
@@ -134,8 +134,8 @@ pub async fn names(db: &Db, player: i64) -> ApiResult<Vec<PlayerName>> {
 /// Sessions, newest first, of one server or one player.
 pub async fn sessions(
     db: &Db,
-    server: Option<i64>,
-    player: Option<i64>,
+    server: Option<ServerId>,
+    player: Option<PlayerId>,
     page: PageRequest,
     show_ip: bool,
 ) -> ApiResult<(Vec<Session>, i64)> {
@@ -170,7 +170,12 @@ pub async fn sessions(
 }
 
 /// Live-state rows overlapping `[from, to]`, oldest first (at most 10 000).
-pub async fn live_states(db: &Db, server: i64, from: NaiveDateTime, to: NaiveDateTime) -> ApiResult<Vec<LiveState>> {
+pub async fn live_states(
+    db: &Db,
+    server: ServerId,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> ApiResult<Vec<LiveState>> {
     db.run(move |pool| {
         with_conn!(pool, |c| live_states::table
             .filter(live_states::server_id.eq(server))

@@ -43,7 +43,7 @@ async fn server_players(
 ) -> ApiResult<web::Json<ServerPlayers>> {
     let id = id.into_inner();
     servers_store::row(&state.db, id).await?;
-    let mut view = state.runtime.board.get(id.0).unwrap_or(ServerPlayers {
+    let mut view = state.runtime.board.get(id).unwrap_or(ServerPlayers {
         monitored: false,
         rcon: None,
         polled_at: None,
@@ -69,7 +69,7 @@ async fn server_sessions(
     let id = id.into_inner();
     let page = query.0.parse()?;
     servers_store::row(&state.db, id).await?;
-    let (items, total) = queries::sessions(&state.db, Some(id.0), None, page, p.is_admin()).await?;
+    let (items, total) = queries::sessions(&state.db, Some(id), None, page, p.is_admin()).await?;
     Ok(web::Json(SessionPage::new(items, page, total)))
 }
 
@@ -103,7 +103,7 @@ async fn live_state(
         return Err(ApiError::validation("from", "must not be after `to`"));
     }
     servers_store::row(&state.db, id).await?;
-    Ok(web::Json(queries::live_states(&state.db, id.0, from, to).await?))
+    Ok(web::Json(queries::live_states(&state.db, id, from, to).await?))
 }
 
 fn reason_of(reason: Option<&str>) -> ApiResult<String> {
@@ -131,8 +131,8 @@ async fn kick_player(
     let online = state
         .runtime
         .board
-        .get(server.0)
-        .and_then(|view| view.players.into_iter().find(|o| o.player_id == player.0))
+        .get(server)
+        .and_then(|view| view.players.into_iter().find(|o| o.player_id == player))
         .ok_or_else(|| {
             ApiError::conflict(
                 ErrorKind::PlayerNotOnline,
@@ -240,13 +240,13 @@ async fn get_player(
 ) -> ApiResult<web::Json<PlayerDetail>> {
     let id = id.into_inner();
     let player = queries::player(&state.db, id).await?;
-    let names = queries::names(&state.db, id.0).await?;
+    let names = queries::names(&state.db, id).await?;
     let recent = PageRequest::parse(Some(1), Some(100))?;
-    let (sessions, _) = queries::sessions(&state.db, None, Some(id.0), recent, p.is_admin()).await?;
+    let (sessions, _) = queries::sessions(&state.db, None, Some(id), recent, p.is_admin()).await?;
     let filter = bans::store::BanFilter {
         active: None,
         server_id: None,
-        player_id: Some(id.0),
+        player_id: Some(id),
         search: None,
     };
     let (bans, _) = bans::store::list(&state.db, filter, PageRequest::parse(Some(1), Some(200))?).await?;

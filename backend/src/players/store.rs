@@ -10,7 +10,7 @@ use crate::db::schema::{live_states, player_names, player_sessions, players};
 use crate::db::{to_utc, Db, WriteTransaction};
 use crate::error::{ApiError, ApiResult};
 use crate::games::roster::{IdentityKind, Roster, RosterEntry};
-use crate::ids::PlayerId;
+use crate::ids::{PlayerId, ServerId};
 use crate::with_conn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -29,7 +29,7 @@ pub struct PlayerRow {
 }
 
 impl PlayerRow {
-    pub fn into_api(self, online_on: Vec<i64>, banned: bool) -> Player {
+    pub fn into_api(self, online_on: Vec<ServerId>, banned: bool) -> Player {
         Player {
             kind: self.kind,
             id: self.id,
@@ -50,8 +50,8 @@ impl PlayerRow {
 #[diesel(table_name = player_sessions)]
 pub struct SessionRow {
     pub id: i64,
-    pub server_id: i64,
-    pub player_id: i64,
+    pub server_id: ServerId,
+    pub player_id: PlayerId,
     pub name: String,
     pub ip: Option<String>,
     pub joined_at: NaiveDateTime,
@@ -78,7 +78,7 @@ type LiveRow = (i64, i32, Option<i32>, i32, Option<String>, bool);
 pub struct Reconciled {
     pub present: Vec<Present>,
     /// (player id, name) of sessions this poll closed.
-    pub left: Vec<(i64, String)>,
+    pub left: Vec<(PlayerId, String)>,
 }
 
 fn min_opt(a: Option<i32>, b: Option<i32>) -> Option<i32> {
@@ -111,7 +111,7 @@ fn joined_at(entry: &RosterEntry, at: NaiveDateTime) -> NaiveDateTime {
 /// state extended or a new row begun.
 pub async fn reconcile(
     db: &Db,
-    server: i64,
+    server: ServerId,
     kind: IdentityKind,
     roster: Roster,
     at: NaiveDateTime,
@@ -179,7 +179,7 @@ pub async fn reconcile(
                         ))
                         .execute(c)?;
                 }
-                let (session_id, joined_at, joined) = match open.iter().find(|s| s.player_id == player.id.0) {
+                let (session_id, joined_at, joined) = match open.iter().find(|s| s.player_id == player.id) {
                     Some(s) => {
                         diesel::update(player_sessions::table.find(s.id))
                             .set((
@@ -273,7 +273,7 @@ pub async fn reconcile(
 }
 
 /// Ends every open session of a server (it stopped, or its RCON stayed unreachable).
-pub async fn close_open_sessions(db: &Db, server: i64, at: NaiveDateTime) -> ApiResult<usize> {
+pub async fn close_open_sessions(db: &Db, server: ServerId, at: NaiveDateTime) -> ApiResult<usize> {
     db.run(move |pool| {
         with_conn!(pool, |c| diesel::update(
             player_sessions::table

@@ -36,7 +36,7 @@ pub fn to_api(row: ServerRow, rt: &Runtime) -> ApiResult<Server> {
 }
 
 fn view(row: &ServerRow, facts: &Facts, rt: &Runtime) -> ApiResult<Server> {
-    let (live, rcon) = rt.board.summary(row.id.0);
+    let (live, rcon) = rt.board.summary(row.id);
     let ports = facts.ports.clone();
     let status = row.state.get()?;
     let started_at = row.started_at.filter(|_| status.is_active()).map(to_utc);
@@ -429,7 +429,7 @@ pub async fn preview(rt: &Runtime, id: ServerId) -> ApiResult<ConfigPreview> {
         admin_password: stand_in(&real.admin_password, STAND_INS[2]),
     };
     row.secrets = store::seal_secrets(&rt.secret_box, &masked)?;
-    let mods = crate::content::server_mods::launch_mods(&rt.db, id.0, &rt.mods_root).await?;
+    let mods = crate::content::server_mods::launch_mods(&rt.db, id, &rt.mods_root).await?;
     let (_, plan) = plan_for(&row, &rt.secret_box, &mods)?;
     let mask = |text: &str| STAND_INS.iter().fold(text.to_owned(), |acc, s| acc.replace(s, MASK));
     Ok(ConfigPreview {

@@ -130,7 +130,7 @@ pub async fn add_event(
         })
         .await?;
     if let Ok(data) = serde_json::to_value(super::model::ServerEvent::from(row)) {
-        bus.publish(crate::events::Channel::Event, Some(id.0), data);
+        bus.publish(crate::events::Channel::Event, Some(id), data);
     }
     Ok(())
 }

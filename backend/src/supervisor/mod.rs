@@ -60,7 +60,7 @@ impl Supervisor {
     /// Starts the actor of a (new) server.
     pub fn attach(&self, id: ServerId) {
         let (tx, rx) = mpsc::channel(16);
-        actor::spawn(id.0, self.rt.clone(), rx);
+        actor::spawn(id, self.rt.clone(), rx);
         self.mailboxes.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
     }
 

@@ -20,6 +20,7 @@ use super::process::{self, ProcessId};
 use super::Command;
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::games::{GracefulStop, RconTarget};
+use crate::ids::ServerId;
 use crate::players::monitor::Monitor;
 use crate::rcon::Link;
 use crate::runtime::Runtime;
@@ -64,7 +65,7 @@ enum Wake {
 }
 
 struct Actor {
-    server: i64,
+    server: ServerId,
     /// The database, bus, secrets, live board and mods root this server's actor uses.
     rt: Runtime,
     /// The state and what the decisions depend on.
@@ -79,7 +80,7 @@ struct Actor {
     by: EventActor,
 }
 
-pub(crate) fn spawn(server: i64, rt: Runtime, mailbox: mpsc::Receiver<Command>) {
+pub(crate) fn spawn(server: ServerId, rt: Runtime, mailbox: mpsc::Receiver<Command>) {
     tokio::spawn(async move {
         let mut actor = Actor {
             server,
@@ -92,7 +93,7 @@ pub(crate) fn spawn(server: i64, rt: Runtime, mailbox: mpsc::Receiver<Command>) 
             by: EventActor::system(),
         };
         if let Err(e) = actor.reattach().await {
-            tracing::error!(server, error = ?e, "could not restore the server's state");
+            tracing::error!(server = %server, error = ?e, "could not restore the server's state");
         }
         actor.run(mailbox).await;
     });
@@ -134,7 +135,7 @@ async fn at(deadline: Option<Instant>) {
 }
 
 pub(super) async fn console_tailers(
-    server: i64,
+    server: ServerId,
     directory: &Path,
     game_log: Option<crate::games::GameLog>,
     adapter: &'static dyn crate::games::GameAdapter,
@@ -226,7 +227,7 @@ impl Actor {
                 }
             };
             if let Err(e) = outcome {
-                tracing::error!(server = self.server, error = ?e, "supervision step failed");
+                tracing::error!(server = %self.server, error = ?e, "supervision step failed");
             }
         }
     }
@@ -234,7 +235,7 @@ impl Actor {
     /// The PID of the server's recorded process when it still runs although this actor does
     /// not hold it.
     async fn untracked_process(&self) -> ApiResult<Option<i32>> {
-        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
+        let row = store::row(&self.rt.db, self.server).await?;
         Ok(reattach::recorded_process(&row).map(|id| id.pid))
     }
 
@@ -249,24 +250,15 @@ impl Actor {
     async fn record(&self, state: ServerState) -> ApiResult<()> {
         let process = self.live.as_ref().map(|l| (l.id, l.started_at, l.boot.clone()));
         let pid = process.as_ref().map(|(id, _, _)| id.pid);
-        store::set_runtime(&self.rt.db, crate::ids::ServerId(self.server), state, process).await?;
+        store::set_runtime(&self.rt.db, self.server, state, process).await?;
         let data = crate::events::payloads::StatusData { status: state, pid };
         self.rt.bus.send(Some(self.server), &data);
         Ok(())
     }
 
     async fn event(&self, kind: &'static str, message: String, detail: Option<serde_json::Value>) -> ApiResult<()> {
-        tracing::info!(server = self.server, kind, "{message}");
-        store::add_event(
-            &self.rt.db,
-            &self.rt.bus,
-            crate::ids::ServerId(self.server),
-            &self.by,
-            kind,
-            message,
-            detail,
-        )
-        .await
+        tracing::info!(server = %self.server, kind, "{message}");
+        store::add_event(&self.rt.db, &self.rt.bus, self.server, &self.by, kind, message, detail).await
     }
 
     /// Starts the player poller of the running process (games with RCON only).

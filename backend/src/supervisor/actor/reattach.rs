@@ -35,7 +35,7 @@ impl Actor {
     /// the row says: a live process is never left untracked); the decisions say what the
     /// recorded state becomes.
     pub(super) async fn reattach(&mut self) -> ApiResult<()> {
-        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
+        let row = store::row(&self.rt.db, self.server).await?;
         let recorded = row.state.get()?;
         let adopted = match recorded_process(&row) {
             Some(id) => {

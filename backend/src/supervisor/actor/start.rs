@@ -19,15 +19,15 @@ use crate::supervisor::process;
 impl Actor {
     /// Spawns the server's process, or takes back the one that still runs; answers which.
     pub(super) async fn launch(&mut self) -> ApiResult<Input> {
-        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
+        let row = store::row(&self.rt.db, self.server).await?;
         if let Some(id) = recorded_process(&row) {
             // Never a second copy into the same directory: the running one is taken back.
             self.take_back(&row, id).await;
             return Ok(Input::Adopted { pid: id.pid });
         }
         // Before reading what it loads: a change made from here on asks for another restart.
-        store::set_restart_required(&self.rt.db, crate::ids::ServerId(self.server), false).await?;
-        let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
+        store::set_restart_required(&self.rt.db, self.server, false).await?;
+        let row = store::row(&self.rt.db, self.server).await?;
         let mods = crate::content::server_mods::launch_mods(&self.rt.db, self.server, &self.rt.mods_root).await?;
         let (adapter, plan) = plan_for(&row, &self.rt.secret_box, &mods)?;
         check_executable(adapter, Path::new(&row.executable), true)?;

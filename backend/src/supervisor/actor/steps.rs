@@ -125,7 +125,7 @@ impl Actor {
                 .await?;
             }
             Action::ReadPolicy => {
-                let row = store::row(&self.rt.db, crate::ids::ServerId(self.server)).await?;
+                let row = store::row(&self.rt.db, self.server).await?;
                 let policy = RestartPolicy {
                     auto_restart: row.auto_restart,
                     max_restarts: row.max_restarts,

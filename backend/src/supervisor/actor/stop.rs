@@ -41,16 +41,7 @@ impl Actor {
                         if let Err(e) = crate::rcon::send(&target, &command).await {
                             process::signal_group(id, Signal::TERM);
                             let message = format!("`{command}` over RCON failed ({e:#}); sent SIGTERM instead");
-                            let _ = store::add_event(
-                                &db,
-                                &bus,
-                                crate::ids::ServerId(server),
-                                &by,
-                                "stopping",
-                                message,
-                                None,
-                            )
-                            .await;
+                            let _ = store::add_event(&db, &bus, server, &by, "stopping", message, None).await;
                         }
                     }));
                     said
