@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::events::{next, open, send, until};
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Options, TestApp};
 use crate::sim::{control, create, power, wait_status};
+use crate::wait::eventually;
 
 crate::on_both_backends!(metrics_are_sampled_streamed_and_downsampled);
 
@@ -76,16 +77,26 @@ async fn metrics_are_sampled_streamed_and_downsampled(backend: Backend) {
     let to = chrono::Utc::now()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         .replace('+', "%2B");
-    let (status, raw) = app
-        .get(&format!("/servers/{id}/metrics?resolution=raw&to={to}"), &viewer)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{raw}");
+    // The stream may show a sample before the batching writer has stored it: wait until the
+    // samples taken before `to` (the one that saw the player among them) are all stored.
+    let raw = eventually("two stored samples, one with the player", WAIT, async || {
+        let (status, raw) = app
+            .get(&format!("/servers/{id}/metrics?resolution=raw&to={to}"), &viewer)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{raw}");
+        let stored = points(&raw);
+        if stored.len() >= 2 && stored.iter().any(|p| p["players"]["max"] == 1.0) {
+            Ok(raw)
+        } else {
+            Err(raw)
+        }
+    })
+    .await;
     assert_eq!(
         (raw["server_id"].as_i64(), raw["resolution"].as_str()),
         (Some(id), Some("raw"))
     );
     let raw_points = points(&raw);
-    assert!(raw_points.len() >= 2, "{raw}");
     assert!(raw_points
         .iter()
         .all(|p| p["samples"] == 1 && p["memory_bytes"]["min"].as_f64() > Some(0.0)));
