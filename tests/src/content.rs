@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::events::{next, open, send, until};
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Options, TestApp};
-use crate::sim::{create, power, wait_status};
+use crate::sim::{create, create_tf2, power, wait_status};
 use crate::wait::eventually;
 
 crate::on_both_backends!(missions_rotation_and_mods);
@@ -520,13 +520,7 @@ async fn missions_rotation_and_mods(backend: Backend) {
     );
 
     // Other games: Source maps go to <game>/maps; Source has no rotation and no mods.
-    let source = create(
-        &app,
-        &admin,
-        json!({"name": "tf2", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
-    )
-    .await;
+    let source = create_tf2(&app, &admin, "tf2").await;
     let sid = source["id"].as_i64().unwrap();
     let (status, map) = upload(&app, &admin, sid, "ctf_turbine.bsp", b"VBSP").await;
     assert_eq!(

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::harness::{fake_executable, free_port_block, Backend, Options, TestApp};
-use crate::sim::{control, create, power, wait_status};
+use crate::harness::{Backend, Options, TestApp};
+use crate::sim::{control, create_tf2, power, wait_status};
 
 pub(crate) type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -73,17 +73,6 @@ pub(crate) async fn until(ws: &mut Ws, what: &str, ok: impl Fn(&Value) -> bool) 
     }
 }
 
-async fn source_server(app: &TestApp, token: &str, name: &str) -> Value {
-    let bin_dir = app.data_dir.path().join("games");
-    create(
-        app,
-        token,
-        json!({"name": name, "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
-    )
-    .await
-}
-
 /// Tickets work once; bearer tokens work too; a session only gets the servers and channels it
 /// subscribed to; viewers see no addresses and may not run commands; operators get replies.
 async fn subscriptions_tickets_and_rights(backend: Backend) {
@@ -96,10 +85,7 @@ async fn subscriptions_tickets_and_rights(backend: Backend) {
     .await;
     let admin = app.admin_token().await;
     let viewer = app.user_token(&admin, "watcher", "viewer").await;
-    let (a, b) = (
-        source_server(&app, &admin, "a").await,
-        source_server(&app, &admin, "b").await,
-    );
+    let (a, b) = (create_tf2(&app, &admin, "a").await, create_tf2(&app, &admin, "b").await);
     let (a_id, b_id) = (a["id"].as_i64().unwrap(), b["id"].as_i64().unwrap());
 
     let used = ticket(&app, &viewer).await;
@@ -223,7 +209,7 @@ async fn subscriptions_tickets_and_rights(backend: Backend) {
 async fn slow_clients_lag_and_clients_resume(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
-    let server = source_server(&app, &admin, "flood").await;
+    let server = create_tf2(&app, &admin, "flood").await;
     let id = server["id"].as_i64().unwrap();
     assert_eq!(power(&app, &admin, id, "start").await.0, StatusCode::ACCEPTED);
     wait_status(&app, &admin, id, "running", WAIT).await;

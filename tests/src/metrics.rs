@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::events::{next, open, send, until};
-use crate::harness::{assert_error, fake_executable, free_port_block, Backend, Options, TestApp};
-use crate::sim::{control, create, power, wait_status};
+use crate::harness::{assert_error, Backend, Options, TestApp};
+use crate::sim::{control, create_tf2, power, wait_status};
 use crate::wait::eventually;
 
 crate::on_both_backends!(metrics_are_sampled_streamed_and_downsampled);
@@ -33,14 +33,8 @@ async fn metrics_are_sampled_streamed_and_downsampled(backend: Backend) {
     .await;
     let admin = app.admin_token().await;
     let viewer = app.user_token(&admin, "viewer1", "viewer").await;
-    let bin_dir = app.data_dir.path().join("games");
-    let server = create(
-        &app,
-        &admin,
-        json!({"name": "tf2", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
-    )
-    .await;
+    let _bin_dir = app.data_dir.path().join("games");
+    let server = create_tf2(&app, &admin, "tf2").await;
     let id = server["id"].as_i64().unwrap();
     let mut ws = open(&app, &viewer).await;
     send(

@@ -39,6 +39,18 @@ pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
     server
 }
 
+/// A TF2 server on the Source simulator with a free game port (stopped).
+pub async fn create_tf2(app: &TestApp, token: &str, name: &str) -> Value {
+    let bin_dir = app.data_dir.path().join("games");
+    create(
+        app,
+        token,
+        json!({"name": name, "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
+               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
+    )
+    .await
+}
+
 pub async fn power(app: &TestApp, token: &str, id: i64, action: &str) -> (StatusCode, Value) {
     app.post(&format!("/servers/{id}/{action}"), Some(token), json!({}))
         .await

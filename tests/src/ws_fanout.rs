@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::events::{next, open, send, until, Ws};
-use crate::harness::{fake_executable, free_port_block, Backend, TestApp};
-use crate::sim::{control, create, power, wait_status};
+use crate::harness::{Backend, TestApp};
+use crate::sim::{control, create_tf2, power, wait_status};
 
 const WAIT: Duration = Duration::from_secs(60);
 /// Lines server A prints while its client does not read, each long enough that together they
@@ -19,14 +19,8 @@ const A_LINE_BYTES: usize = 8000;
 const B_LINES: usize = 50_000;
 
 async fn running_server(app: &TestApp, token: &str, name: &str) -> serde_json::Value {
-    let bin_dir = app.data_dir.path().join("games");
-    let server = create(
-        app,
-        token,
-        json!({"name": name, "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
-    )
-    .await;
+    let _bin_dir = app.data_dir.path().join("games");
+    let server = create_tf2(app, token, name).await;
     let id = server["id"].as_i64().unwrap();
     assert_eq!(power(app, token, id, "start").await.0, StatusCode::ACCEPTED);
     wait_status(app, token, id, "running", WAIT).await;

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::{names, online, players_path, server_file, spawn_fast, start_all, wait_command, wait_for, WAIT};
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend};
-use crate::sim::{control, create, three_servers, wait_control_consumed};
+use crate::sim::{control, create, create_tf2, three_servers, wait_control_consumed};
 use crate::wait::eventually;
 
 /// For each game: kick, ban and unban reach the simulator as the game's own commands; a banned
@@ -175,14 +175,8 @@ async fn source_text_cannot_run_other_commands(backend: Backend) {
     let app = spawn_fast(backend, &[]).await;
     let admin = app.admin_token().await;
     let operator = app.user_token(&admin, "mod", "operator").await;
-    let bin_dir = app.data_dir.path().join("games");
-    let server = create(
-        &app,
-        &admin,
-        json!({"name": "tf2", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
-    )
-    .await;
+    let _bin_dir = app.data_dir.path().join("games");
+    let server = create_tf2(&app, &admin, "tf2").await;
     start_all(&app, &admin, std::slice::from_ref(&server)).await;
     let sid = server["id"].as_i64().unwrap();
     let (app_ref, admin_ref, server_ref) = (&app, &admin, &server);
@@ -267,9 +261,7 @@ async fn global_ban_follows_the_player(backend: Backend) {
     let bin_dir = app.data_dir.path().join("games");
     let mut servers = Vec::new();
     for name in ["first", "second"] {
-        let body = json!({"name": name, "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-                          "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}});
-        servers.push(create(&app, &admin, body).await);
+        servers.push(create_tf2(&app, &admin, name).await);
     }
     let minecraft = create(
         &app,

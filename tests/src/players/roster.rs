@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{names, online, players_path, server_file, spawn_fast, start_all, wait_for, WAIT};
 use crate::harness::{assert_error, fake_executable, free_port_block, Backend};
-use crate::sim::{control, create, power, three_servers, wait_status};
+use crate::sim::{control, create, create_tf2, power, three_servers, wait_status};
 
 /// For each game: a join shows in the roster within a poll or two and opens a session; a leave
 /// closes it; everyone ever seen is searchable with their names and sessions; the live state
@@ -127,14 +127,8 @@ async fn join_and_leave_for_each_game(backend: Backend) {
 async fn wrong_rcon_password_is_reported(backend: Backend) {
     let app = spawn_fast(backend, &[("LANGUARD_RCON_LOST_AFTER", "2")]).await;
     let admin = app.admin_token().await;
-    let bin_dir = app.data_dir.path().join("games");
-    let server = create(
-        &app,
-        &admin,
-        json!({"name": "tf2", "game": "source", "executable": fake_executable(&bin_dir, "srcds_run"),
-               "game_port": free_port_block(1), "config": {"game": "tf", "map": "ctf_2fort"}}),
-    )
-    .await;
+    let _bin_dir = app.data_dir.path().join("games");
+    let server = create_tf2(&app, &admin, "tf2").await;
     start_all(&app, &admin, std::slice::from_ref(&server)).await;
     let id = server["id"].as_i64().unwrap();
     control(&server, "join Dave 76561198000000004");
